@@ -1,0 +1,168 @@
+package dev.meridian.node.storage;
+
+import dev.meridian.node.storage.record.KafkaRecords;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compaction for {@code cleanup.policy=compact}: keeps the newest record per key in the closed
+ * segments below the high watermark, as Kafka's log cleaner does.
+ *
+ * <p>One pass: (1) build a map key → newest offset from the dirty part of the log (records
+ * after the last cleaned offset), (2) rewrite each closed segment through {@link
+ * KafkaRecords#compact} into {@code <base>.log.cleaned}, keeping records that are the newest for
+ * their key, records without a key, and tombstones until their delete horizon ({@code
+ * delete.retention.ms} after the pass that first saw them), (3) swap each cleaned file in
+ * atomically. Offsets never change; the active segment is never touched. Appends and reads
+ * continue during a pass: it holds the log's cleaner lock (excluding retention and truncation)
+ * and takes the append lock only for each swap. A crash mid-pass leaves either the old or the
+ * new segment file; {@code .cleaned} leftovers are removed on load.
+ */
+public final class LogCleaner {
+  /** Kafka's min.cleanable.dirty.ratio default: clean once half of the log is dirty. */
+  public static final double MIN_CLEANABLE_DIRTY_RATIO = 0.5;
+
+  private static final Logger LOG = LoggerFactory.getLogger(LogCleaner.class);
+
+  private LogCleaner() {}
+
+  /** What a pass did. */
+  public record Result(int segments, long bytesBefore, long bytesAfter, int keys) {
+    static final Result NOTHING = new Result(0, 0, 0, 0);
+  }
+
+  /**
+   * Cleans {@code log} if it is compacted and its dirty ratio is at least {@link
+   * #MIN_CLEANABLE_DIRTY_RATIO} (or always, with {@code force}).
+   */
+  public static Result maybeClean(PartitionLog log, boolean force) throws IOException {
+    if (!log.config().compact()) {
+      return Result.NOTHING;
+    }
+    log.cleanerLock.lock();
+    try {
+      long upper = Math.min(log.activeSegment().baseOffset(), log.highWatermark());
+      long firstDirty = Math.max(log.cleanerOffset(), log.logStartOffset());
+      List<LogSegment> cleanable = log.segmentsBelow(upper);
+      if (cleanable.isEmpty() || firstDirty >= upper) {
+        return Result.NOTHING;
+      }
+      long total = 0;
+      long dirty = 0;
+      for (LogSegment s : cleanable) {
+        total += s.size();
+        if (s.nextOffset() > firstDirty) {
+          dirty += s.size();
+        }
+      }
+      if (!force && (total == 0 || (double) dirty / total < MIN_CLEANABLE_DIRTY_RATIO)) {
+        return Result.NOTHING;
+      }
+      long cleanedUpTo = cleanable.get(cleanable.size() - 1).nextOffset();
+      Map<ByteBuffer, Long> latest = buildOffsetMap(cleanable, firstDirty, cleanedUpTo);
+      Set<Long> producerLast = log.producerLastOffsets();
+      long now = log.nowMs();
+      long deleteRetentionMs = log.config().deleteRetentionMs();
+      long after = 0;
+      for (LogSegment s : cleanable) {
+        after += cleanSegment(log, s, latest, producerLast, now, deleteRetentionMs);
+      }
+      log.markCleanedUpTo(cleanedUpTo);
+      LOG.info(
+          "{}: compacted {} segments, {} -> {} bytes, {} keys in the dirty section",
+          log.name(),
+          cleanable.size(),
+          total,
+          after,
+          latest.size());
+      return new Result(cleanable.size(), total, after, latest.size());
+    } finally {
+      log.cleanerLock.unlock();
+    }
+  }
+
+  private static Map<ByteBuffer, Long> buildOffsetMap(
+      List<LogSegment> segments, long from, long to) throws IOException {
+    Map<ByteBuffer, Long> latest = new HashMap<>();
+    for (LogSegment s : segments) {
+      if (s.nextOffset() <= from) {
+        continue;
+      }
+      s.scan(
+          0,
+          (chunk, p, filePos) -> {
+            ByteBuffer batch = slice(chunk, p);
+            KafkaRecords.forEachKey(
+                batch,
+                (offset, key, tombstone) -> {
+                  if (key != null && offset >= from && offset < to) {
+                    ByteBuffer copy = ByteBuffer.allocate(key.remaining());
+                    copy.put(key.duplicate()).flip();
+                    latest.put(copy, offset);
+                  }
+                });
+            return true;
+          });
+    }
+    return latest;
+  }
+
+  private static long cleanSegment(
+      PartitionLog log,
+      LogSegment s,
+      Map<ByteBuffer, Long> latest,
+      Set<Long> producerLast,
+      long now,
+      long deleteRetentionMs)
+      throws IOException {
+    Path cleaned =
+        s.logFile().resolveSibling(s.logFile().getFileName() + LogLoader.CLEANED_SUFFIX);
+    long written = 0;
+    try (FileChannel out =
+        FileChannel.open(
+            cleaned,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      long[] total = {0};
+      s.scan(
+          0,
+          (chunk, p, filePos) -> {
+            ByteBuffer batch = slice(chunk, p);
+            ByteBuffer kept =
+                KafkaRecords.compact(
+                    batch,
+                    (key, offset) -> {
+                      Long newest = latest.get(key);
+                      return newest == null || offset >= newest;
+                    },
+                    now,
+                    deleteRetentionMs,
+                    producerLast::contains);
+            while (kept.hasRemaining()) {
+              total[0] += out.write(kept);
+            }
+            return true;
+          });
+      written = total[0];
+      out.force(true);
+    }
+    log.replaceSegment(s, cleaned);
+    return written;
+  }
+
+  private static ByteBuffer slice(ByteBuffer chunk, int p) {
+    ByteBuffer b = chunk.duplicate();
+    b.position(p).limit(p + RecordBatchHeader.totalSize(chunk, p));
+    return b.slice();
+  }
+}

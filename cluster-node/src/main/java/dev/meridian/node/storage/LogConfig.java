@@ -1,0 +1,153 @@
+package dev.meridian.node.storage;
+
+/**
+ * Per-partition log settings, named after the Kafka topic configs they implement.
+ *
+ * <table>
+ *   <caption>settings</caption>
+ *   <tr><th>field</th><th>Kafka key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>segmentBytes</td><td>segment.bytes</td><td>1 GiB</td><td>roll the active segment
+ *       before it would grow past this size</td></tr>
+ *   <tr><td>segmentMs</td><td>segment.ms</td><td>7 days</td><td>roll the active segment once
+ *       its first batch is older than this</td></tr>
+ *   <tr><td>retentionMs</td><td>retention.ms</td><td>7 days</td><td>delete whole segments whose
+ *       newest record is older than this; -1 keeps forever</td></tr>
+ *   <tr><td>retentionBytes</td><td>retention.bytes</td><td>-1</td><td>delete oldest segments
+ *       while the log is larger than this; -1 is unlimited</td></tr>
+ *   <tr><td>compact</td><td>cleanup.policy=compact</td><td>false</td><td>keep only the newest
+ *       record per key in closed segments</td></tr>
+ *   <tr><td>delete</td><td>cleanup.policy=delete</td><td>true</td><td>apply time and size
+ *       retention</td></tr>
+ *   <tr><td>deleteRetentionMs</td><td>delete.retention.ms</td><td>1 day</td><td>how long a
+ *       compacted tombstone (null value) is kept</td></tr>
+ *   <tr><td>maxMessageBytes</td><td>max.message.bytes</td><td>1048588</td><td>largest batch
+ *       accepted by an append</td></tr>
+ *   <tr><td>flushMessages</td><td>flush.messages</td><td>Long.MAX_VALUE</td><td>fsync after
+ *       this many appended records (page cache plus replication otherwise)</td></tr>
+ *   <tr><td>flushMs</td><td>flush.ms</td><td>Long.MAX_VALUE</td><td>fsync when the oldest
+ *       unflushed append is older than this</td></tr>
+ *   <tr><td>indexIntervalBytes</td><td>index.interval.bytes</td><td>4096</td><td>bytes of log
+ *       between two sparse index entries</td></tr>
+ *   <tr><td>fileDeleteDelayMs</td><td>file.delete.delay.ms</td><td>60 s</td><td>how long a
+ *       deleted or replaced segment stays readable for reads already under way</td></tr>
+ * </table>
+ */
+public record LogConfig(
+    long segmentBytes,
+    long segmentMs,
+    long retentionMs,
+    long retentionBytes,
+    boolean compact,
+    boolean delete,
+    long deleteRetentionMs,
+    int maxMessageBytes,
+    long flushMessages,
+    long flushMs,
+    int indexIntervalBytes,
+    long fileDeleteDelayMs) {
+
+  /** Kafka's defaults. */
+  public static final LogConfig DEFAULT =
+      new LogConfig(
+          1L << 30,
+          7L * 24 * 3600 * 1000,
+          7L * 24 * 3600 * 1000,
+          -1,
+          false,
+          true,
+          24L * 3600 * 1000,
+          1048588,
+          Long.MAX_VALUE,
+          Long.MAX_VALUE,
+          4096,
+          60_000);
+
+  public LogConfig {
+    if (segmentBytes < 64) {
+      throw new IllegalArgumentException("segment.bytes must be >= 64, was " + segmentBytes);
+    }
+    if (segmentBytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("segment.bytes must fit in an int, was " + segmentBytes);
+    }
+    if (segmentMs <= 0) {
+      throw new IllegalArgumentException("segment.ms must be > 0, was " + segmentMs);
+    }
+    if (maxMessageBytes <= 0) {
+      throw new IllegalArgumentException("max.message.bytes must be > 0, was " + maxMessageBytes);
+    }
+    if (flushMessages <= 0 || flushMs < 0) {
+      throw new IllegalArgumentException("flush.messages must be > 0 and flush.ms >= 0");
+    }
+    if (indexIntervalBytes <= 0) {
+      throw new IllegalArgumentException("index.interval.bytes must be > 0");
+    }
+  }
+
+  /**
+   * Parses a Kafka {@code cleanup.policy} value ("delete", "compact" or "compact,delete").
+   *
+   * @throws IllegalArgumentException for any other value
+   */
+  public LogConfig withCleanupPolicy(String policy) {
+    boolean c = false;
+    boolean d = false;
+    for (String p : policy.split(",")) {
+      switch (p.trim()) {
+        case "compact" -> c = true;
+        case "delete" -> d = true;
+        default -> throw new IllegalArgumentException("invalid cleanup.policy '" + policy + "'");
+      }
+    }
+    return new LogConfig(
+        segmentBytes, segmentMs, retentionMs, retentionBytes, c, d, deleteRetentionMs,
+        maxMessageBytes, flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+  }
+
+  public LogConfig withSegmentBytes(long v) {
+    return new LogConfig(
+        v, segmentMs, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
+        maxMessageBytes, flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+  }
+
+  public LogConfig withSegmentMs(long v) {
+    return new LogConfig(
+        segmentBytes, v, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
+        maxMessageBytes, flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+  }
+
+  public LogConfig withRetention(long ms, long bytes) {
+    return new LogConfig(
+        segmentBytes, segmentMs, ms, bytes, compact, delete, deleteRetentionMs, maxMessageBytes,
+        flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+  }
+
+  public LogConfig withDeleteRetentionMs(long v) {
+    return new LogConfig(
+        segmentBytes, segmentMs, retentionMs, retentionBytes, compact, delete, v,
+        maxMessageBytes, flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+  }
+
+  public LogConfig withMaxMessageBytes(int v) {
+    return new LogConfig(
+        segmentBytes, segmentMs, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
+        v, flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+  }
+
+  public LogConfig withFlush(long messages, long ms) {
+    return new LogConfig(
+        segmentBytes, segmentMs, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
+        maxMessageBytes, messages, ms, indexIntervalBytes, fileDeleteDelayMs);
+  }
+
+  public LogConfig withIndexIntervalBytes(int v) {
+    return new LogConfig(
+        segmentBytes, segmentMs, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
+        maxMessageBytes, flushMessages, flushMs, v, fileDeleteDelayMs);
+  }
+
+  public LogConfig withFileDeleteDelayMs(long v) {
+    return new LogConfig(
+        segmentBytes, segmentMs, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
+        maxMessageBytes, flushMessages, flushMs, indexIntervalBytes, v);
+  }
+}

@@ -1,0 +1,146 @@
+package dev.meridian.node.storage.record;
+
+import java.nio.ByteBuffer;
+import java.util.function.LongPredicate;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
+
+/**
+ * The one place the storage layer uses kafka-clients' record classes (package {@code
+ * org.apache.kafka.common.record.internal}, which moves between releases). Only features that
+ * must look inside a batch come here — decompression and per-record iteration for timestamp
+ * lookups and compaction; the hot append and read paths work on batch headers alone ({@code
+ * RecordBatchHeader}).
+ */
+public final class KafkaRecords {
+  private KafkaRecords() {}
+
+  /** A record's offset and timestamp. */
+  public record OffsetAndTimestamp(long offset, long timestamp) {}
+
+  /** Receives the keys of records, for building a compaction offset map. */
+  @FunctionalInterface
+  public interface KeyVisitor {
+    /**
+     * @param key the key bytes (a buffer owned by the callee; copy to keep), or null
+     * @param tombstone whether the record has a null value
+     */
+    void visit(long offset, ByteBuffer key, boolean tombstone);
+  }
+
+  /** Decides per record whether compaction keeps it. */
+  @FunctionalInterface
+  public interface RetainPolicy {
+    /** Whether the record with {@code key} (never null here) at {@code offset} is the newest. */
+    boolean isLatest(ByteBuffer key, long offset);
+  }
+
+  /**
+   * The first record of the batches at or after {@code timestamp} whose offset is at least
+   * {@code minOffset}, or null.
+   */
+  public static OffsetAndTimestamp firstAtOrAfter(
+      ByteBuffer batches, long timestamp, long minOffset) {
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+      if (batch.maxTimestamp() < timestamp || batch.isControlBatch()) {
+        continue;
+      }
+      try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          if (r.timestamp() >= timestamp && r.offset() >= minOffset) {
+            return new OffsetAndTimestamp(r.offset(), r.timestamp());
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The first record holding the largest timestamp of the batches, or null when empty. */
+  public static OffsetAndTimestamp maxTimestamp(ByteBuffer batches) {
+    OffsetAndTimestamp best = null;
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+      if (batch.isControlBatch() || (best != null && batch.maxTimestamp() <= best.timestamp())) {
+        continue;
+      }
+      try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          if (best == null || r.timestamp() > best.timestamp()) {
+            best = new OffsetAndTimestamp(r.offset(), r.timestamp());
+          }
+        }
+      }
+    }
+    return best;
+  }
+
+  /** Visits every data record's key, in offset order (control batches are skipped). */
+  public static void forEachKey(ByteBuffer batches, KeyVisitor visitor) {
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+      if (batch.isControlBatch()) {
+        continue;
+      }
+      try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          visitor.visit(r.offset(), r.hasKey() ? r.key() : null, !r.hasValue());
+        }
+      }
+    }
+  }
+
+  /**
+   * Compacts whole batches: keeps records without a key, records that {@code policy} calls the
+   * newest for their key, and tombstones until their batch's delete horizon has passed (the
+   * horizon, {@code now + deleteRetentionMs}, is stamped into a batch the first time it is
+   * cleaned with a tombstone in it, as Kafka does since KIP-534). Kept records keep their
+   * offsets; a batch that loses all records disappears unless {@code retainEmpty} says its last
+   * offset carries producer state.
+   *
+   * @return the compacted batches, ready to be written (position 0, limit = size)
+   */
+  public static ByteBuffer compact(
+      ByteBuffer batches,
+      RetainPolicy policy,
+      long now,
+      long deleteRetentionMs,
+      LongPredicate retainEmpty) {
+    MemoryRecords records = MemoryRecords.readableRecords(batches.duplicate());
+    MemoryRecords.RecordFilter filter =
+        new MemoryRecords.RecordFilter(now, deleteRetentionMs) {
+          @Override
+          protected BatchRetentionResult checkBatchRetention(RecordBatch batch) {
+            boolean keepEmpty = batch.hasProducerId() && retainEmpty.test(batch.lastOffset());
+            return new BatchRetentionResult(
+                keepEmpty ? BatchRetention.RETAIN_EMPTY : BatchRetention.DELETE_EMPTY, false);
+          }
+
+          @Override
+          protected boolean shouldRetainRecord(RecordBatch batch, Record record) {
+            if (!record.hasKey()) {
+              return true;
+            }
+            if (!policy.isLatest(record.key(), record.offset())) {
+              return false;
+            }
+            if (!record.hasValue()) {
+              var horizon = batch.deleteHorizonMs();
+              return horizon.isEmpty() || now < horizon.getAsLong();
+            }
+            return true;
+          }
+        };
+    ByteBuffer out = ByteBuffer.allocate(Math.max(batches.remaining(), 64));
+    MemoryRecords.FilterResult result =
+        records.filterTo(filter, out, BufferSupplier.NO_CACHING, Integer.MAX_VALUE);
+    ByteBuffer written = result.outputBuffer();
+    written.flip();
+    return written;
+  }
+}
