@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -91,6 +92,8 @@ public final class LogManager implements Closeable {
     FileLock lock;
     try {
       lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null; // held by this same process
     } catch (IOException e) {
       ch.close();
       throw e;

@@ -161,9 +161,15 @@ final class LogSegment {
     }
   }
 
-  /** The time segment.ms is measured from: the first batch's max timestamp, else creation. */
-  long rollBaseMs() {
-    return firstBatchTimestamp >= 0 ? firstBatchTimestamp : createdMs;
+  /**
+   * How long this segment has been filling, for segment.ms: as Kafka measures it, the new
+   * append's max timestamp minus the first batch's, or wall-clock time since creation when the
+   * segment has no timestamped batch.
+   */
+  long timeWaitedForRoll(long nowMs, long appendMaxTimestamp) {
+    return firstBatchTimestamp >= 0 && appendMaxTimestamp >= 0
+        ? appendMaxTimestamp - firstBatchTimestamp
+        : nowMs - createdMs;
   }
 
   /** Whether {@code offset} can be stored relative to this segment's base in the indexes. */

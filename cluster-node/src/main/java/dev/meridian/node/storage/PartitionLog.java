@@ -383,7 +383,7 @@ public final class PartitionLog implements Closeable {
 
   /** Writes validated, stamped batches; caller holds the lock. */
   private void write(ByteBuffer records, long first, long last, Analysis a) throws IOException {
-    LogSegment active = maybeRoll(a.bytes, first, last);
+    LogSegment active = maybeRoll(a.bytes, a.maxTimestamp, last, first);
     active.append(records);
     producerState.updateFromBatches(records, records.position(), records.limit());
     logEndOffset = last + 1;
@@ -393,7 +393,8 @@ public final class PartitionLog implements Closeable {
     }
   }
 
-  private LogSegment maybeRoll(int appendBytes, long firstOffset, long lastOffset)
+  private LogSegment maybeRoll(
+      int appendBytes, long appendMaxTimestamp, long lastOffset, long firstOffset)
       throws IOException {
     LogSegment active = segments.lastEntry().getValue();
     long now = clock.getAsLong();
@@ -401,7 +402,7 @@ public final class PartitionLog implements Closeable {
     boolean roll =
         active.size() > 0
             && ((long) active.size() + appendBytes > c.segmentBytes()
-                || now - active.rollBaseMs() > c.segmentMs()
+                || active.timeWaitedForRoll(now, appendMaxTimestamp) > c.segmentMs()
                 || !active.canHoldOffset(lastOffset));
     return roll ? roll(firstOffset) : active;
   }

@@ -1,0 +1,290 @@
+package dev.meridian.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import com.fasterxml.jackson.dataformat.yaml.util.StringQuotingChecker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+
+/**
+ * Reads a {@link MeridianConfig} from YAML and writes one back.
+ *
+ * <p>The YAML is parsed into a Jackson tree and walked by hand, so that every problem is collected
+ * with its path before anything is thrown: unknown keys, wrong types, missing required keys, out of
+ * range values, duplicates and so on (see {@link MeridianConfig#validate()}). A YAML syntax error
+ * stops parsing and is reported with its line and column. Only one YAML document per file is
+ * allowed; duplicate keys in a mapping are errors. A key without a value (or with {@code null} or
+ * {@code ~}) is treated as absent. Only {@code true} and {@code false} are booleans: {@code yes},
+ * {@code no}, {@code on} and {@code off} are strings, as in YAML 1.2. Strings must be YAML strings
+ * ({@code kafkaPort: "9092"} is an error, and so is {@code name: 123}; quote it).
+ *
+ * <p>Example ({@code region-config/examples/local.yaml}):
+ *
+ * <pre>
+ * regions:
+ *   - name: east
+ *     nodes:
+ *       - id: 1
+ *         host: 127.0.0.1
+ *         kafkaPort: 9092
+ *         httpPort: 8080
+ *         dataDir: east-1
+ * topicDefaults:
+ *   partitions: 1
+ * </pre>
+ *
+ * <p>Thread-safe: all methods are static and share only immutable, thread-safe Jackson objects.
+ */
+public final class ConfigLoader {
+
+  /** The path of a problem about the file itself (cannot be read, not UTF-8). */
+  static final String FILE = "(file)";
+
+  private static final YAMLMapper MAPPER =
+      new YAMLMapper(
+          YAMLFactory.builder()
+              .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+              // only true/false are booleans: 'no', 'on', 'yes' stay strings (YAML 1.2)
+              .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+              // 'key:' without a value is null, i.e. absent (the builder leaves this off)
+              .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+              .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+              .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+              .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+              .stringQuotingChecker(new RoundTripQuotingChecker())
+              .build());
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads and validates a configuration file (UTF-8).
+   *
+   * @param file the YAML file
+   * @return the configuration, valid
+   * @throws ConfigException listing every problem, with {@code file} as the source name
+   */
+  public static MeridianConfig load(Path file) throws ConfigException {
+    String sourceName = file.toString();
+    String yaml;
+    try {
+      yaml = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(sourceName, List.of(new ConfigProblem(FILE, "no such file")));
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(sourceName, List.of(new ConfigProblem(FILE, "not valid UTF-8")));
+    } catch (IOException e) {
+      throw new ConfigException(
+          sourceName, List.of(new ConfigProblem(FILE, "cannot be read: " + e)));
+    }
+    return parse(yaml, sourceName);
+  }
+
+  /**
+   * Parses and validates a configuration.
+   *
+   * @param yaml the YAML text
+   * @param sourceName where the text came from, used in the exception message
+   * @return the configuration, valid
+   * @throws ConfigException listing every problem
+   */
+  public static MeridianConfig parse(String yaml, String sourceName) throws ConfigException {
+    JsonNode root = readTree(yaml, sourceName);
+    ConfigTreeReader reader = new ConfigTreeReader();
+    MeridianConfig config = reader.readConfig(root);
+    List<ConfigProblem> problems = merge(reader.problems(), config.validate());
+    if (!problems.isEmpty()) {
+      throw new ConfigException(sourceName, problems);
+    }
+    return config;
+  }
+
+  /**
+   * Parses the YAML into a tree, or throws for a syntax error, an alias (Jackson's tree keeps an
+   * alias as the anchor's name instead of the value) or a second document.
+   */
+  private static JsonNode readTree(String yaml, String sourceName) throws ConfigException {
+    try (YAMLParser scan = MAPPER.getFactory().createParser(yaml);
+        JsonParser parser = MAPPER.createParser(yaml)) {
+      List<ConfigProblem> aliases = new ArrayList<>();
+      while (scan.nextToken() != null) {
+        if (scan.isCurrentAlias()) {
+          JsonLocation at = scan.currentTokenLocation();
+          aliases.add(
+              new ConfigProblem(
+                  "line " + at.getLineNr() + ", column " + at.getColumnNr(),
+                  "alias *" + scan.getText() + " is not supported; write the value out"));
+        }
+      }
+      if (!aliases.isEmpty()) {
+        throw new ConfigException(sourceName, aliases);
+      }
+      JsonNode root = MAPPER.readTree(parser);
+      JsonToken next = parser.nextToken();
+      while (isEmptyDocument(next, parser)) { // e.g. after a trailing '---'
+        next = parser.nextToken();
+      }
+      if (root != null && next != null) {
+        JsonLocation at = parser.currentLocation();
+        throw syntaxError(
+            sourceName,
+            at.getLineNr(),
+            at.getColumnNr(),
+            "a second YAML document; only one is allowed");
+      }
+      return root;
+    } catch (JsonProcessingException e) {
+      throw syntaxError(sourceName, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading from a string failed", e);
+    }
+  }
+
+  /**
+   * Writes a configuration as YAML, every setting included. For a valid configuration {@code
+   * parse(toYaml(config), name)} equals {@code config}.
+   *
+   * @param config the configuration (need not be valid)
+   * @return the YAML text
+   */
+  public static String toYaml(MeridianConfig config) {
+    ObjectNode root = MAPPER.createObjectNode();
+    ArrayNode regions = root.putArray(ConfigKeys.REGIONS);
+    for (RegionConfig region : config.regions()) {
+      ObjectNode r = regions.addObject();
+      r.put(ConfigKeys.NAME, region.name());
+      ArrayNode nodes = r.putArray(ConfigKeys.NODES);
+      for (NodeConfig node : region.nodes()) {
+        nodes
+            .addObject()
+            .put(ConfigKeys.ID, node.id())
+            .put(ConfigKeys.HOST, node.host())
+            .put(ConfigKeys.KAFKA_PORT, node.kafkaPort())
+            .put(ConfigKeys.HTTP_PORT, node.httpPort())
+            .put(ConfigKeys.DATA_DIR, node.dataDir());
+      }
+    }
+    TopicDefaults d = config.topicDefaults();
+    root.putObject(ConfigKeys.TOPIC_DEFAULTS)
+        .put(ConfigKeys.PARTITIONS, d.partitions())
+        .put(ConfigKeys.REPLICATION_FACTOR, d.replicationFactor())
+        .put(ConfigKeys.RETENTION_MS, d.retentionMs())
+        .put(ConfigKeys.RETENTION_BYTES, d.retentionBytes())
+        .put(ConfigKeys.SEGMENT_BYTES, d.segmentBytes())
+        .put(ConfigKeys.SEGMENT_MS, d.segmentMs())
+        .put(ConfigKeys.CLEANUP_POLICY, d.cleanupPolicy())
+        .put(ConfigKeys.MAX_MESSAGE_BYTES, d.maxMessageBytes())
+        .put(ConfigKeys.MIN_INSYNC_REPLICAS, d.minInsyncReplicas())
+        .put(ConfigKeys.AUTO_CREATE_TOPICS, d.autoCreateTopics())
+        .put(ConfigKeys.FLUSH_MESSAGES, d.flushMessages())
+        .put(ConfigKeys.FLUSH_MS, d.flushMs())
+        .put(ConfigKeys.DELETE_RETENTION_MS, d.deleteRetentionMs());
+    try {
+      return MAPPER.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a config tree as YAML", e);
+    }
+  }
+
+  /**
+   * Whether {@code token} is an empty document, which the YAML parser reports as a null or (with
+   * boolean-like words read as strings) an empty string.
+   */
+  private static boolean isEmptyDocument(JsonToken token, JsonParser parser) throws IOException {
+    return token == JsonToken.VALUE_NULL
+        || (token == JsonToken.VALUE_STRING && parser.getText().isEmpty());
+  }
+
+  /** A YAML syntax error or duplicate key, reported at its line and column (1-based). */
+  private static ConfigException syntaxError(String sourceName, JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
+      Mark at = yaml.getProblemMark();
+      String reason = yaml.getProblem();
+      Mark contextAt = yaml.getContextMark();
+      if (yaml.getContext() != null && contextAt != null) {
+        reason +=
+            " ("
+                + yaml.getContext()
+                + " at line "
+                + (contextAt.getLine() + 1)
+                + ", column "
+                + (contextAt.getColumn() + 1)
+                + ")";
+      }
+      return syntaxError(sourceName, at.getLine() + 1, at.getColumn() + 1, reason);
+    }
+    String reason = e.getOriginalMessage();
+    reason = reason == null ? "invalid YAML" : reason.lines().findFirst().orElse(reason);
+    if (reason.startsWith("Duplicate field ")) {
+      reason = "duplicate key " + reason.substring("Duplicate field ".length());
+    }
+    JsonLocation at = e.getLocation();
+    return at == null
+        ? new ConfigException(sourceName, List.of(new ConfigProblem(ConfigPath.ROOT, reason)))
+        : syntaxError(sourceName, at.getLineNr(), at.getColumnNr(), reason);
+  }
+
+  private static ConfigException syntaxError(
+      String sourceName, int line, int column, String reason) {
+    String path = "line " + line + ", column " + column;
+    return new ConfigException(sourceName, List.of(new ConfigProblem(path, reason)));
+  }
+
+  /**
+   * The structural problems and the semantic ones not at or below a path that already has a
+   * structural problem (those come from placeholders, or repeat the structural problem), in
+   * document order.
+   */
+  private static List<ConfigProblem> merge(
+      List<ConfigProblem> structural, List<ConfigProblem> semantic) {
+    List<ConfigProblem> merged = new ArrayList<>(structural);
+    for (ConfigProblem problem : semantic) {
+      if (structural.stream().noneMatch(s -> ConfigPath.isWithin(problem.path(), s.path()))) {
+        merged.add(problem);
+      }
+    }
+    merged.sort(Comparator.comparing(ConfigProblem::path, ConfigPath.DOCUMENT_ORDER));
+    return merged;
+  }
+
+  /**
+   * Leaves a string unquoted only when it reads back as the same string: {@code 127.0.0.1} stays
+   * plain, {@code 123}, {@code true} or {@code 0x1f} get quotes.
+   */
+  private static final class RoundTripQuotingChecker extends StringQuotingChecker.Default {
+
+    private static final YAMLMapper PLAIN_READER = new YAMLMapper();
+
+    @Override
+    public boolean needToQuoteValue(String value) {
+      return super.needToQuoteValue(value) || !readsBackUnchanged(value);
+    }
+
+    private static boolean readsBackUnchanged(String value) {
+      try {
+        JsonNode node = PLAIN_READER.readTree("v: " + value).get("v");
+        return node != null && node.isTextual() && node.textValue().equals(value);
+      } catch (JsonProcessingException e) {
+        return false;
+      }
+    }
+  }
+}

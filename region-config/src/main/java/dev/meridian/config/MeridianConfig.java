@@ -1,0 +1,86 @@
+package dev.meridian.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole deployment topology: every region with its nodes, and the topic defaults. Immutable;
+ * loaded from YAML by {@link ConfigLoader} or built in code.
+ *
+ * <p>YAML keys at the top level:
+ *
+ * <ul>
+ *   <li>{@code regions} (required): the regions, at least one; see {@link RegionConfig}.
+ *   <li>{@code topicDefaults} (optional, default {@link TopicDefaults#DEFAULTS}): see {@link
+ *       TopicDefaults}.
+ * </ul>
+ *
+ * <p>Constructing a config does not validate it; call {@link #validate()} (the loader always does).
+ *
+ * @param regions the regions ({@code regions}); copied, {@code null} is taken as empty
+ * @param topicDefaults the topic defaults ({@code topicDefaults}); {@code null} is taken as {@link
+ *     TopicDefaults#DEFAULTS}
+ */
+public record MeridianConfig(List<RegionConfig> regions, TopicDefaults topicDefaults) {
+
+  /** Copies the region list and applies the topic defaults when {@code null}. */
+  public MeridianConfig {
+    regions = regions == null ? List.of() : List.copyOf(regions);
+    topicDefaults = topicDefaults == null ? TopicDefaults.DEFAULTS : topicDefaults;
+  }
+
+  /**
+   * Finds a node by id in any region.
+   *
+   * @param nodeId the node id
+   * @return the node, or empty if no region has it
+   */
+  public Optional<NodeConfig> node(int nodeId) {
+    return regions.stream().flatMap(r -> r.node(nodeId).stream()).findFirst();
+  }
+
+  /**
+   * Finds a region by name.
+   *
+   * @param name the region name
+   * @return the region, or empty if there is none of that name
+   */
+  public Optional<RegionConfig> region(String name) {
+    return regions.stream().filter(r -> Objects.equals(r.name(), name)).findFirst();
+  }
+
+  /**
+   * Returns the region a node belongs to.
+   *
+   * @param nodeId the node id
+   * @return the region containing the node
+   * @throws IllegalArgumentException if no region has a node with that id
+   */
+  public RegionConfig regionOf(int nodeId) {
+    return regions.stream()
+        .filter(r -> r.node(nodeId).isPresent())
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no node with id " + nodeId));
+  }
+
+  /** Every node of every region, in file order. */
+  public List<NodeConfig> allNodes() {
+    return regions.stream().flatMap(r -> r.nodes().stream()).toList();
+  }
+
+  /**
+   * Checks the configuration as a whole and returns every problem found, each with the YAML path of
+   * the offending value. Checks: at least one region; region names present, well-formed and unique;
+   * at least one node per region; node ids {@code >= 0} and unique across all regions; hosts
+   * present without whitespace; ports in range; no two listeners on the same host and port; data
+   * directories present and valid paths; topic defaults in range and consistent with the regions
+   * (replication factor not above the node count of any region, min in-sync replicas not above the
+   * replication factor).
+   *
+   * @return the problems, empty if the configuration is valid
+   */
+  public List<ConfigProblem> validate() {
+    return ConfigValidator.validate(this);
+  }
+}

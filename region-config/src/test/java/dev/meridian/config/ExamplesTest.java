@@ -1,0 +1,75 @@
+package dev.meridian.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The files in {@code examples/} (maven runs tests with the module directory as working dir). */
+class ExamplesTest {
+
+  private static final Path EXAMPLES = Path.of("examples");
+
+  @Test
+  void localHasOneRegionWithOneNode() throws ConfigException {
+    MeridianConfig config = ConfigLoader.load(EXAMPLES.resolve("local.yaml"));
+
+    NodeConfig node = new NodeConfig(1, "127.0.0.1", 9092, 8080, "east-1");
+    assertEquals(
+        new MeridianConfig(
+            List.of(new RegionConfig("east", List.of(node))), TopicDefaults.DEFAULTS),
+        config);
+    assertEquals(Optional.of(node), config.node(1));
+    assertEquals("east", config.regionOf(1).name());
+    assertEquals(Path.of("/var/meridian/east-1"), node.dataPath(Path.of("/var/meridian")));
+  }
+
+  @Test
+  void threeNodesHasConsecutivePorts() throws ConfigException {
+    MeridianConfig config = ConfigLoader.load(EXAMPLES.resolve("three-nodes.yaml"));
+
+    assertEquals(1, config.regions().size());
+    RegionConfig east = config.region("east").orElseThrow();
+    assertEquals(
+        List.of(
+            new NodeConfig(1, "127.0.0.1", 9092, 8080, "east-1"),
+            new NodeConfig(2, "127.0.0.1", 9093, 8081, "east-2"),
+            new NodeConfig(3, "127.0.0.1", 9094, 8082, "east-3")),
+        east.nodes());
+    assertEquals(3, config.topicDefaults().replicationFactor());
+    assertEquals(2, config.topicDefaults().minInsyncReplicas());
+    assertEquals(3, config.topicDefaults().partitions());
+  }
+
+  @Test
+  void twoRegionsHasEastAndWest() throws ConfigException {
+    MeridianConfig config = ConfigLoader.load(EXAMPLES.resolve("two-regions.yaml"));
+
+    assertEquals(
+        List.of("east", "west"), config.regions().stream().map(RegionConfig::name).toList());
+    NodeConfig west = config.region("west").orElseThrow().nodes().get(0);
+    assertEquals(9192, west.kafkaPort());
+    assertEquals(8180, west.httpPort());
+    assertEquals("west", config.regionOf(west.id()).name());
+    assertEquals("east", config.regionOf(1).name());
+    assertEquals(2, config.allNodes().size());
+    assertEquals(Optional.empty(), config.node(2));
+    assertEquals(Optional.empty(), config.region("north"));
+    assertThrows(IllegalArgumentException.class, () -> config.regionOf(2));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"local.yaml", "three-nodes.yaml", "two-regions.yaml"})
+  void examplesAreValidAndRoundTrip(String file) throws ConfigException {
+    MeridianConfig config = ConfigLoader.load(EXAMPLES.resolve(file));
+
+    assertTrue(config.validate().isEmpty());
+    assertEquals(config, ConfigLoader.parse(ConfigLoader.toYaml(config), file + " (written)"));
+  }
+}
