@@ -53,7 +53,9 @@ public final class LogCleaner {
       long upper = Math.min(log.activeSegment().baseOffset(), log.highWatermark());
       long firstDirty = Math.max(log.cleanerOffset(), log.logStartOffset());
       List<LogSegment> cleanable = log.segmentsBelow(upper);
-      if (cleanable.isEmpty() || firstDirty >= upper) {
+      long now = log.nowMs();
+      boolean tombstonesDue = now >= log.tombstoneHorizonMs;
+      if (cleanable.isEmpty() || (firstDirty >= upper && !tombstonesDue && !force)) {
         return Result.NOTHING;
       }
       long total = 0;
@@ -64,18 +66,21 @@ public final class LogCleaner {
           dirty += s.size();
         }
       }
-      if (!force && (total == 0 || (double) dirty / total < MIN_CLEANABLE_DIRTY_RATIO)) {
+      boolean dirtyEnough = total > 0 && (double) dirty / total >= MIN_CLEANABLE_DIRTY_RATIO;
+      if (!force && !dirtyEnough && !tombstonesDue) {
         return Result.NOTHING;
       }
       long cleanedUpTo = cleanable.get(cleanable.size() - 1).nextOffset();
       Map<ByteBuffer, Long> latest = buildOffsetMap(cleanable, firstDirty, cleanedUpTo);
       Set<Long> producerLast = log.producerLastOffsets();
-      long now = log.nowMs();
       long deleteRetentionMs = log.config().deleteRetentionMs();
       long after = 0;
+      boolean[] tombstonesKept = {false};
       for (LogSegment s : cleanable) {
-        after += cleanSegment(log, s, latest, producerLast, now, deleteRetentionMs);
+        after += cleanSegment(log, s, latest, producerLast, now, deleteRetentionMs, tombstonesKept);
       }
+      // kept tombstones got a horizon of now + delete.retention.ms: clean again after it
+      log.tombstoneHorizonMs = tombstonesKept[0] ? now + deleteRetentionMs : Long.MAX_VALUE;
       log.markCleanedUpTo(cleanedUpTo);
       LOG.info(
           "{}: compacted {} segments, {} -> {} bytes, {} keys in the dirty section",
@@ -122,7 +127,8 @@ public final class LogCleaner {
       Map<ByteBuffer, Long> latest,
       Set<Long> producerLast,
       long now,
-      long deleteRetentionMs)
+      long deleteRetentionMs,
+      boolean[] tombstonesKept)
       throws IOException {
     Path cleaned =
         s.logFile().resolveSibling(s.logFile().getFileName() + LogLoader.CLEANED_SUFFIX);
@@ -138,7 +144,7 @@ public final class LogCleaner {
           0,
           (chunk, p, filePos) -> {
             ByteBuffer batch = slice(chunk, p);
-            ByteBuffer kept =
+            KafkaRecords.Compacted compacted =
                 KafkaRecords.compact(
                     batch,
                     (key, offset) -> {
@@ -148,6 +154,8 @@ public final class LogCleaner {
                     now,
                     deleteRetentionMs,
                     producerLast::contains);
+            tombstonesKept[0] |= compacted.tombstonesKept();
+            ByteBuffer kept = compacted.batches();
             while (kept.hasRemaining()) {
               total[0] += out.write(kept);
             }

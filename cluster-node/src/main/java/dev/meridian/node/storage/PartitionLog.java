@@ -71,6 +71,9 @@ public final class PartitionLog implements Closeable {
   private volatile long cleanerOffset;
   private volatile StorageException offline;
   private volatile boolean closed;
+
+  /** When kept tombstones become removable; set by {@link LogCleaner}, in memory only. */
+  volatile long tombstoneHorizonMs = Long.MAX_VALUE;
   private long unflushedRecords;
   private long lastFlushMs;
 

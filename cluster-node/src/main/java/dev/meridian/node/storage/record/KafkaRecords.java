@@ -32,6 +32,9 @@ public final class KafkaRecords {
     void visit(long offset, ByteBuffer key, boolean tombstone);
   }
 
+  /** Compacted batches and whether any tombstone in them was kept. */
+  public record Compacted(ByteBuffer batches, boolean tombstonesKept) {}
+
   /** Decides per record whether compaction keeps it. */
   @FunctionalInterface
   public interface RetainPolicy {
@@ -103,15 +106,17 @@ public final class KafkaRecords {
    * offsets; a batch that loses all records disappears unless {@code retainEmpty} says its last
    * offset carries producer state.
    *
-   * @return the compacted batches, ready to be written (position 0, limit = size)
+   * @return the compacted batches, ready to be written (position 0, limit = size), and
+   *     whether a tombstone was kept (a later pass must remove it after its horizon)
    */
-  public static ByteBuffer compact(
+  public static Compacted compact(
       ByteBuffer batches,
       RetainPolicy policy,
       long now,
       long deleteRetentionMs,
       LongPredicate retainEmpty) {
     MemoryRecords records = MemoryRecords.readableRecords(batches.duplicate());
+    boolean[] tombstoneKept = {false};
     MemoryRecords.RecordFilter filter =
         new MemoryRecords.RecordFilter(now, deleteRetentionMs) {
           @Override
@@ -131,7 +136,9 @@ public final class KafkaRecords {
             }
             if (!record.hasValue()) {
               var horizon = batch.deleteHorizonMs();
-              return horizon.isEmpty() || now < horizon.getAsLong();
+              boolean keep = horizon.isEmpty() || now < horizon.getAsLong();
+              tombstoneKept[0] |= keep;
+              return keep;
             }
             return true;
           }
@@ -141,6 +148,6 @@ public final class KafkaRecords {
         records.filterTo(filter, out, BufferSupplier.NO_CACHING, Integer.MAX_VALUE);
     ByteBuffer written = result.outputBuffer();
     written.flip();
-    return written;
+    return new Compacted(written, tombstoneKept[0]);
   }
 }
