@@ -439,19 +439,21 @@ final class LogSegment {
   /**
    * Removes every batch whose last offset is at least {@code offset}.
    *
-   * @return bytes removed
+   * @return the base offset of the first batch removed, or -1 when none was
    */
-  int truncateTo(long offset) throws IOException {
+  long truncateTo(long offset) throws IOException {
     int pos = translateOffset(offset, size);
     if (pos < 0) {
-      return 0;
+      return -1;
     }
-    int removed = size - pos;
+    ByteBuffer header = ByteBuffer.allocate(RecordBatchHeader.LOG_OVERHEAD);
+    readFully(header, pos);
+    long removedBase = RecordBatchHeader.baseOffset(header, 0);
     channel.truncate(pos);
     size = pos;
     // derived state is recomputed from the remaining batches (cheap: truncation is rare)
     rebuildIndexes();
-    return removed;
+    return removedBase;
   }
 
   /** Writes both indexes to disk (atomically), forcing them when {@code fsync}. */

@@ -556,8 +556,8 @@ public final class PartitionLog implements Closeable {
 
   /**
    * Removes every batch whose last offset is at or after {@code offset} (follower divergence,
-   * failback). A batch that straddles {@code offset} goes whole, so the new log end may be
-   * below {@code offset}. Below the log start, the log is emptied and restarted at {@code
+   * failback). The new log end is {@code offset}, or the base offset of a batch that straddled
+   * it (batches go whole). Below the log start, the log is emptied and restarted at {@code
    * offset}.
    *
    * @return the new log end offset
@@ -585,9 +585,19 @@ public final class PartitionLog implements Closeable {
         scheduleDelete(s);
       }
       LogSegment active = segments.lastEntry().getValue();
-      active.truncateTo(offset);
-      logEndOffset = active.nextOffset();
+      long removedBase = active.truncateTo(offset);
+      logEndOffset = removedBase >= 0 ? Math.min(offset, removedBase) : offset;
+      if (logEndOffset < logStartOffset) {
+        // the batch holding the log start went: nothing readable is left
+        truncateFullyLocked(logStartOffset);
+        return logEndOffset;
+      }
       afterTruncation();
+      if (active.nextOffset() < logEndOffset) {
+        // compaction left a gap below the new end: a segment based at the end keeps it so
+        // across restarts (the log end is recovered from the last segment)
+        roll(logEndOffset);
+      }
       LOG.info("{}: truncated to offset {} (log end now {})", name, offset, logEndOffset);
       return logEndOffset;
     } catch (IOException e) {
