@@ -72,7 +72,8 @@ class CompactionTest {
     f.log.updateHighWatermark(f.log.logEndOffset());
     LogCleaner.maybeClean(f.log, true);
     List<TestRecords.Rec> first = readAll(f.log, 0);
-    assertEquals(List.of("kept", "gone", "other"), first.stream().map(TestRecords.Rec::key).toList());
+    assertEquals(
+        List.of("kept", "gone", "other"), first.stream().map(TestRecords.Rec::key).toList());
     assertEquals(null, first.get(1).value(), "tombstone kept within delete.retention.ms");
     f.clock.addAndGet(10_001);
     LogCleaner.maybeClean(f.log, true);

@@ -33,14 +33,24 @@ class PartitionLogPropertyTest {
 
   @Provide
   Arbitrary<List<Op>> deleteOps() {
-    return ops("append", "append", "append", "append", "truncate", "roll", "deleteRecords",
-        "timeRetention", "sizeRetention", "reopen", "crash");
+    return ops(
+        "append",
+        "append",
+        "append",
+        "append",
+        "truncate",
+        "roll",
+        "deleteRecords",
+        "timeRetention",
+        "sizeRetention",
+        "reopen",
+        "crash");
   }
 
   @Provide
   Arbitrary<List<Op>> compactOps() {
-    return ops("append", "append", "append", "append", "truncate", "roll", "compact", "reopen",
-        "crash");
+    return ops(
+        "append", "append", "append", "append", "truncate", "roll", "compact", "reopen", "crash");
   }
 
   private Arbitrary<List<Op>> ops(String... kinds) {

@@ -226,12 +226,10 @@ class PartitionLogTest {
       Files.writeString(broken.dir(), "not a directory");
       StorageException e =
           assertThrows(
-              StorageException.class,
-              () -> broken.appendAsLeader(TestRecords.sized(1, 150, 2), 0));
+              StorageException.class, () -> broken.appendAsLeader(TestRecords.sized(1, 150, 2), 0));
       assertTrue(e.getMessage().contains("t-0"), e.getMessage());
       assertTrue(broken.isOffline());
-      assertThrows(
-          StorageException.class, () -> broken.read(0, 100, FetchIsolation.LOG_END, true));
+      assertThrows(StorageException.class, () -> broken.read(0, 100, FetchIsolation.LOG_END, true));
       for (int i = 0; i < 5; i++) {
         healthy.appendAsLeader(TestRecords.sized(1, 150, i), 0);
       }

@@ -82,7 +82,8 @@ class RecoveryTest {
       ch.read(h, 0);
       firstBatch = h.getInt(8) + 12;
     }
-    try (FileChannel ch = FileChannel.open(second, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(second, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer one = ByteBuffer.allocate(1);
       ch.read(one, firstBatch + 70);
       one.put(0, (byte) (one.get(0) ^ 0xff));
@@ -97,7 +98,8 @@ class RecoveryTest {
 
   @Test
   void rebuildsMissingOrGarbageIndexes() throws IOException {
-    LogFixture f = withRecords(300, LogConfig.DEFAULT.withSegmentBytes(4096).withIndexIntervalBytes(100));
+    LogFixture f =
+        withRecords(300, LogConfig.DEFAULT.withSegmentBytes(4096).withIndexIntervalBytes(100));
     List<TestRecords.Rec> before = readAll(f.log, 0);
     f.log.close();
     try (Stream<Path> s = Files.list(f.dir)) {

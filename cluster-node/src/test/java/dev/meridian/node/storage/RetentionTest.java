@@ -51,7 +51,8 @@ class RetentionTest {
     assertEquals(40, f.log.logStartOffset());
     assertEquals(40, f.log.logEndOffset());
     assertEquals(1, f.log.segmentCount());
-    assertEquals(40, f.log.appendAsLeader(TestRecords.sized(1, 10, f.clock.get()), 0).firstOffset());
+    assertEquals(
+        40, f.log.appendAsLeader(TestRecords.sized(1, 10, f.clock.get()), 0).firstOffset());
   }
 
   @Test
@@ -62,7 +63,8 @@ class RetentionTest {
     assertTrue(deleted > 0);
     assertTrue(f.log.size() <= 2_000 + 700, "size " + f.log.size() + " before " + sizeBefore);
     assertTrue(f.log.size() > 2_000 - 700);
-    assertEquals(f.log.logEndOffset() - f.log.logStartOffset(),
+    assertEquals(
+        f.log.logEndOffset() - f.log.logStartOffset(),
         readAll(f.log, f.log.logStartOffset()).size());
   }
 
