@@ -19,8 +19,8 @@ import java.util.List;
  *   epoch startOffset  N lines, ascending in both
  * </pre>
  *
- * <p>Rewritten atomically on every change (rare: once per leader change). Not thread-safe:
- * guarded by the owning log's lock.
+ * <p>Rewritten atomically on every change (rare: once per leader change). Not thread-safe: guarded
+ * by the owning log's lock.
  */
 final class LeaderEpochCache {
   static final String FILE_NAME = "leader-epoch-checkpoint";

@@ -1,8 +1,8 @@
 package dev.meridian.node.storage;
 
 /**
- * What an append did. Producer-state outcomes are statuses, not exceptions: they are frequent
- * and expected on the produce path.
+ * What an append did. Producer-state outcomes are statuses, not exceptions: they are frequent and
+ * expected on the produce path.
  *
  * @param status whether the batches were appended, or why not
  * @param firstOffset offset of the first record appended (for a duplicate: of the original)

@@ -17,15 +17,15 @@ import org.slf4j.LoggerFactory;
  * Compaction for {@code cleanup.policy=compact}: keeps the newest record per key in the closed
  * segments below the high watermark, as Kafka's log cleaner does.
  *
- * <p>One pass: (1) build a map key → newest offset from the dirty part of the log (records
- * after the last cleaned offset), (2) rewrite each closed segment through {@link
- * KafkaRecords#compact} into {@code <base>.log.cleaned}, keeping records that are the newest for
- * their key, records without a key, and tombstones until their delete horizon ({@code
- * delete.retention.ms} after the pass that first saw them), (3) swap each cleaned file in
- * atomically. Offsets never change; the active segment is never touched. Appends and reads
- * continue during a pass: it holds the log's cleaner lock (excluding retention and truncation)
- * and takes the append lock only for each swap. A crash mid-pass leaves either the old or the
- * new segment file; {@code .cleaned} leftovers are removed on load.
+ * <p>One pass: (1) build a map key → newest offset from the dirty part of the log (records after
+ * the last cleaned offset), (2) rewrite each closed segment through {@link KafkaRecords#compact}
+ * into {@code <base>.log.cleaned}, keeping records that are the newest for their key, records
+ * without a key, and tombstones until their delete horizon ({@code delete.retention.ms} after the
+ * pass that first saw them), (3) swap each cleaned file in atomically. Offsets never change; the
+ * active segment is never touched. Appends and reads continue during a pass: it holds the log's
+ * cleaner lock (excluding retention and truncation) and takes the append lock only for each swap. A
+ * crash mid-pass leaves either the old or the new segment file; {@code .cleaned} leftovers are
+ * removed on load.
  */
 public final class LogCleaner {
   /** Kafka's min.cleanable.dirty.ratio default: clean once half of the log is dirty. */
@@ -95,8 +95,8 @@ public final class LogCleaner {
     }
   }
 
-  private static Map<ByteBuffer, Long> buildOffsetMap(
-      List<LogSegment> segments, long from, long to) throws IOException {
+  private static Map<ByteBuffer, Long> buildOffsetMap(List<LogSegment> segments, long from, long to)
+      throws IOException {
     Map<ByteBuffer, Long> latest = new HashMap<>();
     for (LogSegment s : segments) {
       if (s.nextOffset() <= from) {
@@ -130,8 +130,7 @@ public final class LogCleaner {
       long deleteRetentionMs,
       boolean[] tombstonesKept)
       throws IOException {
-    Path cleaned =
-        s.logFile().resolveSibling(s.logFile().getFileName() + LogLoader.CLEANED_SUFFIX);
+    Path cleaned = s.logFile().resolveSibling(s.logFile().getFileName() + LogLoader.CLEANED_SUFFIX);
     long written = 0;
     try (FileChannel out =
         FileChannel.open(

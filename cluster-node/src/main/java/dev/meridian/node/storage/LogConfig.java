@@ -99,55 +99,145 @@ public record LogConfig(
       }
     }
     return new LogConfig(
-        segmentBytes, segmentMs, retentionMs, retentionBytes, c, d, deleteRetentionMs,
-        maxMessageBytes, flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+        segmentBytes,
+        segmentMs,
+        retentionMs,
+        retentionBytes,
+        c,
+        d,
+        deleteRetentionMs,
+        maxMessageBytes,
+        flushMessages,
+        flushMs,
+        indexIntervalBytes,
+        fileDeleteDelayMs);
   }
 
   public LogConfig withSegmentBytes(long v) {
     return new LogConfig(
-        v, segmentMs, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
-        maxMessageBytes, flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+        v,
+        segmentMs,
+        retentionMs,
+        retentionBytes,
+        compact,
+        delete,
+        deleteRetentionMs,
+        maxMessageBytes,
+        flushMessages,
+        flushMs,
+        indexIntervalBytes,
+        fileDeleteDelayMs);
   }
 
   public LogConfig withSegmentMs(long v) {
     return new LogConfig(
-        segmentBytes, v, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
-        maxMessageBytes, flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+        segmentBytes,
+        v,
+        retentionMs,
+        retentionBytes,
+        compact,
+        delete,
+        deleteRetentionMs,
+        maxMessageBytes,
+        flushMessages,
+        flushMs,
+        indexIntervalBytes,
+        fileDeleteDelayMs);
   }
 
   public LogConfig withRetention(long ms, long bytes) {
     return new LogConfig(
-        segmentBytes, segmentMs, ms, bytes, compact, delete, deleteRetentionMs, maxMessageBytes,
-        flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+        segmentBytes,
+        segmentMs,
+        ms,
+        bytes,
+        compact,
+        delete,
+        deleteRetentionMs,
+        maxMessageBytes,
+        flushMessages,
+        flushMs,
+        indexIntervalBytes,
+        fileDeleteDelayMs);
   }
 
   public LogConfig withDeleteRetentionMs(long v) {
     return new LogConfig(
-        segmentBytes, segmentMs, retentionMs, retentionBytes, compact, delete, v,
-        maxMessageBytes, flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+        segmentBytes,
+        segmentMs,
+        retentionMs,
+        retentionBytes,
+        compact,
+        delete,
+        v,
+        maxMessageBytes,
+        flushMessages,
+        flushMs,
+        indexIntervalBytes,
+        fileDeleteDelayMs);
   }
 
   public LogConfig withMaxMessageBytes(int v) {
     return new LogConfig(
-        segmentBytes, segmentMs, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
-        v, flushMessages, flushMs, indexIntervalBytes, fileDeleteDelayMs);
+        segmentBytes,
+        segmentMs,
+        retentionMs,
+        retentionBytes,
+        compact,
+        delete,
+        deleteRetentionMs,
+        v,
+        flushMessages,
+        flushMs,
+        indexIntervalBytes,
+        fileDeleteDelayMs);
   }
 
   public LogConfig withFlush(long messages, long ms) {
     return new LogConfig(
-        segmentBytes, segmentMs, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
-        maxMessageBytes, messages, ms, indexIntervalBytes, fileDeleteDelayMs);
+        segmentBytes,
+        segmentMs,
+        retentionMs,
+        retentionBytes,
+        compact,
+        delete,
+        deleteRetentionMs,
+        maxMessageBytes,
+        messages,
+        ms,
+        indexIntervalBytes,
+        fileDeleteDelayMs);
   }
 
   public LogConfig withIndexIntervalBytes(int v) {
     return new LogConfig(
-        segmentBytes, segmentMs, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
-        maxMessageBytes, flushMessages, flushMs, v, fileDeleteDelayMs);
+        segmentBytes,
+        segmentMs,
+        retentionMs,
+        retentionBytes,
+        compact,
+        delete,
+        deleteRetentionMs,
+        maxMessageBytes,
+        flushMessages,
+        flushMs,
+        v,
+        fileDeleteDelayMs);
   }
 
   public LogConfig withFileDeleteDelayMs(long v) {
     return new LogConfig(
-        segmentBytes, segmentMs, retentionMs, retentionBytes, compact, delete, deleteRetentionMs,
-        maxMessageBytes, flushMessages, flushMs, indexIntervalBytes, v);
+        segmentBytes,
+        segmentMs,
+        retentionMs,
+        retentionBytes,
+        compact,
+        delete,
+        deleteRetentionMs,
+        maxMessageBytes,
+        flushMessages,
+        flushMs,
+        indexIntervalBytes,
+        v);
   }
 }

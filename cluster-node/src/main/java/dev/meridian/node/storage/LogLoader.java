@@ -17,10 +17,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>After a clean shutdown (the {@value #CLEAN_SHUTDOWN_FILE} marker is present) the index files
  * are trusted when they pass a sanity check. After an unclean stop, every batch from the segment
- * holding the recovery point onward is validated (sizes, magic, CRC-32C, increasing offsets);
- * the log is truncated at the first invalid or torn batch, later segments are deleted, and the
- * indexes of the recovered segments are rebuilt. Leftovers of interrupted operations ({@code
- * .deleted}, {@code .cleaned}, {@code .tmp} files) are removed. What was truncated is logged.
+ * holding the recovery point onward is validated (sizes, magic, CRC-32C, increasing offsets); the
+ * log is truncated at the first invalid or torn batch, later segments are deleted, and the indexes
+ * of the recovered segments are rebuilt. Leftovers of interrupted operations ({@code .deleted},
+ * {@code .cleaned}, {@code .tmp} files) are removed. What was truncated is logged.
  */
 final class LogLoader {
   static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
@@ -113,13 +113,13 @@ final class LogLoader {
     return floor;
   }
 
-  private static long deleteFollowing(String name, Path dir, List<Long> bases)
-      throws IOException {
+  private static long deleteFollowing(String name, Path dir, List<Long> bases) throws IOException {
     long bytes = 0;
     for (long base : bases) {
       for (String suffix :
-          new String[] {LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX,
-            LogSegment.TIME_INDEX_SUFFIX}) {
+          new String[] {
+            LogSegment.LOG_SUFFIX, LogSegment.INDEX_SUFFIX, LogSegment.TIME_INDEX_SUFFIX
+          }) {
         Path f = dir.resolve(LogSegment.fileName(base, suffix));
         if (Files.exists(f)) {
           if (suffix.equals(LogSegment.LOG_SUFFIX)) {

@@ -17,12 +17,12 @@ import java.nio.file.StandardOpenOption;
  * 00000000000000001234.timeindex  {@link TimeIndex}: max timestamp so far -&gt; batch base offset
  * </pre>
  *
- * <p>The name is the segment's base offset (20 digits). Batches are strictly increasing in
- * offset; the segment ends at {@link #size()} bytes, which is published only after the bytes are
- * written, so concurrent readers never see a partial batch. Appends, truncation and index writes
- * are made by one writer at a time (the owning {@link PartitionLog}'s lock); reads are lock-free
- * positional reads. After a crash the tail may hold a torn batch; {@link #recover()} validates
- * batches, truncates at the first bad one and rebuilds the indexes.
+ * <p>The name is the segment's base offset (20 digits). Batches are strictly increasing in offset;
+ * the segment ends at {@link #size()} bytes, which is published only after the bytes are written,
+ * so concurrent readers never see a partial batch. Appends, truncation and index writes are made by
+ * one writer at a time (the owning {@link PartitionLog}'s lock); reads are lock-free positional
+ * reads. After a crash the tail may hold a torn batch; {@link #recover()} validates batches,
+ * truncates at the first bad one and rebuilds the indexes.
  */
 final class LogSegment {
   static final String LOG_SUFFIX = ".log";
@@ -83,9 +83,9 @@ final class LogSegment {
   }
 
   /**
-   * Opens an existing segment. With {@code trustIndexes}, index files that pass their sanity
-   * check are used and only the last batch is read to find the next offset; otherwise (or when
-   * an index is suspect) the indexes are rebuilt by scanning the whole file.
+   * Opens an existing segment. With {@code trustIndexes}, index files that pass their sanity check
+   * are used and only the last batch is read to find the next offset; otherwise (or when an index
+   * is suspect) the indexes are rebuilt by scanning the whole file.
    */
   static LogSegment open(Path file, long baseOffset, int indexIntervalBytes, boolean trustIndexes)
       throws IOException {
@@ -162,9 +162,9 @@ final class LogSegment {
   }
 
   /**
-   * How long this segment has been filling, for segment.ms: as Kafka measures it, the new
-   * append's max timestamp minus the first batch's, or wall-clock time since creation when the
-   * segment has no timestamped batch.
+   * How long this segment has been filling, for segment.ms: as Kafka measures it, the new append's
+   * max timestamp minus the first batch's, or wall-clock time since creation when the segment has
+   * no timestamped batch.
    */
   long timeWaitedForRoll(long nowMs, long appendMaxTimestamp) {
     return firstBatchTimestamp >= 0 && appendMaxTimestamp >= 0
@@ -268,8 +268,8 @@ final class LogSegment {
   }
 
   /**
-   * File position of the first batch whose last offset is at least {@code offset}, or -1 when
-   * there is none below {@code end}.
+   * File position of the first batch whose last offset is at least {@code offset}, or -1 when there
+   * is none below {@code end}.
    */
   int translateOffset(long offset, int end) throws IOException {
     if (offset >= nextOffset) {
@@ -337,8 +337,8 @@ final class LogSegment {
   }
 
   /**
-   * Validates every batch (CRC, magic, sizes, increasing offsets), truncates the file at the
-   * first invalid or torn one and rebuilds both indexes.
+   * Validates every batch (CRC, magic, sizes, increasing offsets), truncates the file at the first
+   * invalid or torn one and rebuilds both indexes.
    *
    * @param minOffset the first offset a batch of this segment may have
    * @return bytes truncated from the tail
@@ -407,8 +407,8 @@ final class LogSegment {
   }
 
   /**
-   * Completes a trusted open: scans the batches after the last indexed one for the next offset
-   * and the newest timestamp. False when they look corrupt or the indexes disagree with the log.
+   * Completes a trusted open: scans the batches after the last indexed one for the next offset and
+   * the newest timestamp. False when they look corrupt or the indexes disagree with the log.
    */
   private boolean scanTailFrom(int from) throws IOException {
     maxTimestamp = timeIndex.lastTimestamp();

@@ -14,11 +14,11 @@ import java.util.Arrays;
  *       relativeOffset = batch base offset - segment base offset
  * </pre>
  *
- * <p>Entries are strictly increasing in both fields. The index lives in memory and is written
- * whole (atomically) when its segment is rolled, flushed or closed; a missing or inconsistent
- * file is rebuilt from the log by {@link LogSegment#rebuildIndexes()}. Lookups are a binary search;
- * the caller then scans batch headers forward. Not thread-safe for writers; readers see a
- * consistent prefix because the count is published last.
+ * <p>Entries are strictly increasing in both fields. The index lives in memory and is written whole
+ * (atomically) when its segment is rolled, flushed or closed; a missing or inconsistent file is
+ * rebuilt from the log by {@link LogSegment#rebuildIndexes()}. Lookups are a binary search; the
+ * caller then scans batch headers forward. Not thread-safe for writers; readers see a consistent
+ * prefix because the count is published last.
  */
 final class OffsetIndex {
   static final int ENTRY_SIZE = 8;

@@ -47,7 +47,14 @@ record PartitionCheckpoint(
 
   void write(Path dir, boolean fsync) throws IOException {
     String text =
-        "1\n" + logStartOffset + "\n" + recoveryPoint + "\n" + highWatermark + "\n" + cleanerOffset
+        "1\n"
+            + logStartOffset
+            + "\n"
+            + recoveryPoint
+            + "\n"
+            + highWatermark
+            + "\n"
+            + cleanerOffset
             + "\n";
     IndexFiles.writeAtomically(
         dir.resolve(FILE_NAME), ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), fsync);

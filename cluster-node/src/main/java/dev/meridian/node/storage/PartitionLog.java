@@ -35,12 +35,12 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <p>Invariants: offsets are strictly increasing across batches; {@code logStartOffset <=
- * highWatermark <= logEndOffset} (the high watermark is set by replication, never above the
- * log end); a batch is readable only once completely written. Two append paths: {@link
- * #appendAsLeader} assigns offsets, {@link #appendAtOffsets} keeps the batch's own (replicas,
- * mirror topics). Appends, truncation and segment changes hold one lock; reads take no lock and
- * retry when a segment they were reading was replaced. An I/O error takes the partition offline:
- * every later call throws {@link StorageException}, other partitions continue.
+ * highWatermark <= logEndOffset} (the high watermark is set by replication, never above the log
+ * end); a batch is readable only once completely written. Two append paths: {@link #appendAsLeader}
+ * assigns offsets, {@link #appendAtOffsets} keeps the batch's own (replicas, mirror topics).
+ * Appends, truncation and segment changes hold one lock; reads take no lock and retry when a
+ * segment they were reading was replaced. An I/O error takes the partition offline: every later
+ * call throws {@link StorageException}, other partitions continue.
  */
 public final class PartitionLog implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
@@ -74,6 +74,7 @@ public final class PartitionLog implements Closeable {
 
   /** When kept tombstones become removable; set by {@link LogCleaner}, in memory only. */
   volatile long tombstoneHorizonMs = Long.MAX_VALUE;
+
   private long unflushedRecords;
   private long lastFlushMs;
 
@@ -198,9 +199,7 @@ public final class PartitionLog implements Closeable {
     }
   }
 
-  /**
-   * The end offset of {@code epoch} (KIP-101): {epoch, endOffset}, or {-1, -1} when unknown.
-   */
+  /** The end offset of {@code epoch} (KIP-101): {epoch, endOffset}, or {-1, -1} when unknown. */
   public long[] endOffsetForEpoch(int epoch) {
     lock.lock();
     try {
@@ -226,10 +225,10 @@ public final class PartitionLog implements Closeable {
   }
 
   /**
-   * Appends batches as the partition leader: validates every batch first (nothing is written if
-   * one is bad), checks idempotent producers' sequences, then stamps consecutive offsets from
-   * the log end and {@code leaderEpoch} into the batch headers — in {@code records} itself —
-   * and writes them.
+   * Appends batches as the partition leader: validates every batch first (nothing is written if one
+   * is bad), checks idempotent producers' sequences, then stamps consecutive offsets from the log
+   * end and {@code leaderEpoch} into the batch headers — in {@code records} itself — and writes
+   * them.
    *
    * @throws CorruptRecordException a batch is malformed or fails its CRC
    * @throws RecordTooLargeException a batch exceeds max.message.bytes
@@ -267,14 +266,12 @@ public final class PartitionLog implements Closeable {
                 0,
                 "duplicate of the batch at offsets " + b.firstOffset() + ".." + b.lastOffset());
           }
-          case OUT_OF_ORDER_SEQUENCE ->
-              {
-                return rejected(LogAppendInfo.Status.OUT_OF_ORDER_SEQUENCE, check.reason());
-              }
-          case INVALID_PRODUCER_EPOCH ->
-              {
-                return rejected(LogAppendInfo.Status.INVALID_PRODUCER_EPOCH, check.reason());
-              }
+          case OUT_OF_ORDER_SEQUENCE -> {
+            return rejected(LogAppendInfo.Status.OUT_OF_ORDER_SEQUENCE, check.reason());
+          }
+          case INVALID_PRODUCER_EPOCH -> {
+            return rejected(LogAppendInfo.Status.INVALID_PRODUCER_EPOCH, check.reason());
+          }
           default -> throw new IllegalStateException(check.status().toString());
         }
       }
@@ -304,8 +301,8 @@ public final class PartitionLog implements Closeable {
   }
 
   /**
-   * Appends batches that already carry their offsets (replication, mirror topics). The first
-   * batch must start exactly at the log end and each next batch right after the previous one.
+   * Appends batches that already carry their offsets (replication, mirror topics). The first batch
+   * must start exactly at the log end and each next batch right after the previous one.
    *
    * @throws OffsetMismatchException a gap or an overlap; nothing was written
    */
@@ -321,9 +318,15 @@ public final class PartitionLog implements Closeable {
         long base = RecordBatchHeader.baseOffset(records, p);
         if (base != expected) {
           throw new OffsetMismatchException(
-              name + ": batch at offset " + base + " does not follow the log end "
-                  + (p == pos ? "" : "(within the append) ") + expected + " ("
-                  + (base > expected ? "gap" : "overlap") + "); nothing appended");
+              name
+                  + ": batch at offset "
+                  + base
+                  + " does not follow the log end "
+                  + (p == pos ? "" : "(within the append) ")
+                  + expected
+                  + " ("
+                  + (base > expected ? "gap" : "overlap")
+                  + "); nothing appended");
         }
         expected = RecordBatchHeader.lastOffset(records, p) + 1;
       }
@@ -438,9 +441,9 @@ public final class PartitionLog implements Closeable {
   }
 
   /**
-   * Reads whole batches from {@code offset} on: the first batch returned is the one holding
-   * {@code offset} (it may start before it). At least one batch is returned when {@code
-   * minOneBatch} even if it is larger than {@code maxBytes}.
+   * Reads whole batches from {@code offset} on: the first batch returned is the one holding {@code
+   * offset} (it may start before it). At least one batch is returned when {@code minOneBatch} even
+   * if it is larger than {@code maxBytes}.
    *
    * @throws OffsetOutOfRangeException when {@code offset} is below the log start or above the end
    */
@@ -556,9 +559,8 @@ public final class PartitionLog implements Closeable {
 
   /**
    * Removes every batch whose last offset is at or after {@code offset} (follower divergence,
-   * failback). The new log end is {@code offset}, or the base offset of a batch that straddled
-   * it (batches go whole). Below the log start, the log is emptied and restarted at {@code
-   * offset}.
+   * failback). The new log end is {@code offset}, or the base offset of a batch that straddled it
+   * (batches go whole). Below the log start, the log is emptied and restarted at {@code offset}.
    *
    * @return the new log end offset
    */
@@ -666,7 +668,10 @@ public final class PartitionLog implements Closeable {
       ensureOnline();
       if (offset > highWatermark) {
         throw new OffsetOutOfRangeException(
-            name + ": cannot move the log start to " + offset + ", past the high watermark "
+            name
+                + ": cannot move the log start to "
+                + offset
+                + ", past the high watermark "
                 + highWatermark);
       }
       if (offset <= logStartOffset) {
@@ -686,10 +691,10 @@ public final class PartitionLog implements Closeable {
   }
 
   /**
-   * Applies retention: with cleanup.policy delete, whole segments whose newest record is older
-   * than retention.ms and the oldest segments while the log exceeds retention.bytes; always,
-   * segments wholly below the log start. Only segments below the high watermark are deleted; an
-   * expired active segment is rolled first.
+   * Applies retention: with cleanup.policy delete, whole segments whose newest record is older than
+   * retention.ms and the oldest segments while the log exceeds retention.bytes; always, segments
+   * wholly below the log start. Only segments below the high watermark are deleted; an expired
+   * active segment is rolled first.
    *
    * @return the number of segments deleted
    */
@@ -906,8 +911,8 @@ public final class PartitionLog implements Closeable {
   }
 
   /**
-   * Swaps {@code old} for the compacted file {@code cleaned} (same base offset). Crash-safe:
-   * the old indexes go first (a missing index is rebuilt), then the rename is atomic.
+   * Swaps {@code old} for the compacted file {@code cleaned} (same base offset). Crash-safe: the
+   * old indexes go first (a missing index is rebuilt), then the rename is atomic.
    */
   void replaceSegment(LogSegment old, Path cleaned) throws IOException {
     lock.lock();
@@ -1006,7 +1011,16 @@ public final class PartitionLog implements Closeable {
 
   @Override
   public String toString() {
-    return "PartitionLog(" + name + ", start=" + logStartOffset + ", end=" + logEndOffset
-        + ", hw=" + highWatermark + ", segments=" + segments.size() + ")";
+    return "PartitionLog("
+        + name
+        + ", start="
+        + logStartOffset
+        + ", end="
+        + logEndOffset
+        + ", hw="
+        + highWatermark
+        + ", segments="
+        + segments.size()
+        + ")";
   }
 }

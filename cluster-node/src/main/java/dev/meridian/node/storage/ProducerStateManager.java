@@ -14,12 +14,12 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 
 /**
- * Idempotent-producer state of one partition: for each producer id its epoch and the metadata
- * of its last five batches, so that a retried batch is recognised and answered with its
- * original offsets, and a sequence gap is refused.
+ * Idempotent-producer state of one partition: for each producer id its epoch and the metadata of
+ * its last five batches, so that a retried batch is recognised and answered with its original
+ * offsets, and a sequence gap is refused.
  *
- * <p>Snapshots make the state survive restarts. A snapshot is taken at every segment roll and
- * at clean shutdown; its name is the log offset it covers up to (exclusive). On load the newest
+ * <p>Snapshots make the state survive restarts. A snapshot is taken at every segment roll and at
+ * clean shutdown; its name is the log offset it covers up to (exclusive). On load the newest
  * snapshot at or below the log end is read and the batches after it are replayed from the log.
  *
  * <pre>
@@ -104,7 +104,11 @@ final class ProducerStateManager {
           : new Check(
               Status.OUT_OF_ORDER_SEQUENCE,
               null,
-              "producer " + producerId + " new epoch " + epoch + " must start at sequence 0, not "
+              "producer "
+                  + producerId
+                  + " new epoch "
+                  + epoch
+                  + " must start at sequence 0, not "
                   + firstSeq);
     }
     for (BatchMetadata b : e.batches) {
@@ -122,13 +126,17 @@ final class ProducerStateManager {
         : new Check(
             Status.OUT_OF_ORDER_SEQUENCE,
             null,
-            "producer " + producerId + " expected sequence " + (last + 1) + " but got "
-                + firstSeq);
+            "producer " + producerId + " expected sequence " + (last + 1) + " but got " + firstSeq);
   }
 
   /** Records a batch that was appended (as leader, follower, or in a replay). */
   void update(
-      long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
+      long producerId,
+      short epoch,
+      int firstSeq,
+      int lastSeq,
+      long firstOffset,
+      long lastOffset,
       long timestamp) {
     Entry e = producers.computeIfAbsent(producerId, id -> new Entry());
     if (epoch != e.epoch) {

@@ -4,8 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * Flyweight accessors for the fixed 61-byte header of a Kafka v2 record batch, read in place
- * from a buffer (absolute gets; the buffer's position is never moved).
+ * Flyweight accessors for the fixed 61-byte header of a Kafka v2 record batch, read in place from a
+ * buffer (absolute gets; the buffer's position is never moved).
  *
  * <pre>
  * offset size field                  covered by CRC
@@ -25,8 +25,8 @@ import java.util.zip.CRC32C;
  *  61     ... records (compressed as a whole when the codec is not none)
  * </pre>
  *
- * <p>Only the base offset and the leader epoch are rewritten by the log; neither is covered by
- * the CRC, so a stored batch is byte-for-byte what the producer sent apart from those two.
+ * <p>Only the base offset and the leader epoch are rewritten by the log; neither is covered by the
+ * CRC, so a stored batch is byte-for-byte what the producer sent apart from those two.
  */
 public final class RecordBatchHeader {
   /** Bytes of the header before the first record. */
@@ -152,8 +152,8 @@ public final class RecordBatchHeader {
   }
 
   /**
-   * Checks that a complete, well-formed v2 batch starts at {@code pos}: sizes consistent with
-   * the buffer, magic 2, non-negative deltas and counts, and a matching CRC.
+   * Checks that a complete, well-formed v2 batch starts at {@code pos}: sizes consistent with the
+   * buffer, magic 2, non-negative deltas and counts, and a matching CRC.
    *
    * @return null when valid, else the reason
    */
@@ -166,7 +166,10 @@ public final class RecordBatchHeader {
       return "batch length " + length + " is smaller than the v2 header";
     }
     if ((long) length + LOG_OVERHEAD > limit - pos) {
-      return "batch of " + (length + LOG_OVERHEAD) + " bytes overruns the data (" + (limit - pos)
+      return "batch of "
+          + (length + LOG_OVERHEAD)
+          + " bytes overruns the data ("
+          + (limit - pos)
           + " bytes left)";
     }
     byte magic = magic(b, pos);

@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Sparse map from timestamps to offsets in one segment. An entry (t, o) says: every record in
- * the batches up to and including the batch whose base offset is o has a timestamp of at most t.
+ * Sparse map from timestamps to offsets in one segment. An entry (t, o) says: every record in the
+ * batches up to and including the batch whose base offset is o has a timestamp of at most t.
  * Entries are added beside offset-index entries, only when the segment's maximum timestamp grew.
  *
  * <pre>
@@ -60,8 +60,8 @@ final class TimeIndex {
   }
 
   /**
-   * The offset from which a scan for the first record with a timestamp at or after {@code
-   * target} may start: the batch of the last entry whose timestamp is below the target (all its
+   * The offset from which a scan for the first record with a timestamp at or after {@code target}
+   * may start: the batch of the last entry whose timestamp is below the target (all its
    * predecessors are below it too), or the segment's base offset.
    */
   long lookupScanStart(long target) {

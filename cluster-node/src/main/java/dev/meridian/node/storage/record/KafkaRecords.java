@@ -11,9 +11,9 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * The one place the storage layer uses kafka-clients' record classes (package {@code
- * org.apache.kafka.common.record.internal}, which moves between releases). Only features that
- * must look inside a batch come here — decompression and per-record iteration for timestamp
- * lookups and compaction; the hot append and read paths work on batch headers alone ({@code
+ * org.apache.kafka.common.record.internal}, which moves between releases). Only features that must
+ * look inside a batch come here — decompression and per-record iteration for timestamp lookups and
+ * compaction; the hot append and read paths work on batch headers alone ({@code
  * RecordBatchHeader}).
  */
 public final class KafkaRecords {
@@ -43,8 +43,8 @@ public final class KafkaRecords {
   }
 
   /**
-   * The first record of the batches at or after {@code timestamp} whose offset is at least
-   * {@code minOffset}, or null.
+   * The first record of the batches at or after {@code timestamp} whose offset is at least {@code
+   * minOffset}, or null.
    */
   public static OffsetAndTimestamp firstAtOrAfter(
       ByteBuffer batches, long timestamp, long minOffset) {
@@ -101,13 +101,13 @@ public final class KafkaRecords {
   /**
    * Compacts whole batches: keeps records without a key, records that {@code policy} calls the
    * newest for their key, and tombstones until their batch's delete horizon has passed (the
-   * horizon, {@code now + deleteRetentionMs}, is stamped into a batch the first time it is
-   * cleaned with a tombstone in it, as Kafka does since KIP-534). Kept records keep their
-   * offsets; a batch that loses all records disappears unless {@code retainEmpty} says its last
-   * offset carries producer state.
+   * horizon, {@code now + deleteRetentionMs}, is stamped into a batch the first time it is cleaned
+   * with a tombstone in it, as Kafka does since KIP-534). Kept records keep their offsets; a batch
+   * that loses all records disappears unless {@code retainEmpty} says its last offset carries
+   * producer state.
    *
-   * @return the compacted batches, ready to be written (position 0, limit = size), and
-   *     whether a tombstone was kept (a later pass must remove it after its horizon)
+   * @return the compacted batches, ready to be written (position 0, limit = size), and whether a
+   *     tombstone was kept (a later pass must remove it after its horizon)
    */
   public static Compacted compact(
       ByteBuffer batches,
