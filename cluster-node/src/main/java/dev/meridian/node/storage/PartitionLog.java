@@ -1,6 +1,5 @@
 package dev.meridian.node.storage;
 
-import dev.meridian.node.storage.record.KafkaRecords;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -235,6 +234,14 @@ public final class PartitionLog implements Closeable {
    * @throws StorageException the partition is offline or the write failed
    */
   public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch) {
+    return appendAsLeader(records, leaderEpoch, -1);
+  }
+
+  /**
+   * As {@link #appendAsLeader(ByteBuffer, int)}; with {@code logAppendTimeMs >= 0} every batch is
+   * also stamped with that time as LogAppendTime (its CRC is recomputed).
+   */
+  public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch, long logAppendTimeMs) {
     Analysis a = analyze(records);
     lock.lock();
     try {
@@ -280,7 +287,13 @@ public final class PartitionLog implements Closeable {
       for (int p = pos; p < limit; p += RecordBatchHeader.totalSize(records, p)) {
         RecordBatchHeader.setBaseOffset(records, p, next);
         RecordBatchHeader.setPartitionLeaderEpoch(records, p, leaderEpoch);
+        if (logAppendTimeMs >= 0) {
+          RecordBatchHeader.setLogAppendTime(records, p, logAppendTimeMs);
+        }
         next = RecordBatchHeader.lastOffset(records, p) + 1;
+      }
+      if (logAppendTimeMs >= 0) {
+        a = new Analysis(a.bytes, a.records, logAppendTimeMs);
       }
       write(records, first, next - 1, a);
       epochs.maybeAssign(leaderEpoch, first);
@@ -492,49 +505,14 @@ public final class PartitionLog implements Closeable {
    */
   public Optional<TimestampOffset> offsetForTimestamp(long timestamp) {
     ensureOnline();
-    for (LogSegment seg : segments.values()) {
-      if (seg.maxTimestamp() < timestamp || seg.nextOffset() <= logStartOffset) {
-        continue;
-      }
-      long from = Math.max(seg.timeIndexScanStart(timestamp), logStartOffset);
-      while (from < seg.nextOffset()) {
-        ByteBuffer batches = readSegment(seg, from, 1 << 20);
-        if (batches == null || !batches.hasRemaining()) {
-          break;
-        }
-        KafkaRecords.OffsetAndTimestamp hit =
-            KafkaRecords.firstAtOrAfter(batches, timestamp, logStartOffset);
-        if (hit != null) {
-          return Optional.of(new TimestampOffset(hit.timestamp(), hit.offset()));
-        }
-        int lastPos = lastBatchPosition(batches);
-        from = RecordBatchHeader.lastOffset(batches, lastPos) + 1;
-      }
-    }
-    return Optional.empty();
+    return LogTimestamps.offsetForTimestamp(
+        segments.values(), logStartOffset, timestamp, this::readSegment);
   }
 
   /** The record with the largest timestamp (ListOffsets MAX_TIMESTAMP), or empty. */
   public Optional<TimestampOffset> maxTimestamp() {
     ensureOnline();
-    LogSegment best = null;
-    for (LogSegment seg : segments.values()) {
-      if (seg.maxTimestamp() >= 0 && (best == null || seg.maxTimestamp() > best.maxTimestamp())) {
-        best = seg;
-      }
-    }
-    if (best == null) {
-      return Optional.empty();
-    }
-    long from = Math.max(best.offsetOfMaxTimestamp(), logStartOffset);
-    ByteBuffer batches = readSegment(best, from, 1);
-    if (batches == null || !batches.hasRemaining()) {
-      return Optional.empty();
-    }
-    KafkaRecords.OffsetAndTimestamp hit = KafkaRecords.maxTimestamp(batches);
-    return hit == null
-        ? Optional.empty()
-        : Optional.of(new TimestampOffset(hit.timestamp(), Math.max(hit.offset(), from)));
+    return LogTimestamps.maxTimestamp(segments.values(), logStartOffset, this::readSegment);
   }
 
   private ByteBuffer readSegment(LogSegment seg, long from, int maxBytes) {
@@ -545,16 +523,6 @@ public final class PartitionLog implements Closeable {
     } catch (IOException e) {
       throw fail("read", e);
     }
-  }
-
-  private static int lastBatchPosition(ByteBuffer batches) {
-    int p = 0;
-    int last = 0;
-    while (p < batches.limit()) {
-      last = p;
-      p += RecordBatchHeader.totalSize(batches, p);
-    }
-    return last;
   }
 
   /**

@@ -48,6 +48,7 @@ public final class RecordBatchHeader {
   private static final int PRODUCER_EPOCH_OFFSET = 51;
   private static final int BASE_SEQUENCE_OFFSET = 53;
   private static final int RECORDS_COUNT_OFFSET = 57;
+  private static final int LOG_APPEND_TIME_FLAG = 0x08;
   private static final int TRANSACTIONAL_FLAG = 0x10;
   private static final int CONTROL_FLAG = 0x20;
 
@@ -134,6 +135,17 @@ public final class RecordBatchHeader {
 
   public static void setPartitionLeaderEpoch(ByteBuffer b, int pos, int epoch) {
     b.putInt(pos + LEADER_EPOCH_OFFSET, epoch);
+  }
+
+  /**
+   * Marks the batch as timestamped by the broker ({@code message.timestamp.type=LogAppendTime}):
+   * sets the timestamp-type attribute and the max timestamp, and rewrites the CRC they are covered
+   * by. Records keep their own timestamps; readers use the batch's.
+   */
+  public static void setLogAppendTime(ByteBuffer b, int pos, long timestampMs) {
+    b.putShort(pos + ATTRIBUTES_OFFSET, (short) (attributes(b, pos) | LOG_APPEND_TIME_FLAG));
+    b.putLong(pos + MAX_TIMESTAMP_OFFSET, timestampMs);
+    b.putInt(pos + CRC_OFFSET, (int) computeCrc(b, pos));
   }
 
   /** The CRC stored in the header. */

@@ -1,0 +1,338 @@
+package dev.meridian.node;
+
+import dev.meridian.config.MeridianConfig;
+import dev.meridian.config.NodeConfig;
+import dev.meridian.config.RegionConfig;
+import dev.meridian.node.http.ControlPlane;
+import dev.meridian.node.http.Health;
+import dev.meridian.node.storage.LogConfig;
+import dev.meridian.node.storage.LogManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.file.FileSystemOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Meridian broker node: its Vert.x instance, its partition logs and its REST control plane.
+ *
+ * <p>Data directory of a node ({@code nodeConfig.dataPath(baseDataDir)}):
+ *
+ * <pre>
+ * &lt;node data dir&gt;/
+ *   node.lock   held (OS file lock) while a process runs this node; never deleted
+ *   node.json   written once the node is ready: pid, host, bound ports; deleted on clean stop
+ *   logs/       the partition logs (storage layer)
+ * </pre>
+ *
+ * <p>Lifecycle: {@link #start()} once, then {@link #close()} (idempotent; a shutdown hook calls it
+ * on SIGTERM). Both block and must not be called on a Vert.x event loop; {@code close()} waits for
+ * a {@code start()} under way to finish first, so a node stopped during recovery still closes its
+ * logs cleanly. A crash (kill -9) leaves {@code node.json} behind; its {@code pid} then names a
+ * dead process, and the next start replaces it.
+ */
+public final class MeridianNode implements AutoCloseable {
+
+  /** The name of the file that describes a running node. */
+  public static final String NODE_FILE = "node.json";
+
+  /** The name of the lock file that keeps two processes off one data directory. */
+  public static final String LOCK_FILE = "node.lock";
+
+  /** The sub-directory of the node data directory that holds the partition logs. */
+  public static final String LOGS_DIR = "logs";
+
+  /** What {@code kafkaListener} reports until the Kafka protocol server exists. */
+  static final String KAFKA_PENDING = "pending";
+
+  private static final Logger LOG = LoggerFactory.getLogger(MeridianNode.class);
+  private static final long CLOSE_STEP_TIMEOUT_MS = 10_000;
+
+  private enum State {
+    NEW,
+    RUNNING,
+    CLOSED
+  }
+
+  /** What the node needs of its storage; see {@link #openStorage}. */
+  private interface NodeStorage extends AutoCloseable {
+    int partitionCount();
+
+    @Override
+    void close() throws IOException;
+  }
+
+  private final NodeConfig nodeConfig;
+  private final RegionConfig region;
+  private final Path dataDir;
+  private final LogConfig logDefaults;
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  private State state = State.NEW;
+  private boolean ready;
+  private boolean nodeFileWritten;
+  private volatile long startNanos;
+  private volatile int httpPort = -1;
+  private FileChannel lockChannel;
+  private FileLock lock;
+  private Vertx vertx;
+  private WorkerExecutor storageExecutor;
+  private volatile NodeStorage storage;
+  private HttpServer httpServer;
+
+  /**
+   * Creates a node that is not started yet.
+   *
+   * @param config the validated region config
+   * @param nodeId the id of the node to run; must be in {@code config}
+   * @param baseDataDir the base data directory the node's {@code dataDir} is resolved against
+   * @throws IllegalArgumentException if {@code config} has no node {@code nodeId}, or its topic
+   *     defaults are out of the storage layer's range
+   */
+  public MeridianNode(MeridianConfig config, int nodeId, Path baseDataDir) {
+    this.nodeConfig =
+        config
+            .node(nodeId)
+            .orElseThrow(() -> new IllegalArgumentException("no node with id " + nodeId));
+    this.region = config.regionOf(nodeId);
+    this.dataDir = nodeConfig.dataPath(baseDataDir).toAbsolutePath().normalize();
+    this.logDefaults = NodeLogConfigs.from(config.topicDefaults());
+  }
+
+  /** The node's data directory. */
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The bound control-plane port; {@code -1} before {@link #start()} succeeded. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /**
+   * Starts the node: locks its data directory, opens the logs on a worker thread, then serves the
+   * control plane. On success the node is ready and {@code node.json} describes it; on failure
+   * whatever was started is closed again.
+   *
+   * @throws NodeStartException naming the step that failed
+   * @throws IllegalStateException if the node was started or closed before
+   */
+  public synchronized void start() throws NodeStartException {
+    if (state != State.NEW) {
+      throw new IllegalStateException("node " + nodeConfig.id() + " was already started");
+    }
+    startNanos = System.nanoTime();
+    state = State.RUNNING;
+    String step = "lock data directory " + dataDir;
+    try {
+      lockDataDir();
+
+      step = "start Vert.x";
+      vertx =
+          Vertx.vertx(
+              new VertxOptions()
+                  .setFileSystemOptions(
+                      new FileSystemOptions()
+                          .setFileCachingEnabled(false)
+                          .setClassPathResolvingEnabled(false)));
+      storageExecutor = vertx.createSharedWorkerExecutor("meridian-storage", 1, 1, TimeUnit.HOURS);
+
+      step = "open the logs in " + dataDir.resolve(LOGS_DIR);
+      Path logDir = dataDir.resolve(LOGS_DIR);
+      storage = storageExecutor.executeBlocking(() -> openStorage(logDir, logDefaults)).await();
+
+      step = "listen for HTTP on " + nodeConfig.host() + ":" + nodeConfig.httpPort();
+      httpServer =
+          vertx
+              .createHttpServer()
+              .requestHandler(ControlPlane.router(vertx, this::health))
+              .listen(nodeConfig.httpPort(), nodeConfig.host())
+              .await();
+      httpPort = httpServer.actualPort();
+
+      step = "write " + dataDir.resolve(NODE_FILE);
+      writeNodeFile();
+      nodeFileWritten = true;
+    } catch (Exception e) {
+      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      NodeStartException failure =
+          new NodeStartException(
+              "node " + nodeConfig.id() + " could not " + step + ": " + reason, e);
+      close();
+      throw failure;
+    }
+    ready = true;
+    LOG.info(
+        "Meridian node {} (region {}) ready: http={}:{} kafka={} in {} ms",
+        nodeConfig.id(),
+        region.name(),
+        nodeConfig.host(),
+        httpPort,
+        KAFKA_PENDING,
+        elapsedMs(startNanos));
+  }
+
+  /**
+   * Opens the partition logs; runs on the storage worker thread. Everything the node uses of the
+   * storage layer is wired here.
+   */
+  private static NodeStorage openStorage(Path logDir, LogConfig defaults) throws IOException {
+    Files.createDirectories(logDir);
+    LogManager logs = LogManager.open(logDir, defaults);
+    logs.startAgents();
+    return new NodeStorage() {
+      @Override
+      public int partitionCount() {
+        return logs.partitionCount();
+      }
+
+      @Override
+      public void close() throws IOException {
+        logs.close();
+      }
+    };
+  }
+
+  private Health health() {
+    NodeStorage logs = storage;
+    return new Health(
+        "UP",
+        nodeConfig.id(),
+        region.name(),
+        nodeConfig.kafkaPort(),
+        KAFKA_PENDING,
+        httpPort,
+        elapsedMs(startNanos),
+        logs == null ? 0 : logs.partitionCount());
+  }
+
+  private void lockDataDir() throws IOException, NodeStartException {
+    Files.createDirectories(dataDir);
+    lockChannel =
+        FileChannel.open(
+            dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      lock = lockChannel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      throw new NodeStartException(
+          "it is in use by another node process (see " + dataDir.resolve(NODE_FILE) + ")", null);
+    }
+  }
+
+  private void writeNodeFile() throws IOException {
+    JsonObject json =
+        new JsonObject()
+            .put("nodeId", nodeConfig.id())
+            .put("region", region.name())
+            .put("pid", ProcessHandle.current().pid())
+            .put("host", nodeConfig.host())
+            .put("httpPort", httpPort)
+            .put("kafkaPort", nodeConfig.kafkaPort())
+            .put("kafkaListener", KAFKA_PENDING)
+            .put("dataDir", dataDir.toString())
+            .put("startedAtMs", System.currentTimeMillis() - elapsedMs(startNanos));
+    Path target = dataDir.resolve(NODE_FILE);
+    Path tmp = dataDir.resolve(NODE_FILE + ".tmp");
+    Files.writeString(tmp, json.encodePrettily() + "\n", StandardCharsets.UTF_8);
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * Stops the node: closes the HTTP server, then the logs (which write their clean-shutdown
+   * marker), removes {@code node.json}, and closes Vert.x. Each step is bounded and a failing step
+   * does not keep the next ones from running. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    state = State.CLOSED;
+    long t0 = System.nanoTime();
+    boolean clean = true;
+    try {
+      if (httpServer != null) {
+        clean &=
+            step(
+                "close HTTP server",
+                () -> httpServer.close().await(CLOSE_STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+      }
+      NodeStorage logs = storage;
+      if (logs != null) {
+        clean &= step("close logs", logs::close);
+      }
+      if (nodeFileWritten) {
+        clean &=
+            step("remove " + NODE_FILE, () -> Files.deleteIfExists(dataDir.resolve(NODE_FILE)));
+      }
+      if (vertx != null) {
+        clean &=
+            step(
+                "close Vert.x",
+                () -> vertx.close().await(CLOSE_STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+      }
+      if (lock != null) {
+        clean &= step("release data directory lock", lock::release);
+      }
+      if (lockChannel != null) {
+        clean &= step("close lock file", lockChannel::close);
+      }
+      if (ready) {
+        LOG.info(
+            "Meridian node {} (region {}) stopped {} in {} ms",
+            nodeConfig.id(),
+            region.name(),
+            clean ? "cleanly" : "with errors (see above)",
+            elapsedMs(t0));
+      }
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  /** Blocks until {@link #close()} has finished. */
+  public void awaitClosed() throws InterruptedException {
+    closed.await();
+  }
+
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  /** Runs one shutdown step; a failure is logged and does not stop the next steps. */
+  private static boolean step(String name, Step step) {
+    try {
+      step.run();
+      return true;
+    } catch (Exception e) {
+      LOG.warn("shutdown step '{}' failed", name, e);
+      return false;
+    }
+  }
+
+  private static long elapsedMs(long sinceNanos) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
+  }
+}
