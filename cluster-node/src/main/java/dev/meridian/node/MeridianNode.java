@@ -5,8 +5,6 @@ import dev.meridian.config.NodeConfig;
 import dev.meridian.config.RegionConfig;
 import dev.meridian.node.http.ControlPlane;
 import dev.meridian.node.http.Health;
-import dev.meridian.node.storage.LogConfig;
-import dev.meridian.node.storage.LogManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.WorkerExecutor;
@@ -29,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Meridian broker node: its Vert.x instance, its partition logs and its REST control plane.
+ * One Meridian broker node: its Vert.x instance, its Kafka listener and partition logs ({@link
+ * KafkaBroker}) and its REST control plane.
  *
  * <p>Data directory of a node ({@code nodeConfig.dataPath(baseDataDir)}):
  *
@@ -57,9 +56,6 @@ public final class MeridianNode implements AutoCloseable {
   /** The sub-directory of the node data directory that holds the partition logs. */
   public static final String LOGS_DIR = "logs";
 
-  /** What {@code kafkaListener} reports until the Kafka protocol server exists. */
-  static final String KAFKA_PENDING = "pending";
-
   private static final Logger LOG = LoggerFactory.getLogger(MeridianNode.class);
   private static final long CLOSE_STEP_TIMEOUT_MS = 10_000;
 
@@ -69,18 +65,10 @@ public final class MeridianNode implements AutoCloseable {
     CLOSED
   }
 
-  /** What the node needs of its storage; see {@link #openStorage}. */
-  private interface NodeStorage extends AutoCloseable {
-    int partitionCount();
-
-    @Override
-    void close() throws IOException;
-  }
-
   private final NodeConfig nodeConfig;
   private final RegionConfig region;
   private final Path dataDir;
-  private final LogConfig logDefaults;
+  private final MeridianConfig config;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private State state = State.NEW;
@@ -92,7 +80,8 @@ public final class MeridianNode implements AutoCloseable {
   private FileLock lock;
   private Vertx vertx;
   private WorkerExecutor storageExecutor;
-  private volatile NodeStorage storage;
+  private volatile KafkaBroker storage;
+  private volatile int kafkaPort = -1;
   private HttpServer httpServer;
 
   /**
@@ -111,12 +100,23 @@ public final class MeridianNode implements AutoCloseable {
             .orElseThrow(() -> new IllegalArgumentException("no node with id " + nodeId));
     this.region = config.regionOf(nodeId);
     this.dataDir = nodeConfig.dataPath(baseDataDir).toAbsolutePath().normalize();
-    this.logDefaults = NodeLogConfigs.from(config.topicDefaults());
+    this.config = config;
+    NodeLogConfigs.from(config.topicDefaults()); // fails fast on out-of-range defaults
   }
 
   /** The node's data directory. */
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** The bound Kafka listener port; {@code -1} before {@link #start()} succeeded. */
+  public int kafkaPort() {
+    return kafkaPort;
+  }
+
+  /** The Kafka listener as {@code host:port}. */
+  private String kafkaListener() {
+    return nodeConfig.host() + ":" + kafkaPort;
   }
 
   /** The bound control-plane port; {@code -1} before {@link #start()} succeeded. */
@@ -154,7 +154,13 @@ public final class MeridianNode implements AutoCloseable {
 
       step = "open the logs in " + dataDir.resolve(LOGS_DIR);
       Path logDir = dataDir.resolve(LOGS_DIR);
-      storage = storageExecutor.executeBlocking(() -> openStorage(logDir, logDefaults)).await();
+      storage =
+          storageExecutor
+              .executeBlocking(() -> KafkaBroker.open(logDir, config, nodeConfig))
+              .await();
+
+      step = "listen for Kafka clients on " + nodeConfig.host() + ":" + nodeConfig.kafkaPort();
+      kafkaPort = storage.listen(vertx).await();
 
       step = "listen for HTTP on " + nodeConfig.host() + ":" + nodeConfig.httpPort();
       httpServer =
@@ -183,39 +189,18 @@ public final class MeridianNode implements AutoCloseable {
         region.name(),
         nodeConfig.host(),
         httpPort,
-        KAFKA_PENDING,
+        kafkaListener(),
         elapsedMs(startNanos));
   }
 
-  /**
-   * Opens the partition logs; runs on the storage worker thread. Everything the node uses of the
-   * storage layer is wired here.
-   */
-  private static NodeStorage openStorage(Path logDir, LogConfig defaults) throws IOException {
-    Files.createDirectories(logDir);
-    LogManager logs = LogManager.open(logDir, defaults);
-    logs.startAgents();
-    return new NodeStorage() {
-      @Override
-      public int partitionCount() {
-        return logs.partitionCount();
-      }
-
-      @Override
-      public void close() throws IOException {
-        logs.close();
-      }
-    };
-  }
-
   private Health health() {
-    NodeStorage logs = storage;
+    KafkaBroker logs = storage;
     return new Health(
         "UP",
         nodeConfig.id(),
         region.name(),
-        nodeConfig.kafkaPort(),
-        KAFKA_PENDING,
+        kafkaPort,
+        kafkaListener(),
         httpPort,
         elapsedMs(startNanos),
         logs == null ? 0 : logs.partitionCount());
@@ -245,8 +230,8 @@ public final class MeridianNode implements AutoCloseable {
             .put("pid", ProcessHandle.current().pid())
             .put("host", nodeConfig.host())
             .put("httpPort", httpPort)
-            .put("kafkaPort", nodeConfig.kafkaPort())
-            .put("kafkaListener", KAFKA_PENDING)
+            .put("kafkaPort", kafkaPort)
+            .put("kafkaListener", kafkaListener())
             .put("dataDir", dataDir.toString())
             .put("startedAtMs", System.currentTimeMillis() - elapsedMs(startNanos));
     Path target = dataDir.resolve(NODE_FILE);
@@ -279,8 +264,12 @@ public final class MeridianNode implements AutoCloseable {
                 "close HTTP server",
                 () -> httpServer.close().await(CLOSE_STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS));
       }
-      NodeStorage logs = storage;
+      KafkaBroker logs = storage;
       if (logs != null) {
+        clean &=
+            step(
+                "close Kafka listener",
+                () -> logs.stopListening().await(CLOSE_STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS));
         clean &= step("close logs", logs::close);
       }
       if (nodeFileWritten) {

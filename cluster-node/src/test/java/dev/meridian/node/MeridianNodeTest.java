@@ -40,7 +40,9 @@ class MeridianNodeTest {
       assertEquals(ProcessHandle.current().pid(), info.getLong("pid"));
       assertEquals(node.httpPort(), info.getInteger("httpPort"));
       assertEquals("127.0.0.1", info.getString("host"));
-      assertEquals("pending", info.getString("kafkaListener"));
+      assertTrue(node.kafkaPort() > 0);
+      assertEquals(node.kafkaPort(), info.getInteger("kafkaPort"));
+      assertEquals("127.0.0.1:" + node.kafkaPort(), info.getString("kafkaListener"));
 
       HttpResponse<String> response =
           HttpClient.newHttpClient()

@@ -73,7 +73,9 @@ class NodeLauncherIT {
     JsonObject info = awaitNodeFile(nodeFile, node.pid(), node, log);
     int port = info.getInteger("httpPort");
     assertTrue(port > 0, info.encode());
-    assertEquals("pending", info.getString("kafkaListener"));
+    int kafkaPort = info.getInteger("kafkaPort");
+    assertTrue(kafkaPort > 0, info.encode());
+    assertEquals("127.0.0.1:" + kafkaPort, info.getString("kafkaListener"));
 
     String base = "http://127.0.0.1:" + port;
     await("health UP")
@@ -104,7 +106,10 @@ class NodeLauncherIT {
     String output = Files.readString(log, StandardCharsets.UTF_8);
     assertTrue(
         output.contains(
-            "Meridian node 1 (region east) ready: http=127.0.0.1:" + port + " kafka=pending"),
+            "Meridian node 1 (region east) ready: http=127.0.0.1:"
+                + port
+                + " kafka=127.0.0.1:"
+                + kafkaPort),
         output);
     assertTrue(output.contains("Meridian node 1 (region east) stopped cleanly"), output);
     assertFalse(Files.exists(nodeFile), "node.json is removed on a clean stop");

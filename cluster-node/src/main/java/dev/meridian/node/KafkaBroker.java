@@ -1,0 +1,139 @@
+package dev.meridian.node;
+
+import dev.meridian.config.MeridianConfig;
+import dev.meridian.config.NodeConfig;
+import dev.meridian.node.api.ApiVersionsHandler;
+import dev.meridian.node.api.BrokerContext;
+import dev.meridian.node.api.CreateTopicsHandler;
+import dev.meridian.node.api.FetchHandler;
+import dev.meridian.node.api.InitProducerIdHandler;
+import dev.meridian.node.api.ListOffsetsHandler;
+import dev.meridian.node.api.MetadataHandler;
+import dev.meridian.node.api.ProduceHandler;
+import dev.meridian.node.cluster.ProducerIdManager;
+import dev.meridian.node.cluster.TopicConfigs;
+import dev.meridian.node.cluster.TopicManager;
+import dev.meridian.node.cluster.TopicStore;
+import dev.meridian.node.protocol.ApiRegistry;
+import dev.meridian.node.protocol.KafkaServer;
+import dev.meridian.node.protocol.ProtocolConfig;
+import dev.meridian.node.replication.ReplicaManager;
+import dev.meridian.node.storage.LogManager;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The Kafka side of a node, assembled: partition logs, topic metadata, producer ids, the API
+ * handlers and the protocol listener. {@link #open} blocks (recovery, metadata files): call it from
+ * a worker.
+ *
+ * <pre>
+ * &lt;logs dir&gt;/
+ *   __meta/topics.json          topic names, ids, partition counts, config overrides
+ *   __meta/producer-id-block    upper bound of the producer ids handed out
+ *   __meta/cluster.id           the cluster id clients see, made at first start
+ *   &lt;topic&gt;-&lt;partition&gt;/      partition logs
+ * </pre>
+ */
+final class KafkaBroker implements AutoCloseable {
+  private final NodeConfig node;
+  private final MeridianConfig config;
+  private final LogManager logs;
+  private final TopicManager topics;
+  private final ProducerIdManager producerIds;
+  private final String clusterId;
+  private final AtomicInteger boundPort = new AtomicInteger(-1);
+  private KafkaServer server;
+
+  private KafkaBroker(
+      NodeConfig node,
+      MeridianConfig config,
+      LogManager logs,
+      TopicManager topics,
+      ProducerIdManager producerIds,
+      String clusterId) {
+    this.node = node;
+    this.config = config;
+    this.logs = logs;
+    this.topics = topics;
+    this.producerIds = producerIds;
+    this.clusterId = clusterId;
+  }
+
+  /** Opens (recovering) the logs and metadata in {@code logDir}; blocking. */
+  static KafkaBroker open(Path logDir, MeridianConfig config, NodeConfig node) throws IOException {
+    Files.createDirectories(logDir);
+    LogManager logs = LogManager.open(logDir, NodeLogConfigs.from(config.topicDefaults()));
+    try {
+      TopicStore store = TopicStore.open(logDir);
+      TopicManager topics =
+          new TopicManager(
+              store,
+              new ReplicaManager(logs),
+              new TopicConfigs(config.topicDefaults()),
+              config.topicDefaults().partitions());
+      topics.openAll();
+      logs.startAgents();
+      return new KafkaBroker(
+          node, config, logs, topics, ProducerIdManager.open(logDir), clusterId(logDir));
+    } catch (IOException | RuntimeException e) {
+      logs.close();
+      throw e;
+    }
+  }
+
+  private static String clusterId(Path logDir) throws IOException {
+    Path file = logDir.resolve("__meta").resolve("cluster.id");
+    if (Files.exists(file)) {
+      return Files.readString(file, StandardCharsets.UTF_8).trim();
+    }
+    String id = Uuid.randomUuid().toString();
+    Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+    return id;
+  }
+
+  /** Starts the Kafka listener on the node's host and Kafka port; completes with the port. */
+  Future<Integer> listen(Vertx vertx) {
+    BrokerContext ctx =
+        new BrokerContext(
+            vertx,
+            node.id(),
+            node.host(),
+            boundPort::get,
+            clusterId,
+            topics,
+            producerIds,
+            config.topicDefaults().autoCreateTopics());
+    ApiRegistry registry = new ApiRegistry();
+    registry
+        .register(new ApiVersionsHandler(registry))
+        .register(new MetadataHandler(ctx))
+        .register(new ProduceHandler(ctx))
+        .register(new FetchHandler(ctx))
+        .register(new ListOffsetsHandler(ctx))
+        .register(new InitProducerIdHandler(ctx))
+        .register(new CreateTopicsHandler(ctx));
+    server = new KafkaServer(vertx, registry, ProtocolConfig.DEFAULT);
+    return server.listen(node.host(), node.kafkaPort()).onSuccess(boundPort::set);
+  }
+
+  int partitionCount() {
+    return logs.partitionCount();
+  }
+
+  /** Stops listening (call first, on shutdown). */
+  Future<Void> stopListening() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+
+  @Override
+  public void close() throws IOException {
+    logs.close();
+  }
+}

@@ -1,0 +1,36 @@
+package dev.meridian.node.api;
+
+import dev.meridian.node.cluster.TopicManager;
+import dev.meridian.node.storage.CorruptRecordException;
+import dev.meridian.node.storage.OffsetMismatchException;
+import dev.meridian.node.storage.OffsetOutOfRangeException;
+import dev.meridian.node.storage.RecordTooLargeException;
+import dev.meridian.node.storage.StorageException;
+import org.apache.kafka.common.protocol.Errors;
+
+/** The one place that turns Meridian's exceptions into Kafka error codes (per partition). */
+public final class ErrorMapper {
+  private ErrorMapper() {}
+
+  public static Errors toError(Throwable t) {
+    if (t instanceof CorruptRecordException) {
+      return Errors.CORRUPT_MESSAGE;
+    }
+    if (t instanceof RecordTooLargeException) {
+      return Errors.MESSAGE_TOO_LARGE;
+    }
+    if (t instanceof OffsetOutOfRangeException) {
+      return Errors.OFFSET_OUT_OF_RANGE;
+    }
+    if (t instanceof StorageException) {
+      return Errors.KAFKA_STORAGE_ERROR;
+    }
+    if (t instanceof OffsetMismatchException) {
+      return Errors.INVALID_REQUEST;
+    }
+    if (t instanceof TopicManager.TopicException te) {
+      return te.error();
+    }
+    return Errors.forException(t);
+  }
+}

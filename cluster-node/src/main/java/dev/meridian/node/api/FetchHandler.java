@@ -1,0 +1,188 @@
+package dev.meridian.node.api;
+
+import dev.meridian.node.protocol.ApiHandler;
+import dev.meridian.node.protocol.KafkaRequest;
+import dev.meridian.node.protocol.WireRecords;
+import dev.meridian.node.replication.Partition;
+import dev.meridian.node.storage.FetchIsolation;
+import dev.meridian.node.storage.LogReadResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Fetch 4–12: whole batches straight from the logs, undecoded, within the partition and response
+ * byte limits (the first non-empty partition always returns at least one batch, KIP-74). Consumers
+ * read up to the high watermark, replicas (replicaId ≥ 0) to the log end.
+ *
+ * <p>Long poll: when less than {@code minBytes} is available the request waits up to {@code
+ * maxWaitMs}; an append to any fetched partition wakes it (no polling timers). Fetch sessions
+ * (KIP-227) are not kept: session id 0 makes clients send full fetches.
+ */
+public final class FetchHandler implements ApiHandler {
+  private final BrokerContext broker;
+
+  public FetchHandler(BrokerContext broker) {
+    this.broker = broker;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.FETCH;
+  }
+
+  @Override
+  public short maxVersion() {
+    return 12;
+  }
+
+  @Override
+  public Future<ApiMessage> handle(KafkaRequest request) {
+    FetchRequestData req = request.data();
+    Promise<ApiMessage> promise = Promise.promise();
+    long deadline = System.currentTimeMillis() + Math.max(0, req.maxWaitMs());
+    attempt(req, deadline, Vertx.currentContext(), promise);
+    return promise.future();
+  }
+
+  /** Result of one pass over the requested partitions. */
+  private record Pass(
+      FetchResponseData response, int bytes, boolean error, List<Partition> parts, List<Long> hw) {}
+
+  private void attempt(
+      FetchRequestData req, long deadline, Context ctx, Promise<ApiMessage> promise) {
+    broker
+        .blocking(() -> read(req))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                promise.fail(ar.cause());
+                return;
+              }
+              Pass pass = ar.result();
+              long remaining = deadline - System.currentTimeMillis();
+              if (pass.bytes() >= Math.max(1, req.minBytes())
+                  || pass.error()
+                  || remaining <= 0
+                  || pass.parts().isEmpty()) {
+                promise.complete(pass.response());
+              } else {
+                waitForData(req, deadline, remaining, ctx, promise, pass);
+              }
+            });
+  }
+
+  /** Parks the request until an append to one of its partitions or the deadline. */
+  private void waitForData(
+      FetchRequestData req,
+      long deadline,
+      long remaining,
+      Context ctx,
+      Promise<ApiMessage> promise,
+      Pass pass) {
+    AtomicBoolean fired = new AtomicBoolean();
+    List<Runnable> listeners = new ArrayList<>();
+    long[] timer = {-1};
+    Runnable wake =
+        () -> {
+          if (fired.compareAndSet(false, true)) {
+            ctx.runOnContext(
+                v -> {
+                  for (int i = 0; i < listeners.size(); i++) {
+                    pass.parts().get(i).removeAppendListener(listeners.get(i));
+                  }
+                  if (timer[0] >= 0) {
+                    broker.vertx().cancelTimer(timer[0]);
+                  }
+                  attempt(req, deadline, ctx, promise);
+                });
+          }
+        };
+    for (Partition p : pass.parts()) {
+      listeners.add(wake);
+      p.addAppendListener(wake);
+    }
+    timer[0] = broker.vertx().setTimer(remaining, id -> wake.run());
+    // an append between the read and the registration must not be missed
+    for (int i = 0; i < pass.parts().size(); i++) {
+      if (pass.parts().get(i).log().highWatermark() > pass.hw().get(i)) {
+        wake.run();
+        break;
+      }
+    }
+  }
+
+  private Pass read(FetchRequestData req) {
+    boolean replica = req.replicaId() >= 0;
+    FetchIsolation isolation = replica ? FetchIsolation.LOG_END : FetchIsolation.HIGH_WATERMARK;
+    int budget = req.maxBytes() > 0 ? req.maxBytes() : Integer.MAX_VALUE;
+    int total = 0;
+    boolean error = false;
+    boolean first = true;
+    List<Partition> parts = new ArrayList<>();
+    List<Long> seen = new ArrayList<>();
+    FetchResponseData resp = new FetchResponseData().setSessionId(0);
+    for (FetchRequestData.FetchTopic ft : req.topics()) {
+      FetchResponseData.FetchableTopicResponse tr =
+          new FetchResponseData.FetchableTopicResponse().setTopic(ft.topic());
+      for (FetchRequestData.FetchPartition fp : ft.partitions()) {
+        FetchResponseData.PartitionData pd =
+            new FetchResponseData.PartitionData()
+                .setPartitionIndex(fp.partition())
+                .setHighWatermark(-1)
+                .setLastStableOffset(-1)
+                .setLogStartOffset(-1)
+                .setRecords(WireRecords.of(ByteBuffer.allocate(0)));
+        tr.partitions().add(pd);
+        Partition p = broker.topics().partition(ft.topic(), fp.partition()).orElse(null);
+        if (p == null) {
+          pd.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+          error = true;
+          continue;
+        }
+        if (fp.currentLeaderEpoch() >= 0 && fp.currentLeaderEpoch() != p.leaderEpoch()) {
+          Errors e =
+              fp.currentLeaderEpoch() > p.leaderEpoch()
+                  ? Errors.UNKNOWN_LEADER_EPOCH
+                  : Errors.FENCED_LEADER_EPOCH;
+          pd.setErrorCode(e.code());
+          error = true;
+          continue;
+        }
+        try {
+          int limit = Math.min(fp.partitionMaxBytes(), Math.max(0, budget - total));
+          LogReadResult r = p.log().read(fp.fetchOffset(), limit, isolation, first);
+          ByteBuffer records = r.records();
+          pd.setHighWatermark(r.highWatermark())
+              .setLastStableOffset(r.highWatermark())
+              .setLogStartOffset(r.logStartOffset())
+              .setRecords(WireRecords.of(records));
+          if (records.hasRemaining()) {
+            first = false;
+            total += records.remaining();
+          }
+          parts.add(p);
+          seen.add(r.highWatermark());
+        } catch (RuntimeException e) {
+          pd.setErrorCode(ErrorMapper.toError(e).code())
+              .setHighWatermark(p.log().highWatermark())
+              .setLastStableOffset(p.log().highWatermark())
+              .setLogStartOffset(p.log().logStartOffset());
+          error = true;
+        }
+      }
+      resp.responses().add(tr);
+    }
+    return new Pass(resp, total, error, parts, seen);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.meridian.node.api;
+
+import dev.meridian.node.protocol.ApiHandler;
+import dev.meridian.node.protocol.KafkaRequest;
+import io.vertx.core.Future;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.InitProducerIdResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * InitProducerId 0–5 for idempotent producers: always a fresh producer id, unique across restarts
+ * (a producer that re-initialises after an error, KIP-360, simply gets a new one, as Kafka does
+ * without a transactional id). Transactions are not supported: a transactional id gets a fatal
+ * TRANSACTIONAL_ID_AUTHORIZATION_FAILED at once, so the client fails clearly instead of waiting.
+ */
+public final class InitProducerIdHandler implements ApiHandler {
+  private final BrokerContext broker;
+
+  public InitProducerIdHandler(BrokerContext broker) {
+    this.broker = broker;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.INIT_PRODUCER_ID;
+  }
+
+  @Override
+  public short maxVersion() {
+    return 5;
+  }
+
+  @Override
+  public Future<ApiMessage> handle(KafkaRequest request) {
+    InitProducerIdRequestData req = request.data();
+    if (req.transactionalId() != null) {
+      return Future.succeededFuture(
+          new InitProducerIdResponseData()
+              .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())
+              .setProducerId(-1)
+              .setProducerEpoch((short) -1));
+    }
+    return broker.blocking(
+        () ->
+            new InitProducerIdResponseData()
+                .setProducerId(broker.producerIds().nextId())
+                .setProducerEpoch((short) 0));
+  }
+}

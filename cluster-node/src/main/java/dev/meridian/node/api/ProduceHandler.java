@@ -1,0 +1,159 @@
+package dev.meridian.node.api;
+
+import dev.meridian.node.cluster.TopicMetadata;
+import dev.meridian.node.protocol.ApiHandler;
+import dev.meridian.node.protocol.KafkaRequest;
+import dev.meridian.node.protocol.WireRecords;
+import dev.meridian.node.replication.Partition;
+import dev.meridian.node.storage.LogAppendInfo;
+import dev.meridian.node.storage.RecordBatchHeader;
+import io.vertx.core.Future;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * Produce 3–12: appends each partition's batches as leader. acks=0 gets no response at all, acks=1
+ * is answered once the batch is in the log, acks=all once the in-sync replicas have it (today the
+ * ISR is this node) and refused with NOT_ENOUGH_REPLICAS below min.insync.replicas. Idempotent
+ * retries are answered with their original offsets; errors are per partition. Transactional batches
+ * are refused (transactions are not supported).
+ */
+public final class ProduceHandler implements ApiHandler {
+  private final BrokerContext broker;
+
+  public ProduceHandler(BrokerContext broker) {
+    this.broker = broker;
+  }
+
+  @Override
+  public ApiKeys apiKey() {
+    return ApiKeys.PRODUCE;
+  }
+
+  @Override
+  public short maxVersion() {
+    return 12;
+  }
+
+  @Override
+  public Future<ApiMessage> handle(KafkaRequest request) {
+    ProduceRequestData req = request.data();
+    short acks = req.acks();
+    Future<ApiMessage> result = broker.blocking(() -> produce(req, request.version()));
+    return acks == 0 ? result.map(r -> null) : result;
+  }
+
+  private ApiMessage produce(ProduceRequestData req, short version) {
+    ProduceResponseData resp = new ProduceResponseData();
+    short acks = req.acks();
+    boolean validAcks = acks == 0 || acks == 1 || acks == -1;
+    for (ProduceRequestData.TopicProduceData td : req.topicData()) {
+      List<ProduceResponseData.PartitionProduceResponse> parts = new ArrayList<>();
+      TopicMetadata topic = broker.topics().topic(td.name()).orElse(null);
+      for (ProduceRequestData.PartitionProduceData pd : td.partitionData()) {
+        ProduceResponseData.PartitionProduceResponse pr =
+            new ProduceResponseData.PartitionProduceResponse().setIndex(pd.index());
+        if (!validAcks) {
+          pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
+        } else {
+          appendPartition(topic, td.name(), pd, acks, pr, version);
+        }
+        parts.add(pr);
+      }
+      resp.responses()
+          .add(
+              new ProduceResponseData.TopicProduceResponse()
+                  .setName(td.name())
+                  .setPartitionResponses(parts));
+    }
+    return resp;
+  }
+
+  private void appendPartition(
+      TopicMetadata topic,
+      String name,
+      ProduceRequestData.PartitionProduceData pd,
+      short acks,
+      ProduceResponseData.PartitionProduceResponse pr,
+      short version) {
+    pr.setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+    Partition partition =
+        topic == null ? null : broker.topics().partition(name, pd.index()).orElse(null);
+    if (partition == null) {
+      pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+      return;
+    }
+    Map<String, String> overrides = topic.configs();
+    if (acks == -1
+        && partition.isrSize() < broker.topics().configs().minInsyncReplicas(overrides)) {
+      error(
+          pr,
+          Errors.NOT_ENOUGH_REPLICAS,
+          "ISR has " + partition.isrSize() + " replica(s)",
+          version);
+      return;
+    }
+    ByteBuffer records = WireRecords.bytes(pd.records());
+    if (hasTransactionalBatch(records)) {
+      error(
+          pr,
+          Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+          "transactions are not supported",
+          version);
+      return;
+    }
+    boolean logAppendTime = broker.topics().configs().logAppendTime(overrides);
+    long now = logAppendTime ? System.currentTimeMillis() : -1;
+    try {
+      LogAppendInfo info = partition.appendAsLeader(records, now);
+      switch (info.status()) {
+        case APPENDED, DUPLICATE -> {
+          pr.setBaseOffset(info.firstOffset()).setLogStartOffset(info.logStartOffset());
+          if (logAppendTime) {
+            pr.setLogAppendTimeMs(now);
+          }
+        }
+        case OUT_OF_ORDER_SEQUENCE ->
+            error(pr, Errors.OUT_OF_ORDER_SEQUENCE_NUMBER, info.message(), version);
+        case INVALID_PRODUCER_EPOCH ->
+            error(pr, Errors.INVALID_PRODUCER_EPOCH, info.message(), version);
+        default -> throw new IllegalStateException(info.status().toString());
+      }
+    } catch (RuntimeException e) {
+      error(pr, ErrorMapper.toError(e), e.getMessage(), version);
+    }
+  }
+
+  private static boolean hasTransactionalBatch(ByteBuffer records) {
+    for (int p = records.position();
+        p + RecordBatchHeader.HEADER_SIZE <= records.limit();
+        p += RecordBatchHeader.totalSize(records, p)) {
+      if (RecordBatchHeader.magic(records, p) == RecordBatchHeader.MAGIC_V2
+          && RecordBatchHeader.isTransactional(records, p)) {
+        return true;
+      }
+      if (RecordBatchHeader.batchLength(records, p) <= 0) {
+        return false; // malformed: the log's validation reports it
+      }
+    }
+    return false;
+  }
+
+  private static void error(
+      ProduceResponseData.PartitionProduceResponse pr,
+      Errors error,
+      String message,
+      short version) {
+    pr.setErrorCode(error.code());
+    if (version >= 8) {
+      pr.setErrorMessage(message);
+    }
+  }
+}

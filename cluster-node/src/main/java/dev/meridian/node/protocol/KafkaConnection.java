@@ -1,0 +1,226 @@
+package dev.meridian.node.protocol;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.parsetools.RecordParser;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: frames (int32 size + payload), decodes, dispatches to the API handlers,
+ * and writes responses strictly in request order even though requests are processed concurrently
+ * (clients pipeline). Bytes that cannot be a valid request close this connection only, with one log
+ * line; nothing a client sends can escape this class as an exception.
+ *
+ * <p>Runs on one event loop (its {@link Context}); handler futures may complete anywhere and are
+ * brought back to it.
+ */
+final class KafkaConnection {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaConnection.class);
+
+  /** A request awaiting its response, in arrival order. */
+  private static final class Pending {
+    final ApiKeys key;
+    final short version;
+    final int correlationId;
+    final AbstractRequest request;
+    boolean done;
+    Buffer response;
+
+    Pending(ApiKeys key, short version, int correlationId, AbstractRequest request) {
+      this.key = key;
+      this.version = version;
+      this.correlationId = correlationId;
+      this.request = request;
+    }
+  }
+
+  private final NetSocket socket;
+  private final Context context;
+  private final ApiRegistry registry;
+  private final ProtocolConfig config;
+  private final String id;
+  private final RecordParser parser;
+  private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+  private boolean expectSize = true;
+  private boolean paused;
+  private boolean closed;
+
+  KafkaConnection(NetSocket socket, ApiRegistry registry, ProtocolConfig config) {
+    this.socket = socket;
+    this.context = Vertx.currentContext();
+    this.registry = registry;
+    this.config = config;
+    this.id = String.valueOf(socket.remoteAddress());
+    this.parser = RecordParser.newFixed(4, socket);
+    parser.handler(this::onChunk);
+    parser.exceptionHandler(e -> close("read failed: " + e));
+    socket.closeHandler(v -> closed = true);
+    socket.drainHandler(v -> maybeResume());
+  }
+
+  private void onChunk(Buffer chunk) {
+    if (closed) {
+      return;
+    }
+    if (expectSize) {
+      int size = chunk.getInt(0);
+      if (size <= 0 || size > config.maxRequestBytes()) {
+        close(
+            "request size "
+                + size
+                + " is outside (0, "
+                + config.maxRequestBytes()
+                + "] (socket.request.max.bytes)");
+        return;
+      }
+      expectSize = false;
+      parser.fixedSizeMode(size);
+    } else {
+      expectSize = true;
+      parser.fixedSizeMode(4);
+      onRequest(ByteBuffer.wrap(chunk.getBytes()));
+    }
+  }
+
+  private void onRequest(ByteBuffer payload) {
+    RequestHeader header;
+    try {
+      header = RequestHeader.parse(payload);
+    } catch (RuntimeException e) {
+      close("undecodable request header: " + e);
+      return;
+    }
+    ApiKeys key = header.apiKey();
+    short version = header.apiVersion();
+    ApiHandler handler = registry.handler(key);
+    if (handler == null) {
+      close("API " + key + " is not supported");
+      return;
+    }
+    if (!registry.supports(key, version)) {
+      if (key == ApiKeys.API_VERSIONS) {
+        answerUnsupportedApiVersions(header);
+      } else {
+        close(key + " v" + version + " is not supported");
+      }
+      return;
+    }
+    AbstractRequest request;
+    try {
+      request = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(payload)).request;
+    } catch (RuntimeException e) {
+      close("undecodable " + key + " v" + version + " body: " + e);
+      return;
+    }
+    Pending pending = new Pending(key, version, header.correlationId(), request);
+    inFlight.addLast(pending);
+    if (inFlight.size() >= config.maxInFlightPerConnection()) {
+      pause();
+    }
+    Future<ApiMessage> result;
+    try {
+      result = handler.handle(new KafkaRequest(header, request, id));
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onComplete(
+        ar -> {
+          if (Vertx.currentContext() == context) {
+            complete(pending, ar.succeeded() ? ar.result() : null, ar.cause());
+          } else {
+            context.runOnContext(
+                v -> complete(pending, ar.succeeded() ? ar.result() : null, ar.cause()));
+          }
+        });
+  }
+
+  /**
+   * KIP-511: a client asking for a newer ApiVersions than we serve gets UNSUPPORTED_VERSION and our
+   * version table, encoded at v0 with response header v0, and retries at our maximum.
+   */
+  private void answerUnsupportedApiVersions(RequestHeader header) {
+    ApiVersionsResponseData body =
+        new ApiVersionsResponseData()
+            .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
+            .setApiKeys(registry.versions());
+    Pending pending = new Pending(ApiKeys.API_VERSIONS, (short) 0, header.correlationId(), null);
+    pending.done = true;
+    pending.response = ResponseEncoder.encode((short) 0, (short) 0, header.correlationId(), body);
+    inFlight.addLast(pending);
+    flush();
+  }
+
+  private void complete(Pending pending, ApiMessage body, Throwable failure) {
+    if (failure != null) {
+      LOG.warn(
+          "{} {} v{} failed: {}", id, pending.key, pending.version, failure.toString(), failure);
+      body = pending.request.getErrorResponse(0, failure).data();
+    }
+    if (body != null) {
+      try {
+        pending.response =
+            ResponseEncoder.encode(pending.key, pending.version, pending.correlationId, body);
+      } catch (RuntimeException e) {
+        LOG.error("{} cannot encode {} v{} response", id, pending.key, pending.version, e);
+        pending.response =
+            ResponseEncoder.encode(
+                pending.key,
+                pending.version,
+                pending.correlationId,
+                pending.request.getErrorResponse(0, e).data());
+      }
+    }
+    pending.done = true;
+    flush();
+  }
+
+  /** Writes every finished response at the head of the queue, in order. */
+  private void flush() {
+    while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
+      Pending p = inFlight.pollFirst();
+      if (p.response != null && !closed) {
+        socket.write(p.response);
+      }
+    }
+    maybeResume();
+  }
+
+  private void pause() {
+    if (!paused) {
+      paused = true;
+      parser.pause();
+    }
+  }
+
+  private void maybeResume() {
+    if (socket.writeQueueFull()) {
+      pause();
+      return;
+    }
+    if (paused && inFlight.size() < config.maxInFlightPerConnection()) {
+      paused = false;
+      parser.resume();
+    }
+  }
+
+  private void close(String reason) {
+    if (!closed) {
+      closed = true;
+      LOG.warn("closing Kafka connection {}: {}", id, reason);
+      socket.close();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.meridian.node.protocol;
+
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.RequestHeader;
+
+/**
+ * One decoded Kafka request.
+ *
+ * @param header the request header (API key, version, correlation id, client id)
+ * @param request the decoded body; {@link AbstractRequest#getErrorResponse} builds a whole error
+ *     response for it
+ * @param connectionId a name for the connection, for logs
+ */
+public record KafkaRequest(RequestHeader header, AbstractRequest request, String connectionId) {
+
+  public ApiKeys apiKey() {
+    return header.apiKey();
+  }
+
+  public short version() {
+    return header.apiVersion();
+  }
+
+  public String clientId() {
+    return header.clientId();
+  }
+
+  /** The request body as its generated message class. */
+  @SuppressWarnings("unchecked")
+  public <T extends ApiMessage> T data() {
+    return (T) request.data();
+  }
+}
