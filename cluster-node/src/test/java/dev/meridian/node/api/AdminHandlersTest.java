@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -120,7 +121,7 @@ class AdminHandlersTest {
   }
 
   private static List<Short> versions(ApiHandler h) {
-    List<Short> out = new java.util.ArrayList<>();
+    List<Short> out = new ArrayList<>();
     for (short v = h.apiKey().oldestVersion(); v <= h.maxVersion(); v++) {
       out.add(v);
     }
