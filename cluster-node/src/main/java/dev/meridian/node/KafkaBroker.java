@@ -4,8 +4,14 @@ import dev.meridian.config.MeridianConfig;
 import dev.meridian.config.NodeConfig;
 import dev.meridian.node.api.ApiVersionsHandler;
 import dev.meridian.node.api.BrokerContext;
+import dev.meridian.node.api.CreatePartitionsHandler;
 import dev.meridian.node.api.CreateTopicsHandler;
+import dev.meridian.node.api.DeleteRecordsHandler;
+import dev.meridian.node.api.DeleteTopicsHandler;
+import dev.meridian.node.api.DescribeClusterHandler;
+import dev.meridian.node.api.DescribeConfigsHandler;
 import dev.meridian.node.api.FetchHandler;
+import dev.meridian.node.api.IncrementalAlterConfigsHandler;
 import dev.meridian.node.api.InitProducerIdHandler;
 import dev.meridian.node.api.ListOffsetsHandler;
 import dev.meridian.node.api.MetadataHandler;
@@ -118,7 +124,13 @@ final class KafkaBroker implements AutoCloseable {
         .register(new FetchHandler(ctx))
         .register(new ListOffsetsHandler(ctx))
         .register(new InitProducerIdHandler(ctx))
-        .register(new CreateTopicsHandler(ctx));
+        .register(new CreateTopicsHandler(ctx))
+        .register(new DeleteTopicsHandler(ctx))
+        .register(new CreatePartitionsHandler(ctx))
+        .register(new DeleteRecordsHandler(ctx))
+        .register(new DescribeConfigsHandler(ctx))
+        .register(new IncrementalAlterConfigsHandler(ctx))
+        .register(new DescribeClusterHandler(ctx));
     server = new KafkaServer(vertx, registry, ProtocolConfig.DEFAULT);
     return server.listen(node.host(), node.kafkaPort()).onSuccess(boundPort::set);
   }

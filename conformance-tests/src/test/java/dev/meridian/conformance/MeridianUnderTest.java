@@ -44,6 +44,13 @@ final class MeridianUnderTest implements AutoCloseable {
     return node.httpPort();
   }
 
+  /**
+   * The directory holding the partition logs ({@code <topic>-<partition>/}) of the running node.
+   */
+  Path logsDir() {
+    return node.dataDir().resolve(MeridianNode.LOGS_DIR);
+  }
+
   /** Graceful stop. */
   void stop() {
     if (node != null) {

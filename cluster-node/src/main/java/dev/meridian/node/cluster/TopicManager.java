@@ -4,8 +4,10 @@ import dev.meridian.node.replication.Partition;
 import dev.meridian.node.replication.ReplicaManager;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -56,6 +58,11 @@ public final class TopicManager {
 
   public Optional<TopicMetadata> topic(String name) {
     return store.topic(name);
+  }
+
+  /** The topic with id {@code id}, if it exists. */
+  public Optional<TopicMetadata> topicById(Uuid id) {
+    return store.topics().values().stream().filter(t -> t.id().equals(id)).findFirst();
   }
 
   /** Opens the partitions of every known topic (at startup). */
@@ -194,5 +201,25 @@ public final class TopicManager {
     store.update(updated);
     replicas.updateConfig(name, updated.partitions(), configs.logConfig(updated.configs()));
     return updated;
+  }
+
+  /**
+   * Applies incremental config operations to a topic's overrides atomically (no concurrent change
+   * is lost), validating every changed value; with {@code validateOnly} nothing is stored.
+   *
+   * @return the topic with its new overrides
+   */
+  public synchronized TopicMetadata alterConfigs(
+      String name, List<TopicConfigUpdate.Op> ops, boolean validateOnly)
+      throws TopicException, IOException {
+    TopicMetadata t =
+        store
+            .topic(name)
+            .orElseThrow(
+                () ->
+                    new TopicException(
+                        Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist."));
+    Map<String, String> next = TopicConfigUpdate.apply(configs, t.configs(), ops);
+    return validateOnly ? t.withConfigs(next) : setConfigs(name, next);
   }
 }

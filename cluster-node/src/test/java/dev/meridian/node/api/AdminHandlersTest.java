@@ -1,0 +1,559 @@
+package dev.meridian.node.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meridian.config.TopicDefaults;
+import dev.meridian.node.NodeLogConfigs;
+import dev.meridian.node.cluster.ProducerIdManager;
+import dev.meridian.node.cluster.TopicConfigs;
+import dev.meridian.node.cluster.TopicManager;
+import dev.meridian.node.cluster.TopicMetadata;
+import dev.meridian.node.cluster.TopicStore;
+import dev.meridian.node.protocol.ApiHandler;
+import dev.meridian.node.protocol.KafkaRequest;
+import dev.meridian.node.replication.ReplicaManager;
+import dev.meridian.node.storage.LogManager;
+import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeClusterResponseData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.protocol.MessageUtil;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admin handlers at every advertised version, through the wire codec both ways: the request is
+ * encoded and parsed at the version (so fields the version lacks are gone), the response encoded at
+ * the version (which throws for a non-ignorable field set where it does not exist) and decoded as a
+ * client would.
+ */
+class AdminHandlersTest {
+  private static final int NODE = 1;
+  private static final byte TOPIC = 2;
+  private static final byte BROKER = 4;
+
+  @TempDir Path dir;
+  private Vertx vertx;
+  private LogManager logs;
+  private TopicManager topics;
+  private BrokerContext broker;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    vertx = Vertx.vertx();
+    logs = LogManager.open(dir, NodeLogConfigs.from(TopicDefaults.DEFAULTS));
+    topics =
+        new TopicManager(
+            TopicStore.open(dir),
+            new ReplicaManager(logs),
+            new TopicConfigs(TopicDefaults.DEFAULTS),
+            1);
+    broker =
+        new BrokerContext(
+            vertx,
+            NODE,
+            "127.0.0.1",
+            () -> 9092,
+            "cluster-x",
+            topics,
+            ProducerIdManager.open(dir),
+            false);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    logs.close();
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends ApiMessage> T call(ApiHandler handler, ApiMessage data, short version)
+      throws Exception {
+    ApiKeys key = handler.apiKey();
+    AbstractRequest request =
+        AbstractRequest.parseRequest(key, version, MessageUtil.toByteBufferAccessor(data, version))
+            .request;
+    ApiMessage resp =
+        handler
+            .handle(new KafkaRequest(new RequestHeader(key, version, "test", 7), request, "test"))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+    ByteBufferAccessor bytes = MessageUtil.toByteBufferAccessor(resp, version);
+    ApiMessage decoded = key.messageType.newResponse();
+    decoded.read(bytes, version);
+    return (T) decoded;
+  }
+
+  private static List<Short> versions(ApiHandler h) {
+    List<Short> out = new ArrayList<>();
+    for (short v = h.apiKey().oldestVersion(); v <= h.maxVersion(); v++) {
+      out.add(v);
+    }
+    return out;
+  }
+
+  @Test
+  void advertisedRanges() {
+    assertEquals(6, new DeleteTopicsHandler(broker).maxVersion());
+    assertEquals(1, ApiKeys.DELETE_TOPICS.oldestVersion());
+    assertEquals(3, new CreatePartitionsHandler(broker).maxVersion());
+    assertEquals(2, new DeleteRecordsHandler(broker).maxVersion());
+    assertEquals(4, new DescribeConfigsHandler(broker).maxVersion());
+    assertEquals(1, ApiKeys.DESCRIBE_CONFIGS.oldestVersion());
+    assertEquals(1, new IncrementalAlterConfigsHandler(broker).maxVersion());
+    assertEquals(2, new DescribeClusterHandler(broker).maxVersion());
+  }
+
+  @Test
+  void deleteTopicsByNameAtEveryVersionAndByIdFromV6() throws Exception {
+    DeleteTopicsHandler h = new DeleteTopicsHandler(broker);
+    for (short v : versions(h)) {
+      String name = "del-" + v;
+      TopicMetadata t = topics.create(name, 2, (short) 1, Map.of());
+      Path partitionDir = dir.resolve(name + "-1");
+      assertTrue(Files.isDirectory(partitionDir));
+      DeleteTopicsRequestData req = new DeleteTopicsRequestData().setTimeoutMs(1000);
+      if (v >= 6) {
+        req.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setName(name));
+        req.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setName("missing"));
+      } else {
+        req.setTopicNames(List.of(name, "missing"));
+      }
+      DeleteTopicsResponseData resp = call(h, req, v);
+      List<DeleteTopicsResponseData.DeletableTopicResult> results = List.copyOf(resp.responses());
+      assertEquals(2, results.size(), "v" + v);
+      assertEquals(name, results.get(0).name());
+      assertEquals(Errors.NONE.code(), results.get(0).errorCode(), "v" + v);
+      assertEquals(v >= 6 ? t.id() : Uuid.ZERO_UUID, results.get(0).topicId());
+      assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), results.get(1).errorCode());
+      assertEquals(v >= 5, results.get(1).errorMessage() != null, "message from v5, v" + v);
+      assertTrue(topics.topic(name).isEmpty());
+      assertFalse(Files.exists(partitionDir));
+    }
+    TopicMetadata byId = topics.create("by-id", 1, (short) 1, Map.of());
+    Uuid unknown = Uuid.randomUuid();
+    DeleteTopicsRequestData req = new DeleteTopicsRequestData();
+    req.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setTopicId(byId.id()));
+    req.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setTopicId(unknown));
+    req.topics()
+        .add(new DeleteTopicsRequestData.DeleteTopicState().setName("x").setTopicId(unknown));
+    List<DeleteTopicsResponseData.DeletableTopicResult> results =
+        List.copyOf(((DeleteTopicsResponseData) call(h, req, (short) 6)).responses());
+    assertEquals("by-id", results.get(0).name());
+    assertEquals(byId.id(), results.get(0).topicId());
+    assertEquals(Errors.NONE.code(), results.get(0).errorCode());
+    assertTrue(topics.topic("by-id").isEmpty());
+    assertNull(results.get(1).name());
+    assertEquals(unknown, results.get(1).topicId());
+    assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), results.get(1).errorCode());
+    assertEquals(Errors.INVALID_REQUEST.code(), results.get(2).errorCode());
+  }
+
+  @Test
+  void deleteTopicsRefusesADuplicateNameButDeletesTheOthers() throws Exception {
+    topics.create("a", 1, (short) 1, Map.of());
+    topics.create("b", 1, (short) 1, Map.of());
+    DeleteTopicsRequestData req =
+        new DeleteTopicsRequestData().setTopicNames(List.of("a", "b", "a"));
+    List<DeleteTopicsResponseData.DeletableTopicResult> results =
+        List.copyOf(
+            ((DeleteTopicsResponseData) call(new DeleteTopicsHandler(broker), req, (short) 5))
+                .responses());
+    assertEquals(Errors.INVALID_REQUEST.code(), results.get(0).errorCode());
+    assertEquals(Errors.NONE.code(), results.get(1).errorCode());
+    assertEquals(Errors.INVALID_REQUEST.code(), results.get(2).errorCode());
+    assertTrue(topics.topic("a").isPresent());
+    assertTrue(topics.topic("b").isEmpty());
+  }
+
+  private static CreatePartitionsRequestData.CreatePartitionsTopic grow(
+      String name, int count, List<List<Integer>> assignments) {
+    CreatePartitionsRequestData.CreatePartitionsTopic t =
+        new CreatePartitionsRequestData.CreatePartitionsTopic().setName(name).setCount(count);
+    if (assignments == null) {
+      t.setAssignments(null);
+    } else {
+      t.setAssignments(
+          assignments.stream()
+              .map(
+                  a -> new CreatePartitionsRequestData.CreatePartitionsAssignment().setBrokerIds(a))
+              .toList());
+    }
+    return t;
+  }
+
+  @Test
+  void createPartitionsAtEveryVersion() throws Exception {
+    CreatePartitionsHandler h = new CreatePartitionsHandler(broker);
+    for (short v : versions(h)) {
+      String name = "cp-" + v;
+      topics.create(name, 1, (short) 1, Map.of());
+      CreatePartitionsRequestData req = new CreatePartitionsRequestData().setTimeoutMs(1000);
+      req.topics().add(grow(name, 3, List.of(List.of(NODE), List.of(NODE))));
+      req.topics().add(grow("missing-" + v, 3, null));
+      List<CreatePartitionsResponseData.CreatePartitionsTopicResult> results =
+          ((CreatePartitionsResponseData) call(h, req, v)).results();
+      assertEquals(Errors.NONE.code(), results.get(0).errorCode(), "v" + v);
+      assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), results.get(1).errorCode());
+      assertEquals(3, topics.topic(name).orElseThrow().partitions());
+      assertTrue(topics.partition(name, 2).isPresent());
+    }
+  }
+
+  @Test
+  void createPartitionsValidatesAssignmentsCountsAndValidateOnly() throws Exception {
+    topics.create("g", 2, (short) 1, Map.of());
+    CreatePartitionsRequestData req = new CreatePartitionsRequestData().setValidateOnly(true);
+    req.topics().add(grow("g", 4, null));
+    assertEquals(
+        Errors.NONE.code(),
+        ((CreatePartitionsResponseData) call(new CreatePartitionsHandler(broker), req, (short) 3))
+            .results()
+            .get(0)
+            .errorCode());
+    assertEquals(2, topics.topic("g").orElseThrow().partitions(), "validateOnly changes nothing");
+
+    for (CreatePartitionsRequestData.CreatePartitionsTopic bad :
+        List.of(
+            grow("g", 4, List.of(List.of(NODE), List.of(2))),
+            grow("g", 4, List.of(List.of(NODE))),
+            grow("g", 3, List.of(List.of(NODE, NODE))))) {
+      CreatePartitionsRequestData r = new CreatePartitionsRequestData();
+      r.topics().add(bad);
+      CreatePartitionsResponseData.CreatePartitionsTopicResult result =
+          ((CreatePartitionsResponseData) call(new CreatePartitionsHandler(broker), r, (short) 1))
+              .results()
+              .get(0);
+      assertEquals(Errors.INVALID_REPLICA_ASSIGNMENT.code(), result.errorCode());
+      assertNotNull(result.errorMessage());
+    }
+    CreatePartitionsRequestData shrink = new CreatePartitionsRequestData();
+    shrink.topics().add(grow("g", 2, null));
+    assertEquals(
+        Errors.INVALID_PARTITIONS.code(),
+        ((CreatePartitionsResponseData)
+                call(new CreatePartitionsHandler(broker), shrink, (short) 0))
+            .results()
+            .get(0)
+            .errorCode());
+    assertEquals(2, topics.topic("g").orElseThrow().partitions());
+  }
+
+  private static ByteBuffer records(int count) {
+    SimpleRecord[] recs = new SimpleRecord[count];
+    for (int i = 0; i < count; i++) {
+      recs[i] = new SimpleRecord(("v" + i).getBytes(StandardCharsets.UTF_8));
+    }
+    return MemoryRecords.withRecords(Compression.NONE, recs).buffer();
+  }
+
+  private static DeleteRecordsRequestData deleteRecords(String topic, long... offsets) {
+    DeleteRecordsRequestData.DeleteRecordsTopic t =
+        new DeleteRecordsRequestData.DeleteRecordsTopic().setName(topic);
+    for (int i = 0; i < offsets.length; i++) {
+      t.partitions()
+          .add(
+              new DeleteRecordsRequestData.DeleteRecordsPartition()
+                  .setPartitionIndex(i)
+                  .setOffset(offsets[i]));
+    }
+    return new DeleteRecordsRequestData().setTopics(List.of(t)).setTimeoutMs(1000);
+  }
+
+  @Test
+  void deleteRecordsAtEveryVersion() throws Exception {
+    DeleteRecordsHandler h = new DeleteRecordsHandler(broker);
+    for (short v : versions(h)) {
+      String name = "dr-" + v;
+      topics.create(name, 4, (short) 1, Map.of());
+      for (int p = 0; p < 3; p++) {
+        for (int b = 0; b < 5; b++) {
+          topics.partition(name, p).orElseThrow().appendAsLeader(records(2), -1);
+        }
+      }
+      // p0: to 4; p1: -1 = high watermark 10; p2: 11 > HW; p3: empty, to 0; p4: no such partition
+      DeleteRecordsResponseData resp = call(h, deleteRecords(name, 4, -1, 11, 0, 0), v);
+      DeleteRecordsResponseData.DeleteRecordsTopicResult tr = resp.topics().find(name);
+      long[] low = {4, 10, -1, 0, -1};
+      Errors[] errors = {
+        Errors.NONE,
+        Errors.NONE,
+        Errors.OFFSET_OUT_OF_RANGE,
+        Errors.NONE,
+        Errors.UNKNOWN_TOPIC_OR_PARTITION
+      };
+      for (int p = 0; p < low.length; p++) {
+        DeleteRecordsResponseData.DeleteRecordsPartitionResult pr = tr.partitions().find(p);
+        assertEquals(errors[p].code(), pr.errorCode(), "v" + v + " p" + p);
+        assertEquals(low[p], pr.lowWatermark(), "v" + v + " p" + p);
+      }
+      assertEquals(4, topics.partition(name, 0).orElseThrow().log().logStartOffset());
+      assertEquals(0, topics.partition(name, 2).orElseThrow().log().logStartOffset());
+      // going back is not an error: the low watermark stays where it is
+      DeleteRecordsResponseData again = call(h, deleteRecords(name, 2), v);
+      assertEquals(4, again.topics().find(name).partitions().find(0).lowWatermark());
+      DeleteRecordsResponseData negative = call(h, deleteRecords(name, -7), v);
+      assertEquals(
+          Errors.OFFSET_OUT_OF_RANGE.code(),
+          negative.topics().find(name).partitions().find(0).errorCode());
+    }
+  }
+
+  /** A request; documentation is asked for only where the version has the field (v3+). */
+  private static DescribeConfigsRequestData describe(
+      byte type, String name, List<String> keys, boolean synonyms, boolean docs, short version) {
+    DescribeConfigsRequestData req =
+        new DescribeConfigsRequestData()
+            .setIncludeSynonyms(synonyms)
+            .setIncludeDocumentation(docs && version >= 3);
+    req.resources()
+        .add(
+            new DescribeConfigsRequestData.DescribeConfigsResource()
+                .setResourceType(type)
+                .setResourceName(name)
+                .setConfigurationKeys(keys));
+    return req;
+  }
+
+  @Test
+  void describeTopicConfigsAtEveryVersion() throws Exception {
+    topics.create("dc", 1, (short) 1, Map.of("retention.ms", "1234"));
+    DescribeConfigsHandler h = new DescribeConfigsHandler(broker);
+    for (short v : versions(h)) {
+      DescribeConfigsResponseData resp = call(h, describe(TOPIC, "dc", null, true, true, v), v);
+      DescribeConfigsResponseData.DescribeConfigsResult result = resp.results().get(0);
+      assertEquals(Errors.NONE.code(), result.errorCode(), "v" + v);
+      assertEquals(
+          new TopicConfigs(TopicDefaults.DEFAULTS).defaults().size(), result.configs().size());
+      DescribeConfigsResponseData.DescribeConfigsResourceResult retention =
+          find(result, "retention.ms");
+      assertEquals("1234", retention.value());
+      assertEquals(ConfigSource.TOPIC_CONFIG.id(), retention.configSource());
+      assertFalse(retention.readOnly());
+      assertEquals(2, retention.synonyms().size(), "override, then the node default");
+      assertEquals("retention.ms", retention.synonyms().get(0).name());
+      assertEquals("log.retention.ms", retention.synonyms().get(1).name());
+      assertEquals(
+          Long.toString(TopicDefaults.DEFAULTS.retentionMs()), retention.synonyms().get(1).value());
+      assertEquals(ConfigSource.DEFAULT_CONFIG.id(), retention.synonyms().get(1).source());
+      DescribeConfigsResponseData.DescribeConfigsResourceResult policy =
+          find(result, "cleanup.policy");
+      assertEquals("delete", policy.value());
+      assertEquals(ConfigSource.DEFAULT_CONFIG.id(), policy.configSource());
+      assertEquals(1, policy.synonyms().size());
+      if (v >= 3) {
+        assertEquals(ConfigType.LIST.id(), policy.configType());
+        assertEquals(ConfigType.LONG.id(), retention.configType());
+        assertTrue(retention.documentation().contains("retain"), retention.documentation());
+      }
+      DescribeConfigsResponseData plain =
+          call(h, describe(TOPIC, "dc", List.of("retention.ms", "nope"), false, false, v), v);
+      assertEquals(1, plain.results().get(0).configs().size());
+      assertTrue(plain.results().get(0).configs().get(0).synonyms().isEmpty());
+      if (v >= 3) {
+        assertNull(plain.results().get(0).configs().get(0).documentation());
+      }
+      assertEquals(
+          Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
+          ((DescribeConfigsResponseData) call(h, describe(TOPIC, "nope", null, false, false, v), v))
+              .results()
+              .get(0)
+              .errorCode());
+    }
+  }
+
+  @Test
+  void describeBrokerConfigsAtEveryVersion() throws Exception {
+    DescribeConfigsHandler h = new DescribeConfigsHandler(broker);
+    for (short v : versions(h)) {
+      DescribeConfigsResponseData.DescribeConfigsResult own =
+          ((DescribeConfigsResponseData) call(h, describe(BROKER, "1", null, true, true, v), v))
+              .results()
+              .get(0);
+      assertEquals(Errors.NONE.code(), own.errorCode(), "v" + v);
+      DescribeConfigsResponseData.DescribeConfigsResourceResult retention =
+          find(own, "log.retention.ms");
+      assertEquals(Long.toString(TopicDefaults.DEFAULTS.retentionMs()), retention.value());
+      assertTrue(retention.readOnly());
+      assertEquals(ConfigSource.DEFAULT_CONFIG.id(), retention.configSource());
+      DescribeConfigsResponseData.DescribeConfigsResult clusterDefaults =
+          ((DescribeConfigsResponseData) call(h, describe(BROKER, "", null, false, false, v), v))
+              .results()
+              .get(0);
+      assertEquals(Errors.NONE.code(), clusterDefaults.errorCode());
+      assertTrue(clusterDefaults.configs().isEmpty());
+      for (String other : List.of("2", "x")) {
+        assertEquals(
+            Errors.INVALID_REQUEST.code(),
+            ((DescribeConfigsResponseData)
+                    call(h, describe(BROKER, other, null, false, false, v), v))
+                .results()
+                .get(0)
+                .errorCode());
+      }
+      assertEquals(
+          Errors.INVALID_REQUEST.code(),
+          ((DescribeConfigsResponseData) call(h, describe((byte) 8, "1", null, false, false, v), v))
+              .results()
+              .get(0)
+              .errorCode());
+    }
+  }
+
+  private static DescribeConfigsResponseData.DescribeConfigsResourceResult find(
+      DescribeConfigsResponseData.DescribeConfigsResult result, String name) {
+    return result.configs().stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static IncrementalAlterConfigsRequestData alter(
+      byte type, String name, boolean validateOnly, Object... nameOpValue) {
+    IncrementalAlterConfigsRequestData.AlterConfigsResource r =
+        new IncrementalAlterConfigsRequestData.AlterConfigsResource()
+            .setResourceType(type)
+            .setResourceName(name);
+    for (int i = 0; i < nameOpValue.length; i += 3) {
+      r.configs()
+          .add(
+              new IncrementalAlterConfigsRequestData.AlterableConfig()
+                  .setName((String) nameOpValue[i])
+                  .setConfigOperation(((Integer) nameOpValue[i + 1]).byteValue())
+                  .setValue((String) nameOpValue[i + 2]));
+    }
+    IncrementalAlterConfigsRequestData req =
+        new IncrementalAlterConfigsRequestData().setValidateOnly(validateOnly);
+    req.resources().add(r);
+    return req;
+  }
+
+  private static IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse first(
+      IncrementalAlterConfigsResponseData resp) {
+    return resp.responses().get(0);
+  }
+
+  @Test
+  void incrementalAlterConfigsAtEveryVersion() throws Exception {
+    IncrementalAlterConfigsHandler h = new IncrementalAlterConfigsHandler(broker);
+    for (short v : versions(h)) {
+      String name = "ia-" + v;
+      topics.create(name, 2, (short) 1, Map.of("segment.ms", "60000"));
+      assertEquals(
+          Errors.NONE.code(),
+          first(
+                  call(
+                      h,
+                      alter(TOPIC, name, false, "retention.ms", 0, "5000", "segment.ms", 1, null),
+                      v))
+              .errorCode(),
+          "v" + v);
+      assertEquals(Map.of("retention.ms", "5000"), topics.topic(name).orElseThrow().configs());
+      assertEquals(5000, topics.partition(name, 1).orElseThrow().log().config().retentionMs());
+      assertEquals(
+          Errors.NONE.code(),
+          first(call(h, alter(TOPIC, name, false, "cleanup.policy", 2, "compact"), v)).errorCode());
+      assertEquals(
+          "delete,compact", topics.topic(name).orElseThrow().configs().get("cleanup.policy"));
+
+      IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse bad =
+          first(call(h, alter(TOPIC, name, false, "retention.ms", 0, "abc"), v));
+      assertEquals(Errors.INVALID_CONFIG.code(), bad.errorCode());
+      assertNotNull(bad.errorMessage());
+      assertEquals(
+          Errors.NONE.code(),
+          first(call(h, alter(TOPIC, name, true, "retention.ms", 0, "9"), v)).errorCode());
+      assertEquals("5000", topics.topic(name).orElseThrow().configs().get("retention.ms"));
+      assertEquals(
+          Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
+          first(call(h, alter(TOPIC, "nope", false, "retention.ms", 0, "9"), v)).errorCode());
+      assertEquals(
+          Errors.INVALID_REQUEST.code(),
+          first(call(h, alter(BROKER, "1", false, "log.retention.ms", 0, "9"), v)).errorCode());
+      assertEquals(
+          Errors.INVALID_REQUEST.code(),
+          first(call(h, alter(TOPIC, name, false, "retention.ms", 9, "9"), v)).errorCode());
+    }
+  }
+
+  @Test
+  void incrementalAlterConfigsAnswersEachResourceOnItsOwn() throws Exception {
+    topics.create("ok", 1, (short) 1, Map.of());
+    IncrementalAlterConfigsRequestData req = alter(TOPIC, "ok", false, "retention.ms", 0, "77");
+    req.resources()
+        .add(
+            alter(TOPIC, "missing", false, "retention.ms", 0, "77")
+                .resources()
+                .find(TOPIC, "missing")
+                .duplicate());
+    IncrementalAlterConfigsResponseData resp =
+        call(new IncrementalAlterConfigsHandler(broker), req, (short) 1);
+    assertEquals(Errors.NONE.code(), resp.responses().get(0).errorCode());
+    assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), resp.responses().get(1).errorCode());
+    assertEquals("77", topics.topic("ok").orElseThrow().configs().get("retention.ms"));
+  }
+
+  @Test
+  void describeClusterAtEveryVersion() throws Exception {
+    DescribeClusterHandler h = new DescribeClusterHandler(broker);
+    for (short v : versions(h)) {
+      DescribeClusterRequestData req = new DescribeClusterRequestData();
+      if (v >= 2) {
+        req.setIncludeFencedBrokers(true);
+      }
+      DescribeClusterResponseData resp = call(h, req, v);
+      assertEquals(Errors.NONE.code(), resp.errorCode(), "v" + v);
+      assertEquals("cluster-x", resp.clusterId());
+      assertEquals(NODE, resp.controllerId());
+      assertEquals(1, resp.brokers().size());
+      DescribeClusterResponseData.DescribeClusterBroker b = resp.brokers().find(NODE);
+      assertEquals("127.0.0.1", b.host());
+      assertEquals(9092, b.port());
+      assertNull(b.rack());
+      assertEquals(Integer.MIN_VALUE, resp.clusterAuthorizedOperations());
+      if (v >= 1) {
+        assertEquals(1, resp.endpointType());
+        DescribeClusterResponseData controllers =
+            call(h, new DescribeClusterRequestData().setEndpointType((byte) 2), v);
+        assertEquals(Errors.MISMATCHED_ENDPOINT_TYPE.code(), controllers.errorCode());
+        assertTrue(controllers.brokers().isEmpty());
+        DescribeClusterResponseData other =
+            call(h, new DescribeClusterRequestData().setEndpointType((byte) 7), v);
+        assertEquals(Errors.UNSUPPORTED_ENDPOINT_TYPE.code(), other.errorCode());
+      }
+    }
+  }
+}
