@@ -74,17 +74,26 @@ public final class TopicManager {
     }
   }
 
-  /** The hosted partition, if the topic and partition exist. */
+  /**
+   * The hosted partition, if the topic and partition exist. Lock-free when the partition is open
+   * (the produce and fetch path); opening one takes the manager's lock and re-checks the topic, so
+   * a concurrent delete can never bring a deleted partition's directory back.
+   */
   public Optional<Partition> partition(String topic, int index) {
     TopicMetadata t = store.topics().get(topic);
     if (t == null || index < 0 || index >= t.partitions()) {
       return Optional.empty();
     }
-    return Optional.of(
-        replicas
-            .partition(topic, index)
-            .orElseGet(
-                () -> replicas.ensurePartition(topic, index, configs.logConfig(t.configs()))));
+    Optional<Partition> open = replicas.partition(topic, index);
+    return open.isPresent() ? open : openPartition(topic, index);
+  }
+
+  private synchronized Optional<Partition> openPartition(String topic, int index) {
+    TopicMetadata t = store.topics().get(topic);
+    if (t == null || index >= t.partitions()) {
+      return Optional.empty();
+    }
+    return Optional.of(replicas.ensurePartition(topic, index, configs.logConfig(t.configs())));
   }
 
   /**
