@@ -46,8 +46,21 @@ import org.apache.kafka.common.Uuid;
  *   __meta/cluster.id           the cluster id clients see, made at first start
  *   &lt;topic&gt;-&lt;partition&gt;/      partition logs
  * </pre>
+ *
+ * <p>Settings not in the region config, read from system properties at {@link #open}:
+ *
+ * <table>
+ *   <caption>system properties</caption>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>{@value #RETENTION_CHECK_MS_PROPERTY}</td><td>300000 (5 min)</td><td>milliseconds
+ *       between two retention passes over all partition logs (Kafka's
+ *       log.retention.check.interval.ms)</td></tr>
+ * </table>
  */
 final class KafkaBroker implements AutoCloseable {
+  /** System property: milliseconds between two retention passes (must be positive). */
+  static final String RETENTION_CHECK_MS_PROPERTY = "meridian.log.retention.check.ms";
+
   private final NodeConfig node;
   private final MeridianConfig config;
   private final LogManager logs;
@@ -74,6 +87,7 @@ final class KafkaBroker implements AutoCloseable {
 
   /** Opens (recovering) the logs and metadata in {@code logDir}; blocking. */
   static KafkaBroker open(Path logDir, MeridianConfig config, NodeConfig node) throws IOException {
+    long retentionCheckMs = retentionCheckMs(System.getProperty(RETENTION_CHECK_MS_PROPERTY));
     Files.createDirectories(logDir);
     LogManager logs = LogManager.open(logDir, NodeLogConfigs.from(config.topicDefaults()));
     try {
@@ -85,13 +99,40 @@ final class KafkaBroker implements AutoCloseable {
               new TopicConfigs(config.topicDefaults()),
               config.topicDefaults().partitions());
       topics.openAll();
-      logs.startAgents();
+      logs.startAgents(retentionCheckMs, LogManager.DEFAULT_CLEANER_MS);
       return new KafkaBroker(
           node, config, logs, topics, ProducerIdManager.open(logDir), clusterId(logDir));
     } catch (IOException | RuntimeException e) {
       logs.close();
       throw e;
     }
+  }
+
+  /**
+   * The retention check interval from the value of {@value #RETENTION_CHECK_MS_PROPERTY}; the
+   * default when {@code value} is null.
+   *
+   * @throws IllegalArgumentException naming the property when the value is not a positive integer
+   */
+  static long retentionCheckMs(String value) {
+    if (value == null) {
+      return LogManager.DEFAULT_RETENTION_CHECK_MS;
+    }
+    long ms;
+    try {
+      ms = Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      ms = -1;
+    }
+    if (ms <= 0) {
+      throw new IllegalArgumentException(
+          "system property "
+              + RETENTION_CHECK_MS_PROPERTY
+              + " must be a positive number of milliseconds, was '"
+              + value
+              + "'");
+    }
+    return ms;
   }
 
   private static String clusterId(Path logDir) throws IOException {

@@ -6,14 +6,27 @@ import dev.meridian.node.MeridianNode;
 import java.nio.file.Path;
 
 /**
- * A real Meridian node in this JVM on 127.0.0.1 with ephemeral ports and its own data directory,
- * for black-box scenarios with real clients.
+ * A real Meridian node in this JVM on 127.0.0.1 with its own data directory, for black-box
+ * scenarios with real clients. The first {@link #start()} binds an ephemeral Kafka port; a restart
+ * binds the same port again, so clients created before the restart (with the old bootstrap address
+ * and cached metadata) can reconnect, as they would to a restarted broker.
  */
 final class MeridianUnderTest implements AutoCloseable {
+  /** The id of the node; its data directory is {@code <dataDir>/}{@value #NODE_DIR}. */
+  static final int NODE_ID = 1;
+
+  /** The node's data directory under the base data directory. */
+  static final String NODE_DIR = "east-1";
+
   private final Path dataDir;
   private final String topicDefaults;
   private MeridianNode node;
+  private int kafkaPort;
 
+  /**
+   * @param dataDir the base data directory
+   * @param topicDefaultsYaml the body of the config's {@code topicDefaults:} section, indented
+   */
   MeridianUnderTest(Path dataDir, String topicDefaultsYaml) {
     this.dataDir = dataDir;
     this.topicDefaults = topicDefaultsYaml;
@@ -23,21 +36,38 @@ final class MeridianUnderTest implements AutoCloseable {
     this(dataDir, "  partitions: 1\n");
   }
 
-  /** Starts (or restarts) the node on the same data directory. */
+  /**
+   * A one-node region config: node {@value #NODE_ID} of region {@code east} on 127.0.0.1, an
+   * ephemeral HTTP port, data directory {@value #NODE_DIR}.
+   *
+   * @param kafkaPort the Kafka port, 0 for an ephemeral one
+   * @param topicDefaultsYaml the body of the {@code topicDefaults:} section, indented
+   */
+  static String configYaml(int kafkaPort, String topicDefaultsYaml) {
+    return "regions:\n  - name: east\n    nodes:\n      - id: "
+        + NODE_ID
+        + "\n        host: 127.0.0.1\n"
+        + "        kafkaPort: "
+        + kafkaPort
+        + "\n        httpPort: 0\n        dataDir: "
+        + NODE_DIR
+        + "\n"
+        + "topicDefaults:\n"
+        + topicDefaultsYaml;
+  }
+
+  /** Starts (or restarts, on the same data directory and Kafka port) the node. */
   MeridianUnderTest start() throws Exception {
-    String yaml =
-        "regions:\n  - name: east\n    nodes:\n      - id: 1\n        host: 127.0.0.1\n"
-            + "        kafkaPort: 0\n        httpPort: 0\n        dataDir: east-1\n"
-            + "topicDefaults:\n"
-            + topicDefaults;
-    MeridianConfig config = ConfigLoader.parse(yaml, "conformance.yaml");
-    node = new MeridianNode(config, 1, dataDir);
+    MeridianConfig config =
+        ConfigLoader.parse(configYaml(kafkaPort, topicDefaults), "conformance.yaml");
+    node = new MeridianNode(config, NODE_ID, dataDir);
     node.start();
+    kafkaPort = node.kafkaPort();
     return this;
   }
 
   String bootstrap() {
-    return "127.0.0.1:" + node.kafkaPort();
+    return "127.0.0.1:" + kafkaPort;
   }
 
   int httpPort() {

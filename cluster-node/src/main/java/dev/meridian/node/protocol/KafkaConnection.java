@@ -2,6 +2,7 @@ package dev.meridian.node.protocol;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -21,8 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection: frames (int32 size + payload), decodes, dispatches to the API handlers,
  * and writes responses strictly in request order even though requests are processed concurrently
- * (clients pipeline). Bytes that cannot be a valid request close this connection only, with one log
- * line; nothing a client sends can escape this class as an exception.
+ * (clients pipeline). Requests of in-order APIs ({@link ApiHandler#inOrder}, e.g. Produce) are the
+ * exception: each starts only once the previous one of this connection has completed. Bytes that
+ * cannot be a valid request close this connection only, with one log line; nothing a client sends
+ * can escape this class as an exception.
  *
  * <p>Runs on one event loop (its {@link Context}); handler futures may complete anywhere and are
  * brought back to it.
@@ -54,6 +57,10 @@ final class KafkaConnection {
   private final String id;
   private final RecordParser parser;
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+
+  /** The last request started of an API that takes effect in order ({@link ApiHandler#inOrder}). */
+  private Future<ApiMessage> lastInOrder = Future.succeededFuture();
+
   private boolean expectSize = true;
   private boolean paused;
   private boolean closed;
@@ -130,21 +137,35 @@ final class KafkaConnection {
     if (inFlight.size() >= config.maxInFlightPerConnection()) {
       pause();
     }
+    KafkaRequest req = new KafkaRequest(header, request, id);
     Future<ApiMessage> result;
-    try {
-      result = handler.handle(new KafkaRequest(header, request, id));
-    } catch (RuntimeException e) {
-      result = Future.failedFuture(e);
+    if (handler.inOrder()) {
+      Promise<ApiMessage> started = Promise.promise();
+      lastInOrder.onComplete(previous -> onContext(() -> invoke(handler, req).onComplete(started)));
+      result = started.future();
+      lastInOrder = result;
+    } else {
+      result = invoke(handler, req);
     }
     result.onComplete(
-        ar -> {
-          if (Vertx.currentContext() == context) {
-            complete(pending, ar.succeeded() ? ar.result() : null, ar.cause());
-          } else {
-            context.runOnContext(
-                v -> complete(pending, ar.succeeded() ? ar.result() : null, ar.cause()));
-          }
-        });
+        ar -> onContext(() -> complete(pending, ar.succeeded() ? ar.result() : null, ar.cause())));
+  }
+
+  private static Future<ApiMessage> invoke(ApiHandler handler, KafkaRequest request) {
+    try {
+      return handler.handle(request);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** Runs {@code action} on this connection's event loop: now if already there. */
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
   }
 
   /**

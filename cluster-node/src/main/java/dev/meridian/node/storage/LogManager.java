@@ -37,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * failing partition is logged and skipped; the others continue. Thread-safe.
  */
 public final class LogManager implements Closeable {
+  /** Kafka's log.retention.check.interval.ms default: 5 minutes between retention passes. */
+  public static final long DEFAULT_RETENTION_CHECK_MS = 300_000;
+
+  /** Milliseconds between two compaction passes. */
+  public static final long DEFAULT_CLEANER_MS = 15_000;
+
   private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
   private static final Pattern DIR_NAME = Pattern.compile("^(.+)-(\\d+)$");
 
@@ -202,7 +208,7 @@ public final class LogManager implements Closeable {
 
   /** Starts the agents with Kafka-like periods: retention every 5 min, compaction every 15 s. */
   public void startAgents() {
-    startAgents(300_000, 15_000);
+    startAgents(DEFAULT_RETENTION_CHECK_MS, DEFAULT_CLEANER_MS);
   }
 
   /** One agent action on one log. */
