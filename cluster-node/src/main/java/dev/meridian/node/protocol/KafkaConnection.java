@@ -105,6 +105,15 @@ final class KafkaConnection {
     }
     ApiKeys key = header.apiKey();
     short version = header.apiVersion();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "{} <- {} v{} corr={} client={}",
+          id,
+          key,
+          version,
+          header.correlationId(),
+          header.clientId());
+    }
     ApiHandler handler = registry.handler(key);
     if (handler == null) {
       close("API " + key + " is not supported");
