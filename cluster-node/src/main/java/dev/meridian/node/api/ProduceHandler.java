@@ -42,12 +42,6 @@ public final class ProduceHandler implements ApiHandler {
     return 12;
   }
 
-  /** A connection's pipelined Produce requests are appended in the order sent. */
-  @Override
-  public boolean inOrder() {
-    return true;
-  }
-
   @Override
   public Future<ApiMessage> handle(KafkaRequest request) {
     ProduceRequestData req = request.data();

@@ -20,18 +20,6 @@ public interface ApiHandler {
   short maxVersion();
 
   /**
-   * Whether requests of this API take effect in the order one connection sent them, as in Kafka
-   * (which reads a connection's next request only once the previous one is answered). Such a
-   * request starts only once the previous in-order request of its connection has completed; other
-   * requests start at once. Produce needs it: a client pipelines batches of one partition, and an
-   * idempotent producer's sequence numbers (a plain producer's record order) must reach the log in
-   * the order sent.
-   */
-  default boolean inOrder() {
-    return false;
-  }
-
-  /**
    * @return the response body, or a future of null when the request gets no response (Produce with
    *     acks=0)
    */

@@ -2,7 +2,6 @@ package dev.meridian.node.protocol;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
@@ -21,11 +20,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: frames (int32 size + payload), decodes, dispatches to the API handlers,
- * and writes responses strictly in request order even though requests are processed concurrently
- * (clients pipeline). Requests of in-order APIs ({@link ApiHandler#inOrder}, e.g. Produce) are the
- * exception: each starts only once the previous one of this connection has completed. Bytes that
- * cannot be a valid request close this connection only, with one log line; nothing a client sends
- * can escape this class as an exception.
+ * and writes responses in request order. Bytes that cannot be a valid request close this connection
+ * only, with one log line; nothing a client sends can escape this class as an exception.
+ *
+ * <p>Requests of one connection are handled one at a time, in arrival order: the protocol
+ * guarantees that "on a single TCP connection, requests will be processed in the order they are
+ * sent", and clients rely on it (librdkafka pipelines non-idempotent Produce requests for the same
+ * partition; run concurrently, their batches could be appended out of order). Clients still
+ * pipeline: later requests are read and decoded while one is handled, up to {@link
+ * ProtocolConfig#maxInFlightPerConnection()}. Different connections are handled concurrently.
  *
  * <p>Runs on one event loop (its {@link Context}); handler futures may complete anywhere and are
  * brought back to it.
@@ -39,14 +42,24 @@ final class KafkaConnection {
     final short version;
     final int correlationId;
     final AbstractRequest request;
+    final ApiHandler handler;
+    final KafkaRequest call;
     boolean done;
     Buffer response;
 
-    Pending(ApiKeys key, short version, int correlationId, AbstractRequest request) {
+    Pending(
+        ApiKeys key,
+        short version,
+        int correlationId,
+        AbstractRequest request,
+        ApiHandler handler,
+        KafkaRequest call) {
       this.key = key;
       this.version = version;
       this.correlationId = correlationId;
       this.request = request;
+      this.handler = handler;
+      this.call = call;
     }
   }
 
@@ -56,11 +69,14 @@ final class KafkaConnection {
   private final ProtocolConfig config;
   private final String id;
   private final RecordParser parser;
+
+  /** Decoded and not yet answered, in arrival order: the handled one first, then the waiting. */
   private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
 
-  /** The last request started of an API that takes effect in order ({@link ApiHandler#inOrder}). */
-  private Future<ApiMessage> lastInOrder = Future.succeededFuture();
+  /** Decoded and not yet handed to their handler, in arrival order. */
+  private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
 
+  private boolean handling;
   private boolean expectSize = true;
   private boolean paused;
   private boolean closed;
@@ -112,6 +128,15 @@ final class KafkaConnection {
     }
     ApiKeys key = header.apiKey();
     short version = header.apiVersion();
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "{} <- {} v{} corr={} client={}",
+          id,
+          key,
+          version,
+          header.correlationId(),
+          header.clientId());
+    }
     ApiHandler handler = registry.handler(key);
     if (handler == null) {
       close("API " + key + " is not supported");
@@ -132,40 +157,50 @@ final class KafkaConnection {
       close("undecodable " + key + " v" + version + " body: " + e);
       return;
     }
-    Pending pending = new Pending(key, version, header.correlationId(), request);
+    Pending pending =
+        new Pending(
+            key,
+            version,
+            header.correlationId(),
+            request,
+            handler,
+            new KafkaRequest(header, request, id));
     inFlight.addLast(pending);
+    waiting.addLast(pending);
     if (inFlight.size() >= config.maxInFlightPerConnection()) {
       pause();
     }
-    KafkaRequest req = new KafkaRequest(header, request, id);
+    maybeHandleNext();
+  }
+
+  /** Hands the oldest waiting request to its handler unless one is being handled. */
+  private void maybeHandleNext() {
+    if (handling || closed || waiting.isEmpty()) {
+      return;
+    }
+    Pending pending = waiting.pollFirst();
+    handling = true;
     Future<ApiMessage> result;
-    if (handler.inOrder()) {
-      Promise<ApiMessage> started = Promise.promise();
-      lastInOrder.onComplete(previous -> onContext(() -> invoke(handler, req).onComplete(started)));
-      result = started.future();
-      lastInOrder = result;
-    } else {
-      result = invoke(handler, req);
+    try {
+      result = pending.handler.handle(pending.call);
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
     }
     result.onComplete(
-        ar -> onContext(() -> complete(pending, ar.succeeded() ? ar.result() : null, ar.cause())));
+        ar -> {
+          if (Vertx.currentContext() == context) {
+            handled(pending, ar.succeeded() ? ar.result() : null, ar.cause());
+          } else {
+            context.runOnContext(
+                v -> handled(pending, ar.succeeded() ? ar.result() : null, ar.cause()));
+          }
+        });
   }
 
-  private static Future<ApiMessage> invoke(ApiHandler handler, KafkaRequest request) {
-    try {
-      return handler.handle(request);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  /** Runs {@code action} on this connection's event loop: now if already there. */
-  private void onContext(Runnable action) {
-    if (Vertx.currentContext() == context) {
-      action.run();
-    } else {
-      context.runOnContext(v -> action.run());
-    }
+  private void handled(Pending pending, ApiMessage body, Throwable failure) {
+    handling = false;
+    complete(pending, body, failure);
+    maybeHandleNext();
   }
 
   /**
@@ -177,7 +212,8 @@ final class KafkaConnection {
         new ApiVersionsResponseData()
             .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
             .setApiKeys(registry.versions());
-    Pending pending = new Pending(ApiKeys.API_VERSIONS, (short) 0, header.correlationId(), null);
+    Pending pending =
+        new Pending(ApiKeys.API_VERSIONS, (short) 0, header.correlationId(), null, null, null);
     pending.done = true;
     pending.response = ResponseEncoder.encode((short) 0, (short) 0, header.correlationId(), body);
     inFlight.addLast(pending);
