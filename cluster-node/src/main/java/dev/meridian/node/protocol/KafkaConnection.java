@@ -11,7 +11,6 @@ import java.util.ArrayDeque;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -96,43 +95,29 @@ final class KafkaConnection {
   }
 
   private void onRequest(ByteBuffer payload) {
-    RequestHeader header;
+    DecodedRequest decoded;
     try {
-      header = RequestHeader.parse(payload);
-    } catch (RuntimeException e) {
-      close("undecodable request header: " + e);
+      decoded = RequestDecoder.decode(payload, registry);
+    } catch (RequestDecodeException e) {
+      close(e.getMessage());
       return;
     }
-    ApiKeys key = header.apiKey();
-    short version = header.apiVersion();
-    ApiHandler handler = registry.handler(key);
-    if (handler == null) {
-      close("API " + key + " is not supported");
+    if (decoded instanceof DecodedRequest.UnsupportedApiVersions unsupported) {
+      answerUnsupportedApiVersions(unsupported.correlationId());
       return;
     }
-    if (!registry.supports(key, version)) {
-      if (key == ApiKeys.API_VERSIONS) {
-        answerUnsupportedApiVersions(header);
-      } else {
-        close(key + " v" + version + " is not supported");
-      }
-      return;
-    }
-    AbstractRequest request;
-    try {
-      request = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(payload)).request;
-    } catch (RuntimeException e) {
-      close("undecodable " + key + " v" + version + " body: " + e);
-      return;
-    }
-    Pending pending = new Pending(key, version, header.correlationId(), request);
+    DecodedRequest.Parsed parsed = (DecodedRequest.Parsed) decoded;
+    RequestHeader header = parsed.header();
+    ApiHandler handler = registry.handler(header.apiKey());
+    Pending pending =
+        new Pending(header.apiKey(), header.apiVersion(), header.correlationId(), parsed.request());
     inFlight.addLast(pending);
     if (inFlight.size() >= config.maxInFlightPerConnection()) {
       pause();
     }
     Future<ApiMessage> result;
     try {
-      result = handler.handle(new KafkaRequest(header, request, id));
+      result = handler.handle(new KafkaRequest(header, parsed.request(), id));
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
@@ -151,14 +136,14 @@ final class KafkaConnection {
    * KIP-511: a client asking for a newer ApiVersions than we serve gets UNSUPPORTED_VERSION and our
    * version table, encoded at v0 with response header v0, and retries at our maximum.
    */
-  private void answerUnsupportedApiVersions(RequestHeader header) {
+  private void answerUnsupportedApiVersions(int correlationId) {
     ApiVersionsResponseData body =
         new ApiVersionsResponseData()
             .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
             .setApiKeys(registry.versions());
-    Pending pending = new Pending(ApiKeys.API_VERSIONS, (short) 0, header.correlationId(), null);
+    Pending pending = new Pending(ApiKeys.API_VERSIONS, (short) 0, correlationId, null);
     pending.done = true;
-    pending.response = ResponseEncoder.encode((short) 0, (short) 0, header.correlationId(), body);
+    pending.response = ResponseEncoder.encode((short) 0, (short) 0, correlationId, body);
     inFlight.addLast(pending);
     flush();
   }
