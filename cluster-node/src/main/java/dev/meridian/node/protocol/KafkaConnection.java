@@ -13,6 +13,8 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,8 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection: frames (int32 size + payload), decodes, dispatches to the API handlers,
  * and writes responses strictly in request order even though requests are processed concurrently
- * (clients pipeline). Bytes that cannot be a valid request close this connection only, with one log
- * line; nothing a client sends can escape this class as an exception.
+ * (clients pipeline). A size prefix outside (0, socket.request.max.bytes] is rejected before any of
+ * the frame is buffered; a frame {@link RequestDecoder} rejects closes this connection only, with
+ * one log line; nothing a client sends can escape this class as an exception. A failed request is
+ * answered with its API's error response, except acks=0 Produce, which closes the connection.
  *
  * <p>Runs on one event loop (its {@link Context}); handler futures may complete anywhere and are
  * brought back to it.
@@ -149,27 +153,48 @@ final class KafkaConnection {
   }
 
   private void complete(Pending pending, ApiMessage body, Throwable failure) {
+    pending.done = true;
     if (failure != null) {
       LOG.warn(
           "{} {} v{} failed: {}", id, pending.key, pending.version, failure.toString(), failure);
-      body = pending.request.getErrorResponse(0, failure).data();
-    }
-    if (body != null) {
-      try {
-        pending.response =
-            ResponseEncoder.encode(pending.key, pending.version, pending.correlationId, body);
-      } catch (RuntimeException e) {
-        LOG.error("{} cannot encode {} v{} response", id, pending.key, pending.version, e);
-        pending.response =
-            ResponseEncoder.encode(
-                pending.key,
-                pending.version,
-                pending.correlationId,
-                pending.request.getErrorResponse(0, e).data());
+      if (pending.request instanceof ProduceRequest produce && produce.acks() == 0) {
+        // acks=0 gets no response, not even an error (its getErrorResponse is null). Like Kafka,
+        // close instead, so the producer notices and refreshes its metadata.
+        close(pending.key + " v" + pending.version + " with acks=0 failed: " + failure);
       }
     }
-    pending.done = true;
+    if (!closed) {
+      try {
+        pending.response = response(pending, body, failure);
+      } catch (RuntimeException e) {
+        // not even the API's generic error response encodes: without an answer the client would
+        // wait forever for this and every later response on the connection
+        LOG.error("{} cannot answer {} v{}", id, pending.key, pending.version, e);
+        close("cannot answer " + pending.key + " v" + pending.version + ": " + e);
+      }
+    }
     flush();
+  }
+
+  /** The response frame for a finished request, or null when it gets none (acks=0). */
+  private Buffer response(Pending pending, ApiMessage body, Throwable failure) {
+    if (failure == null) {
+      if (body == null) {
+        return null;
+      }
+      try {
+        return ResponseEncoder.encode(pending.key, pending.version, pending.correlationId, body);
+      } catch (RuntimeException e) {
+        LOG.error("{} cannot encode {} v{} response", id, pending.key, pending.version, e);
+        failure = e;
+      }
+    }
+    AbstractResponse error = pending.request.getErrorResponse(0, failure);
+    if (error == null) {
+      throw new IllegalStateException("no error response", failure);
+    }
+    return ResponseEncoder.encode(
+        pending.key, pending.version, pending.correlationId, error.data());
   }
 
   /** Writes every finished response at the head of the queue, in order. */
