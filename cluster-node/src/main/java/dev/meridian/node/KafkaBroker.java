@@ -2,25 +2,12 @@ package dev.meridian.node;
 
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.config.NodeConfig;
-import dev.meridian.node.api.ApiVersionsHandler;
+import dev.meridian.node.api.BrokerApis;
 import dev.meridian.node.api.BrokerContext;
-import dev.meridian.node.api.CreatePartitionsHandler;
-import dev.meridian.node.api.CreateTopicsHandler;
-import dev.meridian.node.api.DeleteRecordsHandler;
-import dev.meridian.node.api.DeleteTopicsHandler;
-import dev.meridian.node.api.DescribeClusterHandler;
-import dev.meridian.node.api.DescribeConfigsHandler;
-import dev.meridian.node.api.FetchHandler;
-import dev.meridian.node.api.IncrementalAlterConfigsHandler;
-import dev.meridian.node.api.InitProducerIdHandler;
-import dev.meridian.node.api.ListOffsetsHandler;
-import dev.meridian.node.api.MetadataHandler;
-import dev.meridian.node.api.ProduceHandler;
 import dev.meridian.node.cluster.ProducerIdManager;
 import dev.meridian.node.cluster.TopicConfigs;
 import dev.meridian.node.cluster.TopicManager;
 import dev.meridian.node.cluster.TopicStore;
-import dev.meridian.node.protocol.ApiRegistry;
 import dev.meridian.node.protocol.KafkaServer;
 import dev.meridian.node.protocol.ProtocolConfig;
 import dev.meridian.node.replication.ReplicaManager;
@@ -157,22 +144,7 @@ final class KafkaBroker implements AutoCloseable {
             topics,
             producerIds,
             config.topicDefaults().autoCreateTopics());
-    ApiRegistry registry = new ApiRegistry();
-    registry
-        .register(new ApiVersionsHandler(registry))
-        .register(new MetadataHandler(ctx))
-        .register(new ProduceHandler(ctx))
-        .register(new FetchHandler(ctx))
-        .register(new ListOffsetsHandler(ctx))
-        .register(new InitProducerIdHandler(ctx))
-        .register(new CreateTopicsHandler(ctx))
-        .register(new DeleteTopicsHandler(ctx))
-        .register(new CreatePartitionsHandler(ctx))
-        .register(new DeleteRecordsHandler(ctx))
-        .register(new DescribeConfigsHandler(ctx))
-        .register(new IncrementalAlterConfigsHandler(ctx))
-        .register(new DescribeClusterHandler(ctx));
-    server = new KafkaServer(vertx, registry, ProtocolConfig.DEFAULT);
+    server = new KafkaServer(vertx, BrokerApis.registry(ctx), ProtocolConfig.DEFAULT);
     return server.listen(node.host(), node.kafkaPort()).onSuccess(boundPort::set);
   }
 

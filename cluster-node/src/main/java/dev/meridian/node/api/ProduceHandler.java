@@ -132,16 +132,19 @@ public final class ProduceHandler implements ApiHandler {
   }
 
   private static boolean hasTransactionalBatch(ByteBuffer records) {
-    for (int p = records.position();
-        p + RecordBatchHeader.HEADER_SIZE <= records.limit();
-        p += RecordBatchHeader.totalSize(records, p)) {
+    int p = records.position();
+    while (p + RecordBatchHeader.HEADER_SIZE <= records.limit()) {
       if (RecordBatchHeader.magic(records, p) == RecordBatchHeader.MAGIC_V2
           && RecordBatchHeader.isTransactional(records, p)) {
         return true;
       }
-      if (RecordBatchHeader.batchLength(records, p) <= 0) {
-        return false; // malformed: the log's validation reports it
+      int length = RecordBatchHeader.batchLength(records, p);
+      if (length <= 0 || length > records.limit() - p - RecordBatchHeader.LOG_OVERHEAD) {
+        // malformed or cut short (a length near 2^31 would overflow the position): the log's
+        // validation reports it as CORRUPT_MESSAGE for this partition
+        return false;
       }
+      p += RecordBatchHeader.LOG_OVERHEAD + length;
     }
     return false;
   }

@@ -11,17 +11,21 @@ import java.util.ArrayDeque;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: frames (int32 size + payload), decodes, dispatches to the API handlers,
- * and writes responses in request order. Bytes that cannot be a valid request close this connection
- * only, with one log line; nothing a client sends can escape this class as an exception.
+ * and writes responses in request order. A size prefix outside (0, socket.request.max.bytes] is
+ * rejected before any of the frame is buffered; a frame {@link RequestDecoder} rejects closes this
+ * connection only, with one log line; nothing a client sends can escape this class as an exception.
+ * A failed request is answered with its API's error response, except acks=0 Produce, which closes
+ * the connection.
  *
  * <p>Requests of one connection are handled one at a time, in arrival order: the protocol
  * guarantees that "on a single TCP connection, requests will be processed in the order they are
@@ -119,52 +123,37 @@ final class KafkaConnection {
   }
 
   private void onRequest(ByteBuffer payload) {
-    RequestHeader header;
+    DecodedRequest decoded;
     try {
-      header = RequestHeader.parse(payload);
-    } catch (RuntimeException e) {
-      close("undecodable request header: " + e);
+      decoded = RequestDecoder.decode(payload, registry);
+    } catch (RequestDecodeException e) {
+      close(e.getMessage());
       return;
     }
-    ApiKeys key = header.apiKey();
-    short version = header.apiVersion();
+    if (decoded instanceof DecodedRequest.UnsupportedApiVersions unsupported) {
+      answerUnsupportedApiVersions(unsupported.correlationId());
+      return;
+    }
+    DecodedRequest.Parsed parsed = (DecodedRequest.Parsed) decoded;
+    RequestHeader header = parsed.header();
     if (LOG.isDebugEnabled()) {
       LOG.debug(
           "{} <- {} v{} corr={} client={}",
           id,
-          key,
-          version,
+          header.apiKey(),
+          header.apiVersion(),
           header.correlationId(),
           header.clientId());
     }
-    ApiHandler handler = registry.handler(key);
-    if (handler == null) {
-      close("API " + key + " is not supported");
-      return;
-    }
-    if (!registry.supports(key, version)) {
-      if (key == ApiKeys.API_VERSIONS) {
-        answerUnsupportedApiVersions(header);
-      } else {
-        close(key + " v" + version + " is not supported");
-      }
-      return;
-    }
-    AbstractRequest request;
-    try {
-      request = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(payload)).request;
-    } catch (RuntimeException e) {
-      close("undecodable " + key + " v" + version + " body: " + e);
-      return;
-    }
+    ApiHandler handler = registry.handler(header.apiKey());
     Pending pending =
         new Pending(
-            key,
-            version,
+            header.apiKey(),
+            header.apiVersion(),
             header.correlationId(),
-            request,
+            parsed.request(),
             handler,
-            new KafkaRequest(header, request, id));
+            new KafkaRequest(header, parsed.request(), id));
     inFlight.addLast(pending);
     waiting.addLast(pending);
     if (inFlight.size() >= config.maxInFlightPerConnection()) {
@@ -207,41 +196,61 @@ final class KafkaConnection {
    * KIP-511: a client asking for a newer ApiVersions than we serve gets UNSUPPORTED_VERSION and our
    * version table, encoded at v0 with response header v0, and retries at our maximum.
    */
-  private void answerUnsupportedApiVersions(RequestHeader header) {
+  private void answerUnsupportedApiVersions(int correlationId) {
     ApiVersionsResponseData body =
         new ApiVersionsResponseData()
             .setErrorCode(Errors.UNSUPPORTED_VERSION.code())
             .setApiKeys(registry.versions());
-    Pending pending =
-        new Pending(ApiKeys.API_VERSIONS, (short) 0, header.correlationId(), null, null, null);
+    Pending pending = new Pending(ApiKeys.API_VERSIONS, (short) 0, correlationId, null, null, null);
     pending.done = true;
-    pending.response = ResponseEncoder.encode((short) 0, (short) 0, header.correlationId(), body);
+    pending.response = ResponseEncoder.encode((short) 0, (short) 0, correlationId, body);
     inFlight.addLast(pending);
     flush();
   }
 
   private void complete(Pending pending, ApiMessage body, Throwable failure) {
+    pending.done = true;
     if (failure != null) {
       LOG.warn(
           "{} {} v{} failed: {}", id, pending.key, pending.version, failure.toString(), failure);
-      body = pending.request.getErrorResponse(0, failure).data();
-    }
-    if (body != null) {
-      try {
-        pending.response =
-            ResponseEncoder.encode(pending.key, pending.version, pending.correlationId, body);
-      } catch (RuntimeException e) {
-        LOG.error("{} cannot encode {} v{} response", id, pending.key, pending.version, e);
-        pending.response =
-            ResponseEncoder.encode(
-                pending.key,
-                pending.version,
-                pending.correlationId,
-                pending.request.getErrorResponse(0, e).data());
+      if (pending.request instanceof ProduceRequest produce && produce.acks() == 0) {
+        // acks=0 gets no response, not even an error (its getErrorResponse is null). Like Kafka,
+        // close instead, so the producer notices and refreshes its metadata.
+        close(pending.key + " v" + pending.version + " with acks=0 failed: " + failure);
       }
     }
-    pending.done = true;
+    if (!closed) {
+      try {
+        pending.response = response(pending, body, failure);
+      } catch (RuntimeException e) {
+        // not even the API's generic error response encodes: without an answer the client would
+        // wait forever for this and every later response on the connection
+        LOG.error("{} cannot answer {} v{}", id, pending.key, pending.version, e);
+        close("cannot answer " + pending.key + " v" + pending.version + ": " + e);
+      }
+    }
     flush();
+  }
+
+  /** The response frame for a finished request, or null when it gets none (acks=0). */
+  private Buffer response(Pending pending, ApiMessage body, Throwable failure) {
+    if (failure == null) {
+      if (body == null) {
+        return null;
+      }
+      try {
+        return ResponseEncoder.encode(pending.key, pending.version, pending.correlationId, body);
+      } catch (RuntimeException e) {
+        LOG.error("{} cannot encode {} v{} response", id, pending.key, pending.version, e);
+        failure = e;
+      }
+    }
+    AbstractResponse error = pending.request.getErrorResponse(0, failure);
+    if (error == null) {
+      throw new IllegalStateException("no error response", failure);
+    }
+    return ResponseEncoder.encode(
+        pending.key, pending.version, pending.correlationId, error.data());
   }
 
   /** Writes every finished response at the head of the queue, in order. */

@@ -1,0 +1,32 @@
+package dev.meridian.node.api;
+
+import dev.meridian.node.protocol.ApiRegistry;
+
+/**
+ * The Kafka APIs a broker serves, one handler per key; the registry is also the ApiVersions table.
+ */
+public final class BrokerApis {
+  private BrokerApis() {}
+
+  /**
+   * The broker's handlers over {@code broker}. Handlers only use {@code broker} while handling a
+   * request, so a registry built over {@code null} is a faithful version table (decoder tests).
+   */
+  public static ApiRegistry registry(BrokerContext broker) {
+    ApiRegistry registry = new ApiRegistry();
+    return registry
+        .register(new ApiVersionsHandler(registry))
+        .register(new MetadataHandler(broker))
+        .register(new ProduceHandler(broker))
+        .register(new FetchHandler(broker))
+        .register(new ListOffsetsHandler(broker))
+        .register(new InitProducerIdHandler(broker))
+        .register(new CreateTopicsHandler(broker))
+        .register(new DeleteTopicsHandler(broker))
+        .register(new CreatePartitionsHandler(broker))
+        .register(new DeleteRecordsHandler(broker))
+        .register(new DescribeConfigsHandler(broker))
+        .register(new IncrementalAlterConfigsHandler(broker))
+        .register(new DescribeClusterHandler(broker));
+  }
+}
