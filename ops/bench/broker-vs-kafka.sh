@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Apache Kafka and a Meridian node, one after the other on this machine, measured with the same
+# Apache Kafka and a Meridian node side by side on this machine, measured in turn with the same
 # kafka-clients tools: ProducerPerformance (kafka-producer-perf-test) for produce MB/s and latency,
 # an assign()-based consumer (AssignConsumerPerf.java; kafka-consumer-perf-test needs groups) for
 # consume MB/s, 1 KB and 100 B records x acks 1/all x compression none/lz4, 6 partitions; plus
@@ -40,7 +40,9 @@ topicDefaults:
 YAML
   local t0 t1
   t0=$(date +%s.%N)
-  nohup "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -cp "$MCP" dev.meridian.node.NodeMain \
+  # the launcher's default heap flags (ops/meridian: -Xmx1g, grown on demand); Kafka runs with
+  # its own default -Xms1g -Xmx1g: both have the same 1 GiB heap under load
+  nohup "$JAVA" -Xmx1g -XX:+UseG1GC -cp "$MCP" dev.meridian.node.NodeMain \
     --config "$MDATA/bench.yaml" --node-id 1 --data-dir "$MDATA/data" > "$MDATA/node.log" 2>&1 &
   echo $! > "$MDATA/pid"
   wait_port 127.0.0.1 "$MPORT" 60 || { echo "meridian did not start; see $MDATA/node.log" >&2; exit 1; }
@@ -51,40 +53,41 @@ stop_meridian() { kill "$(cat "$MDATA/pid")" 2>/dev/null || true; wait "$(cat "$
 
 consume() { timeout 400 "$JAVA" -Xmx1g $TOOL_LOG -cp "$CP" "$ROOT/ops/bench/AssignConsumerPerf.java" "$@"; }
 
-run_matrix() { # NAME BOOTSTRAP PID
-  local name="$1" bs="$2" pid="$3" rep size acks comp topic p c
-  for rep in $(seq 1 "$REPS"); do
-    for size in 1000 100; do for acks in 1 all; do for comp in none lz4; do
-      topic="bench-$size-$acks-$comp-$rep-$RANDOM"
-      "$ANCHORS/topic-create.sh" "$bs" "$topic" 6 1 >> "$LOG" 2>&1
-      p=$("$ANCHORS/perf-produce.sh" "$bs" "$topic" "$N" "$size" "$acks" "$comp" 2>&1 | tee -a "$LOG" | grep '99th' | tail -1)
-      c=$(consume "$bs" "$topic" "$N" 2>&1 | tee -a "$LOG" | grep RESULT | tail -1)
-      # "N records sent, X records/sec (Y MB/sec), A ms avg latency, M ms max latency, p50 .., p95 .., p99 .., p99.9 .."
-      prow=$(echo "$p" | sed -E "s/[()]//g" | awk '{gsub(/,/,""); print $4","$6","$8","$16","$22}')
-      crow=$(echo "$c" | sed -E 's/.*MBps=([0-9.]+) recps=([0-9]+).*/\1,\2/')
-      echo "$name,$rep,$size,$acks,$comp,$prow,$crow,$(cut -d' ' -f1 /proc/loadavg),$(rss_mb "$pid")" | tee -a "$CSV"
-    done; done; done
-  done
+run_one() { # NAME BOOTSTRAP PID REP SIZE ACKS COMP
+  local name="$1" bs="$2" pid="$3" rep="$4" size="$5" acks="$6" comp="$7" topic p c prow crow
+  topic="bench-$size-$acks-$comp-$rep-$RANDOM"
+  "$ANCHORS/topic-create.sh" "$bs" "$topic" 6 1 >> "$LOG" 2>&1
+  p=$("$ANCHORS/perf-produce.sh" "$bs" "$topic" "$N" "$size" "$acks" "$comp" 2>&1 | tee -a "$LOG" | grep '99th' | tail -1)
+  c=$(consume "$bs" "$topic" "$N" 2>&1 | tee -a "$LOG" | grep RESULT | tail -1)
+  # "N records sent, X records/sec (Y MB/sec), A ms avg latency, M ms max latency, p50 .., p95 .., p99 .., p99.9 .."
+  prow=$(echo "$p" | sed -E "s/[()]//g" | awk '{gsub(/,/,""); print $4","$6","$8","$16","$22}')
+  crow=$(echo "$c" | sed -E 's/.*MBps=([0-9.]+) recps=([0-9]+).*/\1,\2/')
+  echo "$name,$rep,$size,$acks,$comp,$prow,$crow,$(cut -d' ' -f1 /proc/loadavg),$(rss_mb "$pid")" | tee -a "$CSV"
 }
 
 echo "broker,rep,size,acks,comp,prod_rec_s,prod_MB_s,avg_ms,p50_ms,p99_ms,cons_MB_s,cons_rec_s,load1,rss_MB" > "$CSV"
+# Both brokers run side by side (one idle while the other is measured) and every configuration
+# is measured on Kafka and then on Meridian, so background load drifts affect both alike.
 echo "== Apache Kafka $KAFKA_VERSION" | tee -a "$LOG"
 KSTART=$("$ANCHORS/kafka-start.sh" bvk "$KPORT" | tee -a "$LOG" | sed -E 's/.*startup_s=([0-9.]+).*/\1/')
 KPID=$(cat /tmp/anchor-bvk/kafka.pid)
 sleep 5; KIDLE=$(rss_mb "$KPID")
-run_matrix kafka "127.0.0.1:$KPORT" "$KPID"
-"$ANCHORS/kafka-stop.sh" bvk >> "$LOG" 2>&1 || true
-
 echo "== Meridian" | tee -a "$LOG"
 MSTART=$(start_meridian | tee -a "$LOG" | sed -E 's/.*startup_s=([0-9.]+).*/\1/')
 MPID=$(cat "$MDATA/pid")
 sleep 5; MIDLE=$(rss_mb "$MPID")
-run_matrix meridian "127.0.0.1:$MPORT" "$MPID"
-stop_meridian; rm -rf "$MDATA"
+trap 'stop_meridian; "$ANCHORS/kafka-stop.sh" bvk >/dev/null 2>&1 || true; rm -rf "$MDATA"' EXIT
+
+for rep in $(seq 1 "$REPS"); do
+  for size in 1000 100; do for acks in 1 all; do for comp in none lz4; do
+    run_one kafka "127.0.0.1:$KPORT" "$KPID" "$rep" "$size" "$acks" "$comp"
+    run_one meridian "127.0.0.1:$MPORT" "$MPID" "$rep" "$size" "$acks" "$comp"
+  done; done; done
+done
 
 echo
 echo "start-to-ready: kafka ${KSTART}s meridian ${MSTART}s ratio $(echo "scale=2; $MSTART / $KSTART" | bc)"
-echo "idle RSS: kafka ${KIDLE} MB meridian ${MIDLE} MB"
+echo "idle RSS (5 s after start; Kafka -Xms1g -Xmx1g, Meridian -Xmx1g): kafka ${KIDLE} MB meridian ${MIDLE} MB"
 echo
 python3 - "$CSV" <<'PY'
 import csv, sys, statistics
