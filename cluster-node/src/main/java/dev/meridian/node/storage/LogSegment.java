@@ -220,51 +220,89 @@ final class LogSegment {
   }
 
   /**
-   * Reads whole batches starting with the one that holds {@code offset}.
+   * Where the whole batches to read start and end: from the batch that holds {@code offset}, up
+   * to {@code maxBytes}, stopping before the first batch whose base offset is at or past {@code
+   * maxOffsetExclusive}. Only batch headers are read: the offset index narrows both ends.
    *
-   * @param maxBytes soft limit on the bytes returned
-   * @param maxOffsetExclusive batches whose base offset is at or past this are not returned
-   * @param minOneBatch return the first batch even when it is larger than {@code maxBytes}
-   * @return the batches (possibly empty), or null when no batch of this segment holds or follows
-   *     {@code offset}
+   * @param minOneBatch include the first batch even when it is larger than {@code maxBytes}
+   * @return {position, length} (length 0 when nothing fits), or null when no batch of this
+   *     segment holds or follows {@code offset}
    */
-  ByteBuffer read(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch)
+  int[] slice(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch)
       throws IOException {
     int end = size;
     int start = translateOffset(offset, end);
     if (start < 0) {
       return null;
     }
-    int toRead = Math.min(Math.max(maxBytes, 0), end - start);
-    ByteBuffer buf = ByteBuffer.allocate(Math.max(toRead, RecordBatchHeader.LOG_OVERHEAD));
-    if (toRead >= RecordBatchHeader.LOG_OVERHEAD) {
-      buf.limit(toRead);
-      readFully(buf, start);
-    } else {
-      buf.limit(RecordBatchHeader.LOG_OVERHEAD);
-      readFully(buf, start);
+    ByteBuffer header = ByteBuffer.allocate(RecordBatchHeader.HEADER_SIZE);
+    readFully(header, start);
+    if (RecordBatchHeader.baseOffset(header, 0) >= maxOffsetExclusive) {
+      return new int[] {start, 0};
     }
-    int complete = 0;
-    while (complete + RecordBatchHeader.LOG_OVERHEAD <= buf.limit()) {
-      int total = RecordBatchHeader.totalSize(buf, complete);
-      if (complete + total > toRead
-          || RecordBatchHeader.baseOffset(buf, complete) >= maxOffsetExclusive) {
+    int firstSize = RecordBatchHeader.totalSize(header, 0);
+    int limit = end;
+    if (maxOffsetExclusive < nextOffset) {
+      limit = Math.min(limit, positionOfBaseAtOrAfter(maxOffsetExclusive, start, end));
+    }
+    long budgetEnd = (long) start + Math.max(0, maxBytes);
+    if (budgetEnd < limit) {
+      limit = (int) budgetEnd;
+    }
+    if (firstSize > limit - start) {
+      return new int[] {start, minOneBatch ? firstSize : 0};
+    }
+    // the last indexed batch start that fits narrows the scan to a few headers
+    int pos = Math.max(start, offsetIndex.floorPosition(limit));
+    int fitEnd = pos; // every batch from start to an indexed batch start below the limit fits
+    while (pos + RecordBatchHeader.LOG_OVERHEAD <= end) {
+      header.clear().limit(RecordBatchHeader.LOG_OVERHEAD);
+      readFully(header, pos);
+      int total = RecordBatchHeader.totalSize(header, 0);
+      if (pos + total > limit) {
         break;
       }
-      complete += total;
+      pos += total;
+      fitEnd = pos;
     }
-    if (complete == 0 && minOneBatch) {
-      long base = RecordBatchHeader.baseOffset(buf, 0);
-      if (base >= maxOffsetExclusive) {
-        return ByteBuffer.allocate(0);
+    return new int[] {start, Math.max(fitEnd, start + firstSize) - start};
+  }
+
+  /**
+   * Reads whole batches starting with the one that holds {@code offset} (see {@link #slice}).
+   *
+   * @return the batches (possibly empty), or null when no batch of this segment holds or follows
+   *     {@code offset}
+   */
+  ByteBuffer read(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch)
+      throws IOException {
+    int[] slice = slice(offset, maxBytes, maxOffsetExclusive, minOneBatch);
+    if (slice == null) {
+      return null;
+    }
+    ByteBuffer buf = ByteBuffer.allocate(slice[1]);
+    readFully(buf, slice[0]);
+    return buf;
+  }
+
+  /** The channel of the log file, for zero-copy reads of a {@link #slice}; never close it. */
+  FileChannel channel() {
+    return channel;
+  }
+
+  /** File position of the first batch whose base offset is at least {@code offset}, or end. */
+  private int positionOfBaseAtOrAfter(long offset, int from, int end) throws IOException {
+    int pos = Math.max(from, offsetIndex.lookup(offset));
+    ByteBuffer header = ByteBuffer.allocate(RecordBatchHeader.LOG_OVERHEAD);
+    while (pos + RecordBatchHeader.LOG_OVERHEAD <= end) {
+      header.clear();
+      readFully(header, pos);
+      if (RecordBatchHeader.baseOffset(header, 0) >= offset) {
+        return pos;
       }
-      int total = RecordBatchHeader.totalSize(buf, 0);
-      ByteBuffer whole = ByteBuffer.allocate(total);
-      readFully(whole, start);
-      return whole;
+      pos += RecordBatchHeader.totalSize(header, 0);
     }
-    buf.position(0).limit(complete);
-    return buf.slice();
+    return end;
   }
 
   /**

@@ -70,6 +70,24 @@ final class OffsetIndex {
     return found < 0 ? 0 : positions[found];
   }
 
+  /** The largest indexed batch position at most {@code position}, or 0. */
+  int floorPosition(int position) {
+    int n = count;
+    int lo = 0;
+    int hi = n - 1;
+    int found = 0;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (positions[mid] <= position) {
+        found = positions[mid];
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
   /** Drops the entries for batches at or after {@code position}. */
   void truncateToPosition(int position) {
     int n = count;

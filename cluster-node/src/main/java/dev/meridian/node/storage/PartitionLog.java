@@ -454,13 +454,40 @@ public final class PartitionLog implements Closeable {
   }
 
   /**
-   * Reads whole batches from {@code offset} on: the first batch returned is the one holding {@code
-   * offset} (it may start before it). At least one batch is returned when {@code minOneBatch} even
-   * if it is larger than {@code maxBytes}.
+   * Reads whole batches from {@code offset} on: the first batch returned is the one holding
+   * {@code offset} (it may start before it). At least one batch is returned when {@code
+   * minOneBatch} even if it is larger than {@code maxBytes}.
    *
    * @throws OffsetOutOfRangeException when {@code offset} is below the log start or above the end
    */
   public LogReadResult read(
+      long offset, int maxBytes, FetchIsolation isolation, boolean minOneBatch) {
+    for (int attempt = 0; ; attempt++) {
+      LogSlice slice = readSlice(offset, maxBytes, isolation, minOneBatch);
+      ByteBuffer buf = ByteBuffer.allocate(slice.length());
+      try {
+        if (slice.length() > 0) {
+          slice.segment().readFully(buf, slice.position());
+        }
+        return new LogReadResult(
+            buf, slice.highWatermark(), slice.logStartOffset(), slice.logEndOffset());
+      } catch (ClosedChannelException e) {
+        if (attempt >= READ_RETRIES || closed) {
+          throw new StorageException(name + ": log closed during read", e);
+        }
+        // the segment was replaced (compaction) or deleted (retention) under us: look again
+      } catch (IOException e) {
+        throw fail("read", e);
+      }
+    }
+  }
+
+  /**
+   * Like {@link #read} but returns where the batches are instead of their bytes, for zero-copy
+   * sends ({@link LogSlice#channel()}). The slice stays readable for {@code file.delete.delay.ms}
+   * even if retention or compaction replaces its segment.
+   */
+  public LogSlice readSlice(
       long offset, int maxBytes, FetchIsolation isolation, boolean minOneBatch) {
     for (int attempt = 0; ; attempt++) {
       ensureOnline();
@@ -473,7 +500,7 @@ public final class PartitionLog implements Closeable {
       }
       long limit = isolation == FetchIsolation.HIGH_WATERMARK ? hw : end;
       if (offset >= limit) {
-        return new LogReadResult(ByteBuffer.allocate(0), hw, start, end);
+        return LogSlice.empty(hw, start, end);
       }
       try {
         Map.Entry<Long, LogSegment> e = segments.floorEntry(offset);
@@ -481,18 +508,17 @@ public final class PartitionLog implements Closeable {
           e = segments.firstEntry();
         }
         while (e != null) {
-          ByteBuffer buf = e.getValue().read(offset, maxBytes, limit, minOneBatch);
-          if (buf != null) {
-            return new LogReadResult(buf, hw, start, end);
+          int[] slice = e.getValue().slice(offset, maxBytes, limit, minOneBatch);
+          if (slice != null) {
+            return new LogSlice(e.getValue(), slice[0], slice[1], hw, start, end);
           }
           e = segments.higherEntry(e.getKey());
         }
-        return new LogReadResult(ByteBuffer.allocate(0), hw, start, end);
+        return LogSlice.empty(hw, start, end);
       } catch (ClosedChannelException e) {
         if (attempt >= READ_RETRIES || closed) {
           throw new StorageException(name + ": log closed during read", e);
         }
-        // the segment was replaced (compaction) or deleted (retention) under us: look again
       } catch (IOException e) {
         throw fail("read", e);
       }
