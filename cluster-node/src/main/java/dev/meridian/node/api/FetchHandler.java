@@ -5,7 +5,7 @@ import dev.meridian.node.protocol.KafkaRequest;
 import dev.meridian.node.protocol.WireRecords;
 import dev.meridian.node.replication.Partition;
 import dev.meridian.node.storage.FetchIsolation;
-import dev.meridian.node.storage.LogReadResult;
+import dev.meridian.node.storage.LogSlice;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -21,9 +21,10 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Fetch 4–12: whole batches straight from the logs, undecoded, within the partition and response
- * byte limits (the first non-empty partition always returns at least one batch, KIP-74). Consumers
- * read up to the high watermark, replicas (replicaId ≥ 0) to the log end.
+ * Fetch 4–12: whole batches straight from the logs — sent from the segment files with sendfile,
+ * never decoded or copied by the broker — within the partition and response byte limits (the first
+ * non-empty partition always returns at least one batch, KIP-74). Consumers read up to the high
+ * watermark, replicas (replicaId ≥ 0) to the log end.
  *
  * <p>Long poll: when less than {@code minBytes} is available the request waits up to {@code
  * maxWaitMs}; an append to any fetched partition wakes it (no polling timers). Fetch sessions
@@ -161,15 +162,14 @@ public final class FetchHandler implements ApiHandler {
         }
         try {
           int limit = Math.min(fp.partitionMaxBytes(), Math.max(0, budget - total));
-          LogReadResult r = p.log().read(fp.fetchOffset(), limit, isolation, first);
-          ByteBuffer records = r.records();
+          LogSlice r = p.log().readSlice(fp.fetchOffset(), limit, isolation, first);
           pd.setHighWatermark(r.highWatermark())
               .setLastStableOffset(r.highWatermark())
               .setLogStartOffset(r.logStartOffset())
-              .setRecords(WireRecords.of(records));
-          if (records.hasRemaining()) {
+              .setRecords(WireRecords.of(r));
+          if (r.length() > 0) {
             first = false;
-            total += records.remaining();
+            total += r.length();
           }
           parts.add(p);
           seen.add(r.highWatermark());

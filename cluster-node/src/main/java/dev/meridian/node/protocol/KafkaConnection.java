@@ -4,10 +4,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.List;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -49,7 +51,9 @@ final class KafkaConnection {
     final ApiHandler handler;
     final KafkaRequest call;
     boolean done;
-    Buffer response;
+
+    /** A {@link Buffer}, or the Netty messages of a zero-copy frame, or null for none. */
+    Object response;
 
     Pending(
         ApiKeys key,
@@ -233,13 +237,13 @@ final class KafkaConnection {
   }
 
   /** The response frame for a finished request, or null when it gets none (acks=0). */
-  private Buffer response(Pending pending, ApiMessage body, Throwable failure) {
+  private Object response(Pending pending, ApiMessage body, Throwable failure) {
     if (failure == null) {
       if (body == null) {
         return null;
       }
       try {
-        return ResponseEncoder.encode(pending.key, pending.version, pending.correlationId, body);
+        return ResponseEncoder.frame(pending.key, pending.version, pending.correlationId, body);
       } catch (RuntimeException e) {
         LOG.error("{} cannot encode {} v{} response", id, pending.key, pending.version, e);
         failure = e;
@@ -257,8 +261,12 @@ final class KafkaConnection {
   private void flush() {
     while (!inFlight.isEmpty() && inFlight.peekFirst().done) {
       Pending p = inFlight.pollFirst();
-      if (p.response != null && !closed) {
-        socket.write(p.response);
+      if (p.response instanceof Buffer buffer && !closed) {
+        socket.write(buffer);
+      } else if (p.response instanceof List<?> parts && !closed) {
+        for (Object part : parts) {
+          ((NetSocketInternal) socket).writeMessage(part);
+        }
       }
     }
     maybeResume();

@@ -220,13 +220,13 @@ final class LogSegment {
   }
 
   /**
-   * Where the whole batches to read start and end: from the batch that holds {@code offset}, up
-   * to {@code maxBytes}, stopping before the first batch whose base offset is at or past {@code
+   * Where the whole batches to read start and end: from the batch that holds {@code offset}, up to
+   * {@code maxBytes}, stopping before the first batch whose base offset is at or past {@code
    * maxOffsetExclusive}. Only batch headers are read: the offset index narrows both ends.
    *
    * @param minOneBatch include the first batch even when it is larger than {@code maxBytes}
-   * @return {position, length} (length 0 when nothing fits), or null when no batch of this
-   *     segment holds or follows {@code offset}
+   * @return {position, length} (length 0 when nothing fits), or null when no batch of this segment
+   *     holds or follows {@code offset}
    */
   int[] slice(long offset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch)
       throws IOException {

@@ -3,10 +3,10 @@ package dev.meridian.node.storage;
 import java.nio.channels.FileChannel;
 
 /**
- * Whole batches of a log as a region of one segment file, for zero-copy sends (sendfile), with
- * the log's offsets at the time of the read. The channel belongs to the log: never close it. A
- * slice stays readable for {@code file.delete.delay.ms} after retention or compaction replaced
- * its segment.
+ * Whole batches of a log as a region of one segment file, for zero-copy sends (sendfile), with the
+ * log's offsets at the time of the read. The channel belongs to the log: never close it. A slice
+ * stays readable for {@code file.delete.delay.ms} after retention or compaction replaced its
+ * segment.
  */
 public final class LogSlice {
   private final LogSegment segment;

@@ -242,45 +242,36 @@ public final class PartitionLog implements Closeable {
    * also stamped with that time as LogAppendTime (its CRC is recomputed).
    */
   public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch, long logAppendTimeMs) {
-    Analysis a = analyze(records);
+    LogValidator.Validated a = LogValidator.validate(records, config.maxMessageBytes(), name);
     lock.lock();
     try {
       ensureOnline();
       int pos = records.position();
       int limit = records.limit();
-      for (int p = pos; p < limit; p += RecordBatchHeader.totalSize(records, p)) {
-        long pid = RecordBatchHeader.producerId(records, p);
-        if (pid < 0) {
-          continue;
+      ProducerStateManager.Check check = producerState.checkBatches(records, pos, limit);
+      switch (check.status()) {
+        case OK -> {}
+        case DUPLICATE -> {
+          ProducerStateManager.BatchMetadata b = check.original();
+          return new LogAppendInfo(
+              LogAppendInfo.Status.DUPLICATE,
+              b.firstOffset(),
+              b.lastOffset(),
+              b.ts(),
+              logStartOffset,
+              0,
+              0,
+              "duplicate of the batch at offsets " + b.firstOffset() + ".." + b.lastOffset());
         }
-        ProducerStateManager.Check check =
-            producerState.check(
-                pid,
-                RecordBatchHeader.producerEpoch(records, p),
-                RecordBatchHeader.baseSequence(records, p),
-                RecordBatchHeader.lastSequence(records, p));
-        switch (check.status()) {
-          case OK -> {}
-          case DUPLICATE -> {
-            ProducerStateManager.BatchMetadata b = check.original();
-            return new LogAppendInfo(
-                LogAppendInfo.Status.DUPLICATE,
-                b.firstOffset(),
-                b.lastOffset(),
-                b.ts(),
-                logStartOffset,
-                0,
-                0,
-                "duplicate of the batch at offsets " + b.firstOffset() + ".." + b.lastOffset());
-          }
-          case OUT_OF_ORDER_SEQUENCE -> {
-            return rejected(LogAppendInfo.Status.OUT_OF_ORDER_SEQUENCE, check.reason());
-          }
-          case INVALID_PRODUCER_EPOCH -> {
-            return rejected(LogAppendInfo.Status.INVALID_PRODUCER_EPOCH, check.reason());
-          }
-          default -> throw new IllegalStateException(check.status().toString());
+        case OUT_OF_ORDER_SEQUENCE, INVALID_PRODUCER_EPOCH -> {
+          LogAppendInfo.Status status =
+              check.status() == ProducerStateManager.Status.OUT_OF_ORDER_SEQUENCE
+                  ? LogAppendInfo.Status.OUT_OF_ORDER_SEQUENCE
+                  : LogAppendInfo.Status.INVALID_PRODUCER_EPOCH;
+          return new LogAppendInfo(
+              status, -1, -1, -1, logStartOffset, 0, 0, name + ": " + check.reason());
         }
+        default -> throw new IllegalStateException(check.status().toString());
       }
       long first = logEndOffset;
       long next = first;
@@ -293,7 +284,7 @@ public final class PartitionLog implements Closeable {
         next = RecordBatchHeader.lastOffset(records, p) + 1;
       }
       if (logAppendTimeMs >= 0) {
-        a = new Analysis(a.bytes, a.records, logAppendTimeMs);
+        a = new LogValidator.Validated(a.bytes(), a.records(), logAppendTimeMs);
       }
       write(records, first, next - 1, a);
       epochs.maybeAssign(leaderEpoch, first);
@@ -301,10 +292,10 @@ public final class PartitionLog implements Closeable {
           LogAppendInfo.Status.APPENDED,
           first,
           next - 1,
-          a.maxTimestamp,
+          a.maxTimestamp(),
           logStartOffset,
-          a.records,
-          a.bytes,
+          a.records(),
+          a.bytes(),
           null);
     } catch (IOException e) {
       throw fail("append", e);
@@ -320,7 +311,7 @@ public final class PartitionLog implements Closeable {
    * @throws OffsetMismatchException a gap or an overlap; nothing was written
    */
   public LogAppendInfo appendAtOffsets(ByteBuffer records) {
-    Analysis a = analyze(records);
+    LogValidator.Validated a = LogValidator.validate(records, config.maxMessageBytes(), name);
     lock.lock();
     try {
       ensureOnline();
@@ -354,10 +345,10 @@ public final class PartitionLog implements Closeable {
           LogAppendInfo.Status.APPENDED,
           first,
           expected - 1,
-          a.maxTimestamp,
+          a.maxTimestamp(),
           logStartOffset,
-          a.records,
-          a.bytes,
+          a.records(),
+          a.bytes(),
           null);
     } catch (IOException e) {
       throw fail("append", e);
@@ -366,47 +357,14 @@ public final class PartitionLog implements Closeable {
     }
   }
 
-  private LogAppendInfo rejected(LogAppendInfo.Status status, String reason) {
-    return new LogAppendInfo(status, -1, -1, -1, logStartOffset, 0, 0, name + ": " + reason);
-  }
-
-  /** Size and content facts gathered by {@link #analyze}. */
-  private record Analysis(int bytes, int records, long maxTimestamp) {}
-
-  private Analysis analyze(ByteBuffer records) {
-    int pos = records.position();
-    int limit = records.limit();
-    if (pos == limit) {
-      throw new CorruptRecordException(name + ": empty append");
-    }
-    int count = 0;
-    long maxTs = -1;
-    int maxBytes = config.maxMessageBytes();
-    for (int p = pos; p < limit; ) {
-      String problem = RecordBatchHeader.validate(records, p, limit);
-      if (problem != null) {
-        throw new CorruptRecordException(
-            name + ": invalid batch at byte " + (p - pos) + " of the append: " + problem);
-      }
-      int size = RecordBatchHeader.totalSize(records, p);
-      if (size > maxBytes) {
-        throw new RecordTooLargeException(
-            name + ": batch of " + size + " bytes exceeds max.message.bytes " + maxBytes);
-      }
-      count += RecordBatchHeader.recordsCount(records, p);
-      maxTs = Math.max(maxTs, RecordBatchHeader.maxTimestamp(records, p));
-      p += size;
-    }
-    return new Analysis(limit - pos, count, maxTs);
-  }
-
   /** Writes validated, stamped batches; caller holds the lock. */
-  private void write(ByteBuffer records, long first, long last, Analysis a) throws IOException {
-    LogSegment active = maybeRoll(a.bytes, a.maxTimestamp, last, first);
+  private void write(ByteBuffer records, long first, long last, LogValidator.Validated a)
+      throws IOException {
+    LogSegment active = maybeRoll(a.bytes(), a.maxTimestamp(), last, first);
     active.append(records);
     producerState.updateFromBatches(records, records.position(), records.limit());
     logEndOffset = last + 1;
-    unflushedRecords += Math.max(a.records, 1);
+    unflushedRecords += Math.max(a.records(), 1);
     if (unflushedRecords >= config.flushMessages()) {
       flushLocked();
     }
@@ -454,9 +412,9 @@ public final class PartitionLog implements Closeable {
   }
 
   /**
-   * Reads whole batches from {@code offset} on: the first batch returned is the one holding
-   * {@code offset} (it may start before it). At least one batch is returned when {@code
-   * minOneBatch} even if it is larger than {@code maxBytes}.
+   * Reads whole batches from {@code offset} on: the first batch returned is the one holding {@code
+   * offset} (it may start before it). At least one batch is returned when {@code minOneBatch} even
+   * if it is larger than {@code maxBytes}.
    *
    * @throws OffsetOutOfRangeException when {@code offset} is below the log start or above the end
    */

@@ -129,6 +129,29 @@ final class ProducerStateManager {
             "producer " + producerId + " expected sequence " + (last + 1) + " but got " + firstSeq);
   }
 
+  /**
+   * Checks every idempotent batch of a leader append in {@code buf}[pos, limit): the first that is
+   * not OK decides.
+   */
+  Check checkBatches(ByteBuffer buf, int pos, int limit) {
+    for (int p = pos; p < limit; p += RecordBatchHeader.totalSize(buf, p)) {
+      long pid = RecordBatchHeader.producerId(buf, p);
+      if (pid < 0) {
+        continue;
+      }
+      Check check =
+          check(
+              pid,
+              RecordBatchHeader.producerEpoch(buf, p),
+              RecordBatchHeader.baseSequence(buf, p),
+              RecordBatchHeader.lastSequence(buf, p));
+      if (check.status() != Status.OK) {
+        return check;
+      }
+    }
+    return Check.OK;
+  }
+
   /** Records a batch that was appended (as leader, follower, or in a replay). */
   void update(
       long producerId,
