@@ -8,6 +8,9 @@ import dev.meridian.node.cluster.ProducerIdManager;
 import dev.meridian.node.cluster.TopicConfigs;
 import dev.meridian.node.cluster.TopicManager;
 import dev.meridian.node.cluster.TopicStore;
+import dev.meridian.node.group.EmptyGroupQuery;
+import dev.meridian.node.group.GroupQuery;
+import dev.meridian.node.group.LogEndOffsets;
 import dev.meridian.node.protocol.KafkaServer;
 import dev.meridian.node.protocol.ProtocolConfig;
 import dev.meridian.node.replication.ReplicaManager;
@@ -52,6 +55,7 @@ final class KafkaBroker implements AutoCloseable {
   private final MeridianConfig config;
   private final LogManager logs;
   private final TopicManager topics;
+  private final ReplicaManager replicas;
   private final ProducerIdManager producerIds;
   private final String clusterId;
   private final AtomicInteger boundPort = new AtomicInteger(-1);
@@ -62,12 +66,14 @@ final class KafkaBroker implements AutoCloseable {
       MeridianConfig config,
       LogManager logs,
       TopicManager topics,
+      ReplicaManager replicas,
       ProducerIdManager producerIds,
       String clusterId) {
     this.node = node;
     this.config = config;
     this.logs = logs;
     this.topics = topics;
+    this.replicas = replicas;
     this.producerIds = producerIds;
     this.clusterId = clusterId;
   }
@@ -79,16 +85,17 @@ final class KafkaBroker implements AutoCloseable {
     LogManager logs = LogManager.open(logDir, NodeLogConfigs.from(config.topicDefaults()));
     try {
       TopicStore store = TopicStore.open(logDir);
+      ReplicaManager replicas = new ReplicaManager(logs);
       TopicManager topics =
           new TopicManager(
               store,
-              new ReplicaManager(logs),
+              replicas,
               new TopicConfigs(config.topicDefaults()),
               config.topicDefaults().partitions());
       topics.openAll();
       logs.startAgents(retentionCheckMs, LogManager.DEFAULT_CLEANER_MS);
       return new KafkaBroker(
-          node, config, logs, topics, ProducerIdManager.open(logDir), clusterId(logDir));
+          node, config, logs, topics, replicas, ProducerIdManager.open(logDir), clusterId(logDir));
     } catch (IOException | RuntimeException e) {
       logs.close();
       throw e;
@@ -150,6 +157,31 @@ final class KafkaBroker implements AutoCloseable {
 
   int partitionCount() {
     return logs.partitionCount();
+  }
+
+  /**
+   * The consumer groups this node coordinates. This is where the group coordinator plugs in: the
+   * lag agent and the control plane see groups only through this method. There is no coordinator
+   * yet, so the answer is {@link EmptyGroupQuery} (no groups); the coordinator replaces it with
+   * itself (it implements {@link GroupQuery}), created in {@link #open} or {@link #listen} before
+   * the node calls this.
+   */
+  GroupQuery groups() {
+    return EmptyGroupQuery.INSTANCE;
+  }
+
+  /**
+   * End offsets for lag: the high watermark of each partition this node has open, what Kafka's
+   * {@code kafka-consumer-groups} shows as LOG-END-OFFSET (the offset a consumer reaches when
+   * caught up; with one replica it is the log end offset). Never opens a partition and never
+   * blocks.
+   */
+  LogEndOffsets logEndOffsets() {
+    return (topic, partition) ->
+        replicas
+            .partition(topic, partition)
+            .map(p -> p.log().highWatermark())
+            .orElse(LogEndOffsets.UNKNOWN);
   }
 
   /** Stops listening (call first, on shutdown). */

@@ -3,6 +3,10 @@ package dev.meridian.node;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.config.NodeConfig;
 import dev.meridian.config.RegionConfig;
+import dev.meridian.node.group.LagAgent;
+import dev.meridian.node.group.LagConfig;
+import dev.meridian.node.group.LagEvaluator;
+import dev.meridian.node.group.LagReporter;
 import dev.meridian.node.http.ControlPlane;
 import dev.meridian.node.http.Health;
 import io.vertx.core.Vertx;
@@ -28,7 +32,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Meridian broker node: its Vert.x instance, its Kafka listener and partition logs ({@link
- * KafkaBroker}) and its REST control plane.
+ * KafkaBroker}), its consumer lag monitoring ({@link LagAgent}) and its REST control plane.
  *
  * <p>Data directory of a node ({@code nodeConfig.dataPath(baseDataDir)}):
  *
@@ -69,6 +73,7 @@ public final class MeridianNode implements AutoCloseable {
   private final RegionConfig region;
   private final Path dataDir;
   private final MeridianConfig config;
+  private final LagConfig lagConfig;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private State state = State.NEW;
@@ -82,6 +87,7 @@ public final class MeridianNode implements AutoCloseable {
   private WorkerExecutor storageExecutor;
   private volatile KafkaBroker storage;
   private volatile int kafkaPort = -1;
+  private LagAgent lagAgent;
   private HttpServer httpServer;
 
   /**
@@ -90,8 +96,9 @@ public final class MeridianNode implements AutoCloseable {
    * @param config the validated region config
    * @param nodeId the id of the node to run; must be in {@code config}
    * @param baseDataDir the base data directory the node's {@code dataDir} is resolved against
-   * @throws IllegalArgumentException if {@code config} has no node {@code nodeId}, or its topic
-   *     defaults are out of the storage layer's range
+   * @throws IllegalArgumentException if {@code config} has no node {@code nodeId}, its topic
+   *     defaults are out of the storage layer's range, or a lag setting ({@link LagConfig}, system
+   *     properties) is invalid
    */
   public MeridianNode(MeridianConfig config, int nodeId, Path baseDataDir) {
     this.nodeConfig =
@@ -102,6 +109,7 @@ public final class MeridianNode implements AutoCloseable {
     this.dataDir = nodeConfig.dataPath(baseDataDir).toAbsolutePath().normalize();
     this.config = config;
     NodeLogConfigs.from(config.topicDefaults()); // fails fast on out-of-range defaults
+    this.lagConfig = LagConfig.fromProperties(System::getProperty);
   }
 
   /** The node's data directory. */
@@ -162,11 +170,25 @@ public final class MeridianNode implements AutoCloseable {
       step = "listen for Kafka clients on " + nodeConfig.host() + ":" + nodeConfig.kafkaPort();
       kafkaPort = storage.listen(vertx).await();
 
+      step = "start lag monitoring";
+      LagEvaluator lag = new LagEvaluator(lagConfig.intervals());
+      lagAgent =
+          new LagAgent(
+              storage.groups(),
+              storage.logEndOffsets(),
+              lag,
+              System::currentTimeMillis,
+              lagConfig.sampleMs());
+      lagAgent.start();
+      LagReporter lagReporter =
+          new LagReporter(
+              storage.groups(), storage.logEndOffsets(), lag, System::currentTimeMillis);
+
       step = "listen for HTTP on " + nodeConfig.host() + ":" + nodeConfig.httpPort();
       httpServer =
           vertx
               .createHttpServer()
-              .requestHandler(ControlPlane.router(vertx, this::health))
+              .requestHandler(ControlPlane.router(vertx, this::health, lagReporter))
               .listen(nodeConfig.httpPort(), nodeConfig.host())
               .await();
       httpPort = httpServer.actualPort();
@@ -263,6 +285,9 @@ public final class MeridianNode implements AutoCloseable {
             step(
                 "close HTTP server",
                 () -> httpServer.close().await(CLOSE_STEP_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+      }
+      if (lagAgent != null) {
+        clean &= step("stop lag agent", lagAgent::close);
       }
       KafkaBroker logs = storage;
       if (logs != null) {

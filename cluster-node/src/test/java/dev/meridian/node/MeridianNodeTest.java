@@ -67,6 +67,45 @@ class MeridianNodeTest {
   }
 
   @Test
+  void aFreshNodeServesNoGroups() throws Exception {
+    try (MeridianNode node = new MeridianNode(config(1), 1, tmp.resolve("data"))) {
+      node.start();
+      HttpClient client = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + node.httpPort();
+
+      HttpResponse<String> list =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/groups")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, list.statusCode());
+      assertEquals("application/json", list.headers().firstValue("content-type").orElse(null));
+      assertEquals("[]", list.body());
+
+      HttpResponse<String> detail =
+          client.send(
+              HttpRequest.newBuilder(URI.create(base + "/v1/groups/billing")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(404, detail.statusCode());
+      assertEquals(
+          "https://meridian.dev/problems/group-not-found",
+          new JsonObject(detail.body()).getString("type"));
+    }
+  }
+
+  @Test
+  void badLagSettingsAreRejectedAtConstruction() throws Exception {
+    MeridianConfig config = config(1);
+    System.setProperty("meridian.lag.sample.ms", "never");
+    try {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> new MeridianNode(config, 1, tmp));
+      assertTrue(e.getMessage().contains("meridian.lag.sample.ms"), e.getMessage());
+    } finally {
+      System.clearProperty("meridian.lag.sample.ms");
+    }
+  }
+
+  @Test
   void secondNodeOnTheSameDataDirectoryFailsToStart() throws Exception {
     MeridianConfig config = config(1);
     Path data = tmp.resolve("data");

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meridian.node.group.EmptyGroupQuery;
+import dev.meridian.node.group.LagEvaluator;
+import dev.meridian.node.group.LagReporter;
+import dev.meridian.node.group.LogEndOffsets;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +37,13 @@ class ControlPlaneTest {
   @BeforeAll
   static void start() {
     vertx = Vertx.vertx();
-    Router router = ControlPlane.router(vertx, () -> HEALTH);
+    LagReporter noGroups =
+        new LagReporter(
+            EmptyGroupQuery.INSTANCE,
+            (topic, partition) -> LogEndOffsets.UNKNOWN,
+            new LagEvaluator(),
+            () -> 0);
+    Router router = ControlPlane.router(vertx, () -> HEALTH, noGroups);
     router
         .get("/test/boom")
         .handler(
