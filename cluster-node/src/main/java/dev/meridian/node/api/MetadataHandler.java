@@ -56,7 +56,8 @@ public final class MetadataHandler implements ApiHandler {
                 .setHost(broker.host())
                 .setPort(broker.port().getAsInt()));
     resp.setClusterId(broker.clusterId()).setControllerId(broker.nodeId());
-    if (req.topics() == null) {
+    // all topics: a null list (v1+), or an empty one at v0 (where null did not exist)
+    if (req.topics() == null || (version == 0 && req.topics().isEmpty())) {
       for (TopicMetadata t : topics.topics().values()) {
         resp.topics().add(describe(t, version));
       }

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -87,7 +88,11 @@ public final class ProduceHandler implements ApiHandler {
     Partition partition =
         topic == null ? null : broker.topics().partition(name, pd.index()).orElse(null);
     if (partition == null) {
-      pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+      Errors error =
+          topic == null && !Topic.isValid(name)
+              ? Errors.INVALID_TOPIC_EXCEPTION
+              : Errors.UNKNOWN_TOPIC_OR_PARTITION;
+      error(pr, error, "no partition " + name + "-" + pd.index(), version);
       return;
     }
     Map<String, String> overrides = topic.configs();

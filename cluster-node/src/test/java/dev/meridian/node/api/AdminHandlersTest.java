@@ -556,4 +556,44 @@ class AdminHandlersTest {
       }
     }
   }
+
+  @Test
+  void metadataV0WithAnEmptyTopicListDescribesEveryTopic() throws Exception {
+    topics.create("a", 1, (short) 1, Map.of());
+    topics.create("b", 2, (short) 1, Map.of());
+    org.apache.kafka.common.message.MetadataResponseData v0 =
+        call(
+            new MetadataHandler(broker),
+            new org.apache.kafka.common.message.MetadataRequestData().setTopics(List.of()),
+            (short) 0);
+    assertEquals(2, v0.topics().size());
+    org.apache.kafka.common.message.MetadataResponseData v1 =
+        call(
+            new MetadataHandler(broker),
+            new org.apache.kafka.common.message.MetadataRequestData().setTopics(List.of()),
+            (short) 1);
+    assertEquals(0, v1.topics().size(), "from v1 an empty list means no topics");
+  }
+
+  @Test
+  void produceToAnInvalidTopicNameIsInvalidTopicNotUnknown() throws Exception {
+    org.apache.kafka.common.message.ProduceRequestData req =
+        new org.apache.kafka.common.message.ProduceRequestData().setAcks((short) 1);
+    for (String name : List.of("bad/name", "missing")) {
+      org.apache.kafka.common.message.ProduceRequestData.TopicProduceData td =
+          new org.apache.kafka.common.message.ProduceRequestData.TopicProduceData().setName(name);
+      td.partitionData()
+          .add(
+              new org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData()
+                  .setIndex(0)
+                  .setRecords(MemoryRecords.readableRecords(records(1))));
+      req.topicData().add(td);
+    }
+    org.apache.kafka.common.message.ProduceResponseData resp =
+        call(new ProduceHandler(broker), req, (short) 9);
+    Map<String, Short> codes = new java.util.HashMap<>();
+    resp.responses().forEach(t -> codes.put(t.name(), t.partitionResponses().get(0).errorCode()));
+    assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(), codes.get("bad/name"));
+    assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), codes.get("missing"));
+  }
 }
