@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meridian.node.group.GroupQuery;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -258,5 +262,88 @@ class GroupIT {
     for (Map.Entry<String, AtomicInteger> e : perGroup.entrySet()) {
       assertEquals(1, e.getValue().get(), e.getKey() + " read once by its group");
     }
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aStaticMemberRestartsWithoutARebalanceAndADuplicateIsFenced() throws Exception {
+    String topic = "static";
+    String group = "g-static";
+    Clients.createTopic(meridian.bootstrap(), topic, PARTITIONS, Map.of());
+    GroupConsumer a = consumer("sa", group, topic, staticMember("instance-a"));
+    GroupConsumer b = consumer("sb", group, topic, staticMember("instance-b"));
+    awaitAssignment(List.of(a, b), topic, List.of(3, 3));
+    int generation = meridian.groups().group(group).orElseThrow().generation();
+    Set<TopicPartition> partitionsOfA = a.assignment();
+    produce(topic, "s1", 1000);
+    awaitReadOnce("s1", 1000);
+
+    // a stops without leaving (static members stay), and a new process takes its place
+    a.stop(true);
+    assertEquals(2, meridian.groups().group(group).orElseThrow().members().size());
+    GroupConsumer a2 = consumer("sa2", group, topic, staticMember("instance-a"));
+    await("the restarted member gets its partitions back")
+        .atMost(WAIT)
+        .until(() -> a2.assignment().equals(partitionsOfA));
+    GroupQuery.GroupDetail after = meridian.groups().group(group).orElseThrow();
+    assertEquals(generation, after.generation(), "no rebalance: the generation is unchanged");
+    assertEquals("Stable", after.state());
+    assertEquals(1, b.assignmentCount(), "the other member saw no rebalance");
+    produce(topic, "s2", 1000);
+    awaitReadOnce("s2", 1000);
+    awaitReadOnce("s1", 1000);
+
+    // a second process with the same instance id fences the one running
+    GroupConsumer a3 = consumer("sa3", group, topic, staticMember("instance-a"));
+    await("the older process is fenced").atMost(WAIT).until(() -> a2.failure() != null);
+    assertTrue(a2.failure() instanceof FencedInstanceIdException, "fenced: " + a2.failure());
+    await("the newest process has the partitions")
+        .atMost(WAIT)
+        .until(() -> a3.assignment().equals(partitionsOfA));
+    assertEquals(generation, meridian.groups().group(group).orElseThrow().generation());
+    assertEquals(1, b.assignmentCount());
+  }
+
+  private static Object[] staticMember(String instanceId) {
+    return new Object[] {
+      ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId,
+      ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000,
+      ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500
+    };
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void assignAndCommitWorkWithoutMembersAndASubscriberResumesThere() throws Exception {
+    String topic = "manual";
+    String group = "g-manual";
+    Clients.createTopic(meridian.bootstrap(), topic, 3, Map.of());
+    produce(topic, "m1", 300);
+    List<TopicPartition> parts = Clients.partitions(topic, 3);
+    try (KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(
+            Clients.consumer(
+                meridian.bootstrap(),
+                "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG,
+                group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false))) {
+      c.assign(parts);
+      int[] n = {0};
+      Clients.pollUntil(c, () -> n[0] >= 300, WAIT, r -> n[0]++);
+      c.commitSync();
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          c.committed(Set.copyOf(parts), Duration.ofSeconds(30));
+      assertEquals(300, committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum());
+    }
+    GroupQuery.GroupDetail g = meridian.groups().group(group).orElseThrow();
+    assertEquals("Empty", g.state());
+    assertEquals("", g.protocolType(), "a group that only commits");
+
+    consumer("subscriber", group, topic);
+    produce(topic, "m2", 30);
+    awaitReadOnce("m2", 30);
+    assertEquals(0, countRead("m1"), "nothing committed is read again");
   }
 }
