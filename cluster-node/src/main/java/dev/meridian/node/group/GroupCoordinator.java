@@ -435,6 +435,36 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
     return new OffsetDeleteResult(Errors.NONE, result);
   }
 
+  /**
+   * Forgets the committed offsets of a deleted topic in every group (as Kafka does), so a topic
+   * created again under the same name starts without stale offsets.
+   *
+   * @return how many offsets were removed
+   */
+  public CompletableFuture<Integer> removeOffsetsOfTopic(String topic) {
+    CompletableFuture<Integer> future = new CompletableFuture<>();
+    writer.execute(
+        () -> {
+          Map<Integer, List<GroupRecord>> tombstones = new TreeMap<>();
+          locked(
+              () -> {
+                for (ClassicGroup g : groups.values()) {
+                  for (TopicPartitionRef tp : List.copyOf(g.offsets().keySet())) {
+                    if (tp.topic().equals(topic)) {
+                      g.offsets().remove(tp);
+                      tombstones
+                          .computeIfAbsent(log.partitionFor(g.groupId()), p -> new ArrayList<>())
+                          .add(new GroupRecord.OffsetCommit(g.groupId(), tp, null));
+                    }
+                  }
+                }
+              });
+          tombstones.forEach(this::append);
+          future.complete(tombstones.values().stream().mapToInt(List::size).sum());
+        });
+    return future;
+  }
+
   /** The topics the members subscribe to, or null when a subscription does not decode. */
   private static Set<String> subscribedTopics(ClassicGroup group) {
     if (!ConsumerProtocolView.PROTOCOL_TYPE.equals(group.protocolType())) {

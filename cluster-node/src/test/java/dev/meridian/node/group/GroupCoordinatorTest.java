@@ -545,4 +545,22 @@ class GroupCoordinatorTest {
     assertEquals("/127.0.0.1", d.members().get(0).clientHost());
     assertEquals("Dead", coordinator.describe("nope").groupState());
   }
+
+  @Test
+  void theOffsetsOfADeletedTopicGoFromEveryGroup() {
+    TopicPartitionRef t0 = new TopicPartitionRef("t", 0);
+    TopicPartitionRef u0 = new TopicPartitionRef("u", 0);
+    coordinator.commitOffsets("a", "", null, -1, Map.of(t0, offset(1), u0, offset(2)));
+    coordinator.commitOffsets("b", "", null, -1, Map.of(t0, offset(3)));
+    writer.drain();
+    CompletableFuture<Integer> removed = coordinator.removeOffsetsOfTopic("t");
+    writer.drain();
+    assertEquals(2, done(removed));
+    assertEquals(
+        Map.of(u0, new CommittedOffset(2, -1, "", now)), coordinator.committedOffsets("a"));
+    assertTrue(coordinator.committedOffsets("b").isEmpty());
+    GroupCoordinator reloaded = newCoordinator(GroupConfig.DEFAULTS);
+    reloaded.load();
+    assertEquals(Map.of(u0, new CommittedOffset(2, -1, "", now)), reloaded.committedOffsets("a"));
+  }
 }
