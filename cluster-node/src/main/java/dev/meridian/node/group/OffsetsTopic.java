@@ -1,5 +1,6 @@
 package dev.meridian.node.group;
 
+import dev.meridian.node.cluster.TopicConfigs;
 import dev.meridian.node.cluster.TopicManager;
 import dev.meridian.node.cluster.TopicMetadata;
 import dev.meridian.node.replication.Partition;
@@ -36,8 +37,12 @@ public final class OffsetsTopic implements GroupLog {
   /** Partitions of a new offsets topic (Kafka's offsets.topic.num.partitions is 50). */
   public static final int DEFAULT_PARTITIONS = 10;
 
-  /** The overrides of the topic: compacted, like Kafka's. */
-  public static final Map<String, String> CONFIGS = Map.of("cleanup.policy", "compact");
+  /**
+   * The overrides of the topic, like Kafka's: compacted, with 100 MiB segments (Kafka's
+   * offsets.topic.segment.bytes) so that closed segments, the ones compaction cleans, appear.
+   */
+  public static final Map<String, String> CONFIGS =
+      Map.of(TopicConfigs.CLEANUP_POLICY, "compact", TopicConfigs.SEGMENT_BYTES, "104857600");
 
   private static final Logger LOG = LoggerFactory.getLogger(OffsetsTopic.class);
   private static final int READ_BYTES = 1 << 20;
