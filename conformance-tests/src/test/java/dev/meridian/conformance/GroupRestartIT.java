@@ -3,6 +3,7 @@ package dev.meridian.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meridian.node.group.GroupQuery;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,6 +174,85 @@ class GroupRestartIT {
 
       produce(node.bootstrap(), topic, 1000, 500);
       resumeExactly(node.bootstrap(), topic, "g-kill", committed, before, 1500);
+    }
+  }
+
+  /**
+   * The group's membership is durable too: consumers that stay up while the node restarts carry on
+   * in the same generation (no rebalance) and read every record once.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aGroupCarriesOnAcrossANodeRestartWithoutARebalance() throws Exception {
+    String topic = "live";
+    String group = "g-live";
+    Map<String, java.util.concurrent.atomic.AtomicInteger> reads =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    try (MeridianUnderTest meridian = new MeridianUnderTest(tmp).start()) {
+      Clients.createTopic(meridian.bootstrap(), topic, PARTITIONS, Map.of());
+      List<GroupConsumer> members = new ArrayList<>();
+      try {
+        for (String name : List.of("live-1", "live-2")) {
+          members.add(
+              new GroupConsumer(
+                      name,
+                      Clients.consumer(
+                          meridian.bootstrap(),
+                          "earliest",
+                          ConsumerConfig.GROUP_ID_CONFIG,
+                          group,
+                          ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                          30_000,
+                          // with its only broker down, the client would otherwise "rebootstrap"
+                          // (KIP-899): its metadata loses the topic's partitions and the leader
+                          // rejoins because "cached metadata has changed" — a client-side
+                          // rebalance that real Kafka with one broker sees as well
+                          org.apache.kafka.clients.CommonClientConfigs
+                              .METADATA_RECOVERY_STRATEGY_CONFIG,
+                          "none"),
+                      topic,
+                      (c, r) ->
+                          reads
+                              .computeIfAbsent(
+                                  r.value(), v -> new java.util.concurrent.atomic.AtomicInteger())
+                              .incrementAndGet())
+                  .start());
+        }
+        org.awaitility.Awaitility.await("both members have partitions")
+            .atMost(WAIT)
+            .until(
+                () ->
+                    members.stream().allMatch(m -> !m.assignment().isEmpty())
+                        && members.stream().mapToInt(m -> m.assignment().size()).sum()
+                            == PARTITIONS);
+        produce(meridian.bootstrap(), topic, 0, 600);
+        org.awaitility.Awaitility.await("before").atMost(WAIT).until(() -> reads.size() == 600);
+        int generation = meridian.groups().group(group).orElseThrow().generation();
+        int[] assigned = members.stream().mapToInt(GroupConsumer::assignmentCount).toArray();
+
+        meridian.stop();
+        meridian.start();
+
+        GroupQuery.GroupDetail reloaded = meridian.groups().group(group).orElseThrow();
+        assertEquals("Stable", reloaded.state(), "the group came back from the log");
+        assertEquals(generation, reloaded.generation());
+        assertEquals(2, reloaded.members().size());
+        produce(meridian.bootstrap(), topic, 600, 600);
+        org.awaitility.Awaitility.await("after").atMost(WAIT).until(() -> reads.size() == 1200);
+        for (GroupConsumer m : members) {
+          assertEquals(null, m.failure(), m.name());
+        }
+        assertTrue(reads.values().stream().allMatch(n -> n.get() == 1), "each record once");
+        assertEquals(generation, meridian.groups().group(group).orElseThrow().generation());
+        assertEquals(
+            List.of(assigned[0], assigned[1]),
+            members.stream().map(GroupConsumer::assignmentCount).toList(),
+            "no member saw a rebalance");
+      } finally {
+        for (GroupConsumer m : members) {
+          m.close();
+        }
+      }
     }
   }
 }

@@ -120,17 +120,18 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
     long now = clock.getAsLong();
     int[] count = {0};
     locked(
-        () ->
-            log.replay(
-                record -> {
-                  count[0]++;
-                  apply(record, now);
-                }));
-    LOG.info(
-        "loaded {} group records: {} groups, {} committed offsets",
-        count[0],
-        groups.size(),
-        groups.values().stream().mapToInt(g -> g.offsets().size()).sum());
+        () -> {
+          log.replay(
+              record -> {
+                count[0]++;
+                apply(record, now);
+              });
+          LOG.info(
+              "loaded {} group records: {} groups, {} committed offsets",
+              count[0],
+              groups.size(),
+              groups.values().stream().mapToInt(g -> g.offsets().size()).sum());
+        });
   }
 
   private void apply(GroupRecord record, long now) {
