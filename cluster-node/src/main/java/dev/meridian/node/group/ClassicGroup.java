@@ -341,7 +341,12 @@ final class ClassicGroup {
     member.awaitJoin(callback);
     // a new member cannot heartbeat while its JoinGroup is parked: bound the park instead
     member.setHeartbeatDeadlineMs(nowMs + config.newMemberJoinTimeoutMs());
-    maybePrepareRebalanceOrCompleteJoin(nowMs);
+    maybePrepareRebalanceOrCompleteJoin(
+        nowMs, "member " + memberId + " joined" + clientReason(req));
+  }
+
+  private static String clientReason(JoinGroupRequestData req) {
+    return req.reason() == null || req.reason().isEmpty() ? "" : " (" + req.reason() + ")";
   }
 
   private static int rebalanceTimeout(JoinGroupRequestData req) {
@@ -360,7 +365,8 @@ final class ClassicGroup {
     replaceJoinCallback(member, callback);
     member.update(protocols, rebalanceTimeout(req), req.sessionTimeoutMs());
     member.setClient(clientId, clientHost);
-    maybePrepareRebalanceOrCompleteJoin(nowMs);
+    maybePrepareRebalanceOrCompleteJoin(
+        nowMs, "member " + member.memberId() + " rejoined" + clientReason(req));
   }
 
   /**
@@ -428,12 +434,13 @@ final class ClassicGroup {
                 }
               });
         } else {
-          maybePrepareRebalanceOrCompleteJoin(nowMs);
+          maybePrepareRebalanceOrCompleteJoin(
+              nowMs, "static member " + instanceId + " came back with other protocols");
         }
       }
       case COMPLETING_REBALANCE ->
           // the leader may be assigning to the old member id: run the rebalance again
-          prepareRebalance(nowMs);
+          prepareRebalance(nowMs, "static member " + instanceId + " came back during a rebalance");
       default -> maybeCompleteJoinPhase(nowMs);
     }
   }
@@ -478,9 +485,9 @@ final class ClassicGroup {
         || state == GroupState.EMPTY;
   }
 
-  private void maybePrepareRebalanceOrCompleteJoin(long nowMs) {
+  private void maybePrepareRebalanceOrCompleteJoin(long nowMs, String reason) {
     if (canRebalance()) {
-      prepareRebalance(nowMs);
+      prepareRebalance(nowMs, reason);
     } else {
       maybeCompleteJoinPhase(nowMs);
     }
@@ -504,7 +511,8 @@ final class ClassicGroup {
     return members.rebalanceTimeoutMs();
   }
 
-  void prepareRebalance(long nowMs) {
+  /** Starts a rebalance; {@code reason} is logged. */
+  void prepareRebalance(long nowMs, String reason) {
     if (state == GroupState.COMPLETING_REBALANCE) {
       for (MemberMetadata m : members.all()) {
         m.setAssignment(MemberMetadata.EMPTY_ASSIGNMENT);
@@ -522,7 +530,7 @@ final class ClassicGroup {
       joinDeadlineMs = nowMs + initialDelayMs;
     }
     transitionTo(GroupState.PREPARING_REBALANCE, nowMs);
-    LOG.info("group {}: preparing to rebalance (generation {})", groupId, generationId);
+    LOG.info("group {}: preparing to rebalance (generation {}): {}", groupId, generationId, reason);
     if (!initial) {
       if (hasAllMembersJoined()) {
         completeJoin(nowMs);
@@ -676,7 +684,8 @@ final class ClassicGroup {
                     m.setAssignment(MemberMetadata.EMPTY_ASSIGNMENT);
                   }
                   propagateAssignment(storeError(error), now);
-                  maybePrepareRebalanceOrCompleteJoin(now);
+                  maybePrepareRebalanceOrCompleteJoin(
+                      now, "the assignment could not be stored: " + error);
                 } else {
                   for (MemberMetadata m : members.all()) {
                     m.setAssignment(assignment.get(m.memberId()));
@@ -792,7 +801,7 @@ final class ClassicGroup {
         // removal by instance id (Admin removeMembersFromConsumerGroup)
         String existing = members.staticMemberId(instanceId);
         if (existing != null) {
-          removeMemberAndUpdateGroup(existing, nowMs);
+          removeMemberAndUpdateGroup(existing, nowMs, "static member " + instanceId + " removed");
           error = Errors.NONE;
         } else {
           error = Errors.UNKNOWN_MEMBER_ID;
@@ -803,7 +812,7 @@ final class ClassicGroup {
       } else {
         error = members.validate(memberId, instanceId);
         if (error == Errors.NONE) {
-          removeMemberAndUpdateGroup(memberId, nowMs);
+          removeMemberAndUpdateGroup(memberId, nowMs, "member " + memberId + " left");
         }
       }
       resp.members()
@@ -821,16 +830,19 @@ final class ClassicGroup {
     pendingSyncMembers.remove(memberId);
   }
 
-  private void removeMemberAndUpdateGroup(String memberId, long nowMs) {
+  private void removeMemberAndUpdateGroup(String memberId, long nowMs, String reason) {
     MemberMetadata m = members.get(memberId);
     // a parked JoinGroup of a removed member is answered, so the client rejoins if it is alive
     m.completeJoin(joinError("", Errors.UNKNOWN_MEMBER_ID));
     m.completeSync(syncError(Errors.UNKNOWN_MEMBER_ID));
     remove(memberId);
     if (state == GroupState.STABLE || state == GroupState.COMPLETING_REBALANCE) {
-      maybePrepareRebalanceOrCompleteJoin(nowMs);
-    } else if (state == GroupState.PREPARING_REBALANCE && hasAllMembersJoined()) {
-      completeJoin(nowMs);
+      maybePrepareRebalanceOrCompleteJoin(nowMs, reason);
+    } else {
+      LOG.info("group {}: {}", groupId, reason);
+      if (state == GroupState.PREPARING_REBALANCE && hasAllMembersJoined()) {
+        completeJoin(nowMs);
+      }
     }
   }
 
@@ -856,12 +868,14 @@ final class ClassicGroup {
       if (m.heartbeatDeadlineMs() <= nowMs
           && members.get(m.memberId()) == m
           && !m.hasSatisfiedHeartbeat()) {
-        LOG.info(
-            "group {}: member {} failed (no heartbeat within {} ms), removing it",
-            groupId,
+        removeMemberAndUpdateGroup(
             m.memberId(),
-            m.isNew() ? config.newMemberJoinTimeoutMs() : m.sessionTimeoutMs());
-        removeMemberAndUpdateGroup(m.memberId(), nowMs);
+            nowMs,
+            "member "
+                + m.memberId()
+                + " failed: no heartbeat within "
+                + (m.isNew() ? config.newMemberJoinTimeoutMs() : m.sessionTimeoutMs())
+                + " ms");
       }
     }
     // a loop: an initial delay extended by 0 ms (group.initial.rebalance.delay.ms=0) is due at once
@@ -884,8 +898,7 @@ final class ClassicGroup {
     for (String id : late) {
       remove(id);
     }
-    LOG.info("group {}: removed members that did not send SyncGroup in time: {}", groupId, late);
-    prepareRebalance(nowMs);
+    prepareRebalance(nowMs, "members " + late + " did not send SyncGroup in time");
   }
 
   // ---- offsets ---------------------------------------------------------------------------------
