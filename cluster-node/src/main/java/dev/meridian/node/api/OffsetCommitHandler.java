@@ -51,11 +51,7 @@ public final class OffsetCommitHandler implements ApiHandler {
       for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
         TopicPartitionRef tp = new TopicPartitionRef(t.name(), p.partitionIndex());
         String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
-        if (req.groupId().isEmpty()) {
-          errors.put(tp, Errors.INVALID_GROUP_ID);
-        } else if (topic == null
-            || p.partitionIndex() < 0
-            || p.partitionIndex() >= topic.partitions()) {
+        if (topic == null || p.partitionIndex() < 0 || p.partitionIndex() >= topic.partitions()) {
           errors.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
         } else if (metadata.length() > maxMetadata) {
           errors.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);
