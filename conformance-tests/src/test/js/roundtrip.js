@@ -8,7 +8,8 @@
 // to a topic that does not exist yet (auto-created through Metadata). With --consume, a group
 // consumer reads <topic> back from the beginning; it needs the consumer-group APIs
 // (FindCoordinator, JoinGroup, SyncGroup, Heartbeat, OffsetFetch, OffsetCommit, LeaveGroup),
-// and KafkajsIT passes the flag only when the broker advertises them.
+// and KafkajsIT passes the flag only when the broker advertises them. A second consumer of the
+// same group then reads only the 5 records produced after the first one committed.
 //
 // stdout: exactly one line, the JSON result. kafkajs logs (WARN and above) go to stderr.
 // Exit code 0 on success, 1 on any error (the stack is on stderr).
@@ -46,7 +47,7 @@ function metadataOf(results) {
 }
 
 async function consumeAll(kafka, topic, expected) {
-  const consumer = kafka.consumer({ groupId: `roundtrip-${topic}` })
+  const consumer = kafka.consumer({ groupId: `roundtrip-${topic}`, sessionTimeout: 10000 })
   const seen = []
   let done
   let crashed
@@ -166,6 +167,16 @@ async function main(bootstrap, topic, consume) {
 
   if (consume) {
     result.consumed = await consumeAll(kafka, topic, 25)
+    // the group committed what it read: after 5 more records, a new consumer of the same group
+    // (fromBeginning only applies without committed offsets) reads just those
+    const late = kafka.producer()
+    await late.connect()
+    try {
+      await late.send({ topic, acks: -1, messages: messages('late', 25, 5, false) })
+    } finally {
+      await late.disconnect()
+    }
+    result.resumed = await consumeAll(kafka, topic, 5)
   }
   return result
 }

@@ -8,9 +8,11 @@ import dev.meridian.node.cluster.ProducerIdManager;
 import dev.meridian.node.cluster.TopicConfigs;
 import dev.meridian.node.cluster.TopicManager;
 import dev.meridian.node.cluster.TopicStore;
-import dev.meridian.node.group.EmptyGroupQuery;
+import dev.meridian.node.group.GroupConfig;
+import dev.meridian.node.group.GroupCoordinator;
 import dev.meridian.node.group.GroupQuery;
 import dev.meridian.node.group.LogEndOffsets;
+import dev.meridian.node.group.OffsetsTopic;
 import dev.meridian.node.protocol.KafkaServer;
 import dev.meridian.node.protocol.ProtocolConfig;
 import dev.meridian.node.replication.ReplicaManager;
@@ -21,19 +23,23 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.Uuid;
 
 /**
- * The Kafka side of a node, assembled: partition logs, topic metadata, producer ids, the API
- * handlers and the protocol listener. {@link #open} blocks (recovery, metadata files): call it from
- * a worker.
+ * The Kafka side of a node, assembled: partition logs, topic metadata, producer ids, the group
+ * coordinator, the API handlers and the protocol listener. {@link #open} blocks (recovery, metadata
+ * files, loading the groups): call it from a worker.
  *
  * <pre>
  * &lt;logs dir&gt;/
  *   __meta/topics.json          topic names, ids, partition counts, config overrides
  *   __meta/producer-id-block    upper bound of the producer ids handed out
  *   __meta/cluster.id           the cluster id clients see, made at first start
+ *   __consumer_offsets-&lt;n&gt;/    committed offsets and group metadata (internal, compacted)
  *   &lt;topic&gt;-&lt;partition&gt;/      partition logs
  * </pre>
  *
@@ -45,11 +51,38 @@ import org.apache.kafka.common.Uuid;
  *   <tr><td>{@value #RETENTION_CHECK_MS_PROPERTY}</td><td>300000 (5 min)</td><td>milliseconds
  *       between two retention passes over all partition logs (Kafka's
  *       log.retention.check.interval.ms)</td></tr>
+ *   <tr><td>{@value #INITIAL_REBALANCE_DELAY_PROPERTY}</td><td>3000</td><td>how long the first
+ *       rebalance of a group without members waits for more members to join (Kafka's
+ *       group.initial.rebalance.delay.ms); 0 rebalances at once</td></tr>
+ *   <tr><td>{@value #OFFSETS_RETENTION_MINUTES_PROPERTY}</td><td>10080 (7 days)</td><td>how
+ *       long the committed offsets of a group without members are kept (Kafka's
+ *       offsets.retention.minutes)</td></tr>
+ *   <tr><td>{@value #OFFSETS_RETENTION_CHECK_MS_PROPERTY}</td><td>600000 (10 min)</td><td>how
+ *       often expired offsets are removed (offsets.retention.check.interval.ms)</td></tr>
+ *   <tr><td>{@value #OFFSETS_PARTITIONS_PROPERTY}</td><td>10</td><td>partitions of
+ *       __consumer_offsets when a node first creates it (offsets.topic.num.partitions); later
+ *       starts keep the existing count</td></tr>
  * </table>
  */
 final class KafkaBroker implements AutoCloseable {
   /** System property: milliseconds between two retention passes (must be positive). */
   static final String RETENTION_CHECK_MS_PROPERTY = "meridian.log.retention.check.ms";
+
+  /** System property: group.initial.rebalance.delay.ms (≥ 0). */
+  static final String INITIAL_REBALANCE_DELAY_PROPERTY =
+      "meridian.group.initial.rebalance.delay.ms";
+
+  /** System property: offsets.retention.minutes (positive). */
+  static final String OFFSETS_RETENTION_MINUTES_PROPERTY = "meridian.offsets.retention.minutes";
+
+  /** System property: offsets.retention.check.interval.ms (positive). */
+  static final String OFFSETS_RETENTION_CHECK_MS_PROPERTY = "meridian.offsets.retention.check.ms";
+
+  /** System property: partitions of a new __consumer_offsets (positive). */
+  static final String OFFSETS_PARTITIONS_PROPERTY = "meridian.offsets.topic.num.partitions";
+
+  /** How often the group coordinator's deadlines (sessions, rebalance timeouts) are checked. */
+  private static final long GROUP_TICK_MS = 100;
 
   private final NodeConfig node;
   private final MeridianConfig config;
@@ -58,8 +91,12 @@ final class KafkaBroker implements AutoCloseable {
   private final ReplicaManager replicas;
   private final ProducerIdManager producerIds;
   private final String clusterId;
+  private final GroupCoordinator groups;
+  private final ExecutorService groupWriter;
   private final AtomicInteger boundPort = new AtomicInteger(-1);
   private KafkaServer server;
+  private Vertx vertx;
+  private long groupTimer = -1;
 
   private KafkaBroker(
       NodeConfig node,
@@ -68,7 +105,9 @@ final class KafkaBroker implements AutoCloseable {
       TopicManager topics,
       ReplicaManager replicas,
       ProducerIdManager producerIds,
-      String clusterId) {
+      String clusterId,
+      GroupCoordinator groups,
+      ExecutorService groupWriter) {
     this.node = node;
     this.config = config;
     this.logs = logs;
@@ -76,11 +115,25 @@ final class KafkaBroker implements AutoCloseable {
     this.replicas = replicas;
     this.producerIds = producerIds;
     this.clusterId = clusterId;
+    this.groups = groups;
+    this.groupWriter = groupWriter;
   }
 
   /** Opens (recovering) the logs and metadata in {@code logDir}; blocking. */
   static KafkaBroker open(Path logDir, MeridianConfig config, NodeConfig node) throws IOException {
     long retentionCheckMs = retentionCheckMs(System.getProperty(RETENTION_CHECK_MS_PROPERTY));
+    GroupConfig groupConfig =
+        groupConfig(
+            System.getProperty(INITIAL_REBALANCE_DELAY_PROPERTY),
+            System.getProperty(OFFSETS_RETENTION_MINUTES_PROPERTY),
+            System.getProperty(OFFSETS_RETENTION_CHECK_MS_PROPERTY));
+    int offsetsPartitions =
+        (int)
+            longProperty(
+                OFFSETS_PARTITIONS_PROPERTY,
+                System.getProperty(OFFSETS_PARTITIONS_PROPERTY),
+                OffsetsTopic.DEFAULT_PARTITIONS,
+                1);
     Files.createDirectories(logDir);
     LogManager logs = LogManager.open(logDir, NodeLogConfigs.from(config.topicDefaults()));
     try {
@@ -93,13 +146,79 @@ final class KafkaBroker implements AutoCloseable {
               new TopicConfigs(config.topicDefaults()),
               config.topicDefaults().partitions());
       topics.openAll();
+      OffsetsTopic offsetsTopic =
+          OffsetsTopic.open(topics, offsetsPartitions, System::currentTimeMillis);
+      ExecutorService groupWriter = Executors.newSingleThreadExecutor(KafkaBroker::groupLogThread);
+      GroupCoordinator groups =
+          new GroupCoordinator(groupConfig, offsetsTopic, groupWriter, System::currentTimeMillis);
+      try {
+        groups.load();
+      } catch (RuntimeException e) {
+        groupWriter.shutdownNow();
+        throw e;
+      }
       logs.startAgents(retentionCheckMs, LogManager.DEFAULT_CLEANER_MS);
       return new KafkaBroker(
-          node, config, logs, topics, replicas, ProducerIdManager.open(logDir), clusterId(logDir));
+          node,
+          config,
+          logs,
+          topics,
+          replicas,
+          ProducerIdManager.open(logDir),
+          clusterId(logDir),
+          groups,
+          groupWriter);
     } catch (IOException | RuntimeException e) {
       logs.close();
       throw e;
     }
+  }
+
+  private static Thread groupLogThread(Runnable r) {
+    Thread t = new Thread(r, "meridian-group-log");
+    t.setDaemon(true);
+    return t;
+  }
+
+  /** The group coordinator settings from the system properties (Kafka's defaults otherwise). */
+  static GroupConfig groupConfig(
+      String initialDelayMs, String retentionMinutes, String retentionCheckMs) {
+    GroupConfig d = GroupConfig.DEFAULTS;
+    long delay =
+        longProperty(
+            INITIAL_REBALANCE_DELAY_PROPERTY, initialDelayMs, d.initialRebalanceDelayMs(), 0);
+    long minutes =
+        longProperty(
+            OFFSETS_RETENTION_MINUTES_PROPERTY,
+            retentionMinutes,
+            TimeUnit.MILLISECONDS.toMinutes(d.offsetsRetentionMs()),
+            1);
+    long check =
+        longProperty(
+            OFFSETS_RETENTION_CHECK_MS_PROPERTY, retentionCheckMs, d.offsetsRetentionCheckMs(), 1);
+    return d.withInitialRebalanceDelayMs((int) Math.min(delay, Integer.MAX_VALUE))
+        .withOffsetsRetention(TimeUnit.MINUTES.toMillis(minutes), check);
+  }
+
+  /**
+   * The value of system property {@code key}, or {@code defaultValue} when {@code value} is null.
+   *
+   * @throws IllegalArgumentException naming the property when the value is not an integer ≥ min
+   */
+  static long longProperty(String key, String value, long defaultValue, long min) {
+    if (value == null) {
+      return defaultValue;
+    }
+    try {
+      long v = Long.parseLong(value.trim());
+      if (v >= min) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException(
+        "system property " + key + " must be an integer >= " + min + ", was '" + value + "'");
   }
 
   /**
@@ -150,7 +269,10 @@ final class KafkaBroker implements AutoCloseable {
             clusterId,
             topics,
             producerIds,
-            config.topicDefaults().autoCreateTopics());
+            config.topicDefaults().autoCreateTopics(),
+            groups);
+    this.vertx = vertx;
+    groupTimer = vertx.setPeriodic(GROUP_TICK_MS, id -> groups.tick());
     server = new KafkaServer(vertx, BrokerApis.registry(ctx), ProtocolConfig.DEFAULT);
     return server.listen(node.host(), node.kafkaPort()).onSuccess(boundPort::set);
   }
@@ -160,14 +282,11 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * The consumer groups this node coordinates. This is where the group coordinator plugs in: the
-   * lag agent and the control plane see groups only through this method. There is no coordinator
-   * yet, so the answer is {@link EmptyGroupQuery} (no groups); the coordinator replaces it with
-   * itself (it implements {@link GroupQuery}), created in {@link #open} or {@link #listen} before
-   * the node calls this.
+   * The consumer groups this node coordinates: the lag agent and the control plane see groups only
+   * through this read-only view.
    */
   GroupQuery groups() {
-    return EmptyGroupQuery.INSTANCE;
+    return groups;
   }
 
   /**
@@ -186,11 +305,25 @@ final class KafkaBroker implements AutoCloseable {
 
   /** Stops listening (call first, on shutdown). */
   Future<Void> stopListening() {
+    if (groupTimer >= 0) {
+      vertx.cancelTimer(groupTimer);
+      groupTimer = -1;
+    }
     return server == null ? Future.succeededFuture() : server.close();
   }
 
+  /** Lets the group writes under way finish, then closes the logs; blocking. */
   @Override
   public void close() throws IOException {
+    groupWriter.shutdown();
+    try {
+      if (!groupWriter.awaitTermination(10, TimeUnit.SECONDS)) {
+        groupWriter.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      groupWriter.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
     logs.close();
   }
 }

@@ -3,6 +3,7 @@ package dev.meridian.node;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.config.NodeConfig;
 import dev.meridian.config.RegionConfig;
+import dev.meridian.node.group.GroupQuery;
 import dev.meridian.node.group.LagAgent;
 import dev.meridian.node.group.LagConfig;
 import dev.meridian.node.group.LagEvaluator;
@@ -125,6 +126,19 @@ public final class MeridianNode implements AutoCloseable {
   /** The Kafka listener as {@code host:port}. */
   private String kafkaListener() {
     return nodeConfig.host() + ":" + kafkaPort;
+  }
+
+  /**
+   * The consumer groups this node coordinates (read-only), for the control plane and tests.
+   *
+   * @throws IllegalStateException before {@link #start()} opened the logs
+   */
+  public GroupQuery groups() {
+    KafkaBroker broker = storage;
+    if (broker == null) {
+      throw new IllegalStateException("node " + nodeConfig.id() + " is not started");
+    }
+    return broker.groups();
   }
 
   /** The bound control-plane port; {@code -1} before {@link #start()} succeeded. */

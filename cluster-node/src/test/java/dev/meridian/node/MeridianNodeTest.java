@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
+import dev.meridian.node.group.OffsetsTopic;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -57,7 +58,8 @@ class MeridianNodeTest {
       assertEquals(1, health.getInteger("nodeId"));
       assertEquals("east", health.getString("region"));
       assertEquals(node.httpPort(), health.getInteger("httpPort"));
-      assertEquals(0, health.getInteger("partitions"));
+      // a new node hosts only the partitions of the internal offsets topic
+      assertEquals(OffsetsTopic.DEFAULT_PARTITIONS, health.getInteger("partitions"));
 
     } finally {
       node.close();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.meridian.node.group.OffsetsTopic;
 import dev.meridian.node.storage.LogConfig;
 import dev.meridian.node.storage.LogManager;
 import io.vertx.core.json.JsonObject;
@@ -88,7 +89,7 @@ class NodeLauncherIT {
     assertEquals(1, health.getInteger("nodeId"));
     assertEquals("east", health.getString("region"));
     assertEquals(port, health.getInteger("httpPort"));
-    assertEquals(1, health.getInteger("partitions"));
+    assertEquals(1 + OffsetsTopic.DEFAULT_PARTITIONS, health.getInteger("partitions"));
     assertFalse(Files.exists(partition.resolve(".clean-shutdown")), "open partitions are dirty");
 
     HttpResponse<String> missing = get(base + "/v1/no-such-route");

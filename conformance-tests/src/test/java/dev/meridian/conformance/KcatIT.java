@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,9 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kcat (librdkafka) against a real node: metadata listing, keyed produce with and without
- * compression or idempotence, and consume from the beginning, compared line for line. Skipped when
- * kcat is not installed ({@code .ci/run} installs Debian's kcat 1.7.1 / librdkafka 2.0.2); {@code
- * -Dmeridian.kcat=PATH} runs another build.
+ * compression or idempotence, consume from the beginning, compared line for line, and the balanced
+ * consumer ({@code -G}) of a consumer group. Skipped when kcat is not installed ({@code .ci/run}
+ * installs Debian's kcat 1.7.1 / librdkafka 2.0.2); {@code -Dmeridian.kcat=PATH} runs another
+ * build.
  */
 class KcatIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -247,5 +250,60 @@ class KcatIT {
     List<ConsumerRecord<String, String>> javaRead =
         JavaClients.readAll(meridian.bootstrap(), "idempotent", lines.size(), TIMEOUT);
     assertEquals(lines.size(), javaRead.size());
+  }
+
+  /**
+   * {@code kcat -G}: librdkafka's balanced consumer joins a group (FindCoordinator, JoinGroup,
+   * SyncGroup, Heartbeat, OffsetFetch, OffsetCommit, LeaveGroup), reads everything, commits on
+   * exit; the next run of the group reads only what came after.
+   */
+  @Test
+  void balancedConsumerGroupReadsEverythingThenResumesFromItsCommittedOffsets() throws Exception {
+    String topic = "grouped";
+    JavaClients.createTopic(meridian.bootstrap(), topic, 3);
+    List<String> lines = keyedLines("first", 300);
+    kcat(stdin(lines), "-P", "-t", topic, "-K:");
+
+    List<String> first =
+        kcat(
+                null,
+                "-G",
+                "kcat-group",
+                "-X",
+                "auto.offset.reset=earliest",
+                "-e",
+                "-q",
+                "-f",
+                FORMAT,
+                topic)
+            .stdout()
+            .lines()
+            .sorted()
+            .toList();
+    assertSameLines(asConsumed(lines).stream().sorted().toList(), first, "first run of the group");
+
+    List<String> more = keyedLines("second", 50);
+    kcat(stdin(more), "-P", "-t", topic, "-K:");
+    List<String> second =
+        kcat(null, "-G", "kcat-group", "-e", "-q", "-f", FORMAT, topic)
+            .stdout()
+            .lines()
+            .sorted()
+            .toList();
+    assertSameLines(
+        asConsumed(more).stream().sorted().toList(), second, "the group resumes where it stopped");
+
+    try (Admin admin = Admin.create(Clients.admin(meridian.bootstrap()))) {
+      long committed =
+          admin
+              .listConsumerGroupOffsets("kcat-group")
+              .partitionsToOffsetAndMetadata()
+              .get()
+              .values()
+              .stream()
+              .mapToLong(OffsetAndMetadata::offset)
+              .sum();
+      assertEquals(350, committed, "offsets committed by librdkafka, seen by kafka-clients");
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.meridian.conformance;
 import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.node.MeridianNode;
+import dev.meridian.node.group.GroupQuery;
 import java.nio.file.Path;
 
 /**
@@ -68,6 +69,11 @@ final class MeridianUnderTest implements AutoCloseable {
 
   String bootstrap() {
     return "127.0.0.1:" + kafkaPort;
+  }
+
+  /** The node's consumer groups, as the coordinator sees them. */
+  GroupQuery groups() {
+    return node.groups();
   }
 
   int httpPort() {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -42,20 +43,28 @@ final class NodeProcess implements AutoCloseable {
         StandardCharsets.UTF_8);
     String classpath =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    // the node settings of this test JVM (failsafe's systemPropertyVariables) apply to the child
+    for (String key : System.getProperties().stringPropertyNames()) {
+      if (key.startsWith("meridian.")) {
+        command.add("-D" + key + "=" + System.getProperty(key));
+      }
+    }
+    command.addAll(
+        List.of(
+            "-cp",
+            classpath,
+            NodeMain.class.getName(),
+            "--config",
+            config.toString(),
+            "--node-id",
+            String.valueOf(MeridianUnderTest.NODE_ID),
+            "--data-dir",
+            dataDir.toString()));
     process =
-        new ProcessBuilder(
-                List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m",
-                    "-cp",
-                    classpath,
-                    NodeMain.class.getName(),
-                    "--config",
-                    config.toString(),
-                    "--node-id",
-                    String.valueOf(MeridianUnderTest.NODE_ID),
-                    "--data-dir",
-                    dataDir.toString()))
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .start();

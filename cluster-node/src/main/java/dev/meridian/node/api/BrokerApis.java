@@ -27,6 +27,17 @@ public final class BrokerApis {
         .register(new DeleteRecordsHandler(broker))
         .register(new DescribeConfigsHandler(broker))
         .register(new IncrementalAlterConfigsHandler(broker))
-        .register(new DescribeClusterHandler(broker));
+        .register(new DescribeClusterHandler(broker))
+        .register(new FindCoordinatorHandler(broker))
+        .register(new JoinGroupHandler(broker))
+        .register(new SyncGroupHandler(broker))
+        .register(new HeartbeatHandler(broker))
+        .register(new LeaveGroupHandler(broker))
+        .register(new OffsetCommitHandler(broker))
+        .register(new OffsetFetchHandler(broker))
+        .register(new ListGroupsHandler(broker))
+        .register(new DescribeGroupsHandler(broker))
+        .register(new DeleteGroupsHandler(broker))
+        .register(new OffsetDeleteHandler(broker));
   }
 }

@@ -2,9 +2,11 @@ package dev.meridian.node.api;
 
 import dev.meridian.node.cluster.ProducerIdManager;
 import dev.meridian.node.cluster.TopicManager;
+import dev.meridian.node.group.GroupCoordinator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.function.IntSupplier;
 
 /**
@@ -18,6 +20,7 @@ import java.util.function.IntSupplier;
  * @param topics topic metadata and hosted partitions
  * @param producerIds idempotent producer id allocation
  * @param autoCreateTopics auto.create.topics.enable
+ * @param groups the group coordinator (consumer groups and committed offsets)
  */
 public record BrokerContext(
     Vertx vertx,
@@ -27,10 +30,16 @@ public record BrokerContext(
     String clusterId,
     TopicManager topics,
     ProducerIdManager producerIds,
-    boolean autoCreateTopics) {
+    boolean autoCreateTopics,
+    GroupCoordinator groups) {
 
   /** Runs blocking work (storage, metadata files) on a worker thread, unordered. */
   public <T> Future<T> blocking(Callable<T> work) {
     return vertx.executeBlocking(work, false);
+  }
+
+  /** A Vert.x future of a coordinator's completion stage (it may complete on any thread). */
+  public static <T> Future<T> future(CompletionStage<T> stage) {
+    return Future.fromCompletionStage(stage);
   }
 }

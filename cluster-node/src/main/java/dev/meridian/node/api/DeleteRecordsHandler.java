@@ -1,5 +1,6 @@
 package dev.meridian.node.api;
 
+import dev.meridian.node.cluster.TopicManager;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import dev.meridian.node.replication.Partition;
@@ -66,6 +67,10 @@ public final class DeleteRecordsHandler implements ApiHandler {
     Partition partition = broker.topics().partition(topic, p.partitionIndex()).orElse(null);
     if (partition == null) {
       return pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+    if (TopicManager.isInternal(topic)) {
+      // Kafka: "Cannot delete records of internal topic"; the coordinator's state lives there
+      return pr.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
     }
     PartitionLog log = partition.log();
     long offset = p.offset() == HIGH_WATERMARK ? log.highWatermark() : p.offset();

@@ -19,8 +19,9 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * DeleteTopics 1–6: by name (v1–5 {@code topicNames}, v6 {@code topics}) or, from v6, by topic id
  * (resolved against the metadata image; unknown → UNKNOWN_TOPIC_ID). The topic leaves the image and
- * its partition directories are deleted before the answer, so {@code timeoutMs} is never reached. A
- * name given twice, or both a name and an id in one v6 entry, is INVALID_REQUEST for that entry.
+ * its partition directories are deleted before the answer, so {@code timeoutMs} is never reached;
+ * the groups' committed offsets of the topic are removed too. A name given twice, or both a name
+ * and an id in one v6 entry, is INVALID_REQUEST for that entry.
  */
 public final class DeleteTopicsHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -92,6 +93,9 @@ public final class DeleteTopicsHandler implements ApiHandler {
     }
     try {
       TopicMetadata deleted = broker.topics().delete(name);
+      if (broker.groups() != null) {
+        broker.groups().removeOffsetsOfTopic(name);
+      }
       return new DeleteTopicsResponseData.DeletableTopicResult()
           .setName(name)
           .setTopicId(deleted.id())

@@ -1,5 +1,6 @@
 package dev.meridian.node.api;
 
+import dev.meridian.node.cluster.TopicManager;
 import dev.meridian.node.cluster.TopicMetadata;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
@@ -24,7 +25,8 @@ import org.apache.kafka.common.protocol.Errors;
  * is answered once the batch is in the log, acks=all once the in-sync replicas have it (today the
  * ISR is this node) and refused with NOT_ENOUGH_REPLICAS below min.insync.replicas. Idempotent
  * retries are answered with their original offsets; errors are per partition. Transactional batches
- * are refused (transactions are not supported).
+ * are refused (transactions are not supported), and so are appends to internal topics
+ * (INVALID_TOPIC_EXCEPTION, as in Kafka).
  */
 public final class ProduceHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -93,6 +95,10 @@ public final class ProduceHandler implements ApiHandler {
               ? Errors.INVALID_TOPIC_EXCEPTION
               : Errors.UNKNOWN_TOPIC_OR_PARTITION;
       error(pr, error, "no partition " + name + "-" + pd.index(), version);
+      return;
+    }
+    if (TopicManager.isInternal(name)) {
+      error(pr, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + name, version);
       return;
     }
     Map<String, String> overrides = topic.configs();

@@ -44,6 +44,14 @@ public final class TopicManager {
     this.defaultPartitions = defaultPartitions;
   }
 
+  /**
+   * Whether {@code name} is an internal topic (Kafka's list: {@code __consumer_offsets}, {@code
+   * __transaction_state}, ...): clients cannot produce to it, delete it or add partitions.
+   */
+  public static boolean isInternal(String name) {
+    return Topic.isInternal(name);
+  }
+
   public TopicConfigs configs() {
     return configs;
   }
@@ -154,7 +162,18 @@ public final class TopicManager {
     return t;
   }
 
+  /** Creates an internal topic (the node's own, e.g. the offsets topic) with one replica. */
+  public synchronized TopicMetadata createInternal(
+      String name, int partitions, Map<String, String> overrides)
+      throws TopicException, IOException {
+    return create(name, partitions, (short) 1, overrides);
+  }
+
   public synchronized TopicMetadata delete(String name) throws TopicException, IOException {
+    if (isInternal(name) && store.topics().containsKey(name)) {
+      throw new TopicException(
+          Errors.INVALID_TOPIC_EXCEPTION, "Cannot delete internal topic '" + name + "'.");
+    }
     TopicMetadata t =
         store
             .delete(name)
@@ -169,6 +188,11 @@ public final class TopicManager {
   /** Grows a topic to {@code total} partitions. */
   public synchronized TopicMetadata addPartitions(String name, int total, boolean validateOnly)
       throws TopicException, IOException {
+    if (isInternal(name) && store.topics().containsKey(name)) {
+      throw new TopicException(
+          Errors.INVALID_REQUEST,
+          "The partition count of internal topic '" + name + "' cannot change.");
+    }
     TopicMetadata t =
         store
             .topic(name)

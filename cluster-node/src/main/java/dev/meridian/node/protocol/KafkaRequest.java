@@ -27,6 +27,16 @@ public record KafkaRequest(RequestHeader header, AbstractRequest request, String
     return header.clientId();
   }
 
+  /**
+   * The client's address as Kafka reports it in group descriptions ({@code /127.0.0.1}): the
+   * connection id without its port.
+   */
+  public String clientHost() {
+    int colon = connectionId.lastIndexOf(':');
+    String host = colon > 0 ? connectionId.substring(0, colon) : connectionId;
+    return host.startsWith("/") ? host : "/" + host;
+  }
+
   /** The request body as its generated message class. */
   @SuppressWarnings("unchecked")
   public <T extends ApiMessage> T data() {

@@ -92,7 +92,8 @@ class AdminHandlersTest {
             "cluster-x",
             topics,
             ProducerIdManager.open(dir),
-            false);
+            false,
+            null);
   }
 
   @AfterEach

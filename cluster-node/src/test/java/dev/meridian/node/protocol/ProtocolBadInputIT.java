@@ -30,10 +30,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
-import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
@@ -110,8 +110,11 @@ class ProtocolBadInputIT {
     assertClosedAfter(RequestFrames.frame(unknown), "API key 999");
     assertClosedAfter(
         RequestFrames.frame(
-            ApiKeys.JOIN_GROUP, (short) 5, 1, new JoinGroupRequestData().setGroupId("g")),
-        "JoinGroup");
+            ApiKeys.SASL_HANDSHAKE,
+            (short) 1,
+            1,
+            new SaslHandshakeRequestData().setMechanism("PLAIN")),
+        "SaslHandshake");
   }
 
   @Test

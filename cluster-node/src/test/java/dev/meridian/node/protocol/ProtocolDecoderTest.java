@@ -13,8 +13,8 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
-import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.SaslHandshakeRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.requests.MetadataRequest;
 import org.junit.jupiter.api.Test;
@@ -64,8 +64,12 @@ class ProtocolDecoderTest {
   void knownButUnservedApiIsRejected() {
     byte[] p =
         RequestFrames.payload(
-            ApiKeys.JOIN_GROUP, (short) 5, 1, "c", new JoinGroupRequestData().setGroupId("g"));
-    assertRejected(p, "JOIN_GROUP (API key 11) is not served");
+            ApiKeys.SASL_HANDSHAKE,
+            (short) 1,
+            1,
+            "c",
+            new SaslHandshakeRequestData().setMechanism("PLAIN"));
+    assertRejected(p, "SASL_HANDSHAKE (API key 17) is not served");
   }
 
   @Test

@@ -1,11 +1,14 @@
 package dev.meridian.node.storage.record;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.function.LongPredicate;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.internals.BufferSupplier;
 import org.apache.kafka.common.utils.internals.CloseableIterator;
 
@@ -13,8 +16,8 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * The one place the storage layer uses kafka-clients' record classes (package {@code
  * org.apache.kafka.common.record.internal}, which moves between releases). Only features that must
  * look inside a batch come here — decompression and per-record iteration for timestamp lookups and
- * compaction; the hot append and read paths work on batch headers alone ({@code
- * RecordBatchHeader}).
+ * compaction, and writing or reading the records of internal topics (group coordinator); the hot
+ * append and read paths work on batch headers alone ({@code RecordBatchHeader}).
  */
 public final class KafkaRecords {
   private KafkaRecords() {}
@@ -34,6 +37,19 @@ public final class KafkaRecords {
 
   /** Compacted batches and whether any tombstone in them was kept. */
   public record Compacted(ByteBuffer batches, boolean tombstonesKept) {}
+
+  /** A record to write: key and value bytes; a null value is a tombstone. */
+  public record KeyValue(byte[] key, byte[] value) {}
+
+  /** Receives whole records, for reading an internal topic back. */
+  @FunctionalInterface
+  public interface RecordVisitor {
+    /**
+     * @param key the key bytes (owned by the callee; copy to keep), or null
+     * @param value the value bytes (owned by the callee), or null for a tombstone
+     */
+    void visit(long offset, long timestamp, ByteBuffer key, ByteBuffer value);
+  }
 
   /** Decides per record whether compaction keeps it. */
   @FunctionalInterface
@@ -149,5 +165,43 @@ public final class KafkaRecords {
     ByteBuffer written = result.outputBuffer();
     written.flip();
     return new Compacted(written, tombstoneKept[0]);
+  }
+
+  /**
+   * One uncompressed v2 batch (no producer id) of {@code records}, all with {@code timestamp},
+   * ready for {@code appendAsLeader} (position 0, limit = size).
+   */
+  public static ByteBuffer batch(List<KeyValue> records, long timestamp) {
+    SimpleRecord[] simple = new SimpleRecord[records.size()];
+    for (int i = 0; i < simple.length; i++) {
+      simple[i] = new SimpleRecord(timestamp, records.get(i).key(), records.get(i).value());
+    }
+    return MemoryRecords.withRecords(Compression.NONE, simple).buffer();
+  }
+
+  /**
+   * Visits every data record of the batches in offset order (control batches are skipped).
+   *
+   * @return the offset after the last batch ({@code lastOffset + 1}), or -1 when there is none
+   */
+  public static long forEachRecord(ByteBuffer batches, RecordVisitor visitor) {
+    long next = -1;
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+      next = batch.lastOffset() + 1;
+      if (batch.isControlBatch()) {
+        continue;
+      }
+      try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          visitor.visit(
+              r.offset(),
+              r.timestamp(),
+              r.hasKey() ? r.key() : null,
+              r.hasValue() ? r.value() : null);
+        }
+      }
+    }
+    return next;
   }
 }

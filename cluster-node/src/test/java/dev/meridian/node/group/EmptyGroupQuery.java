@@ -3,11 +3,7 @@ package dev.meridian.node.group;
 import java.util.List;
 import java.util.Optional;
 
-/**
- * The {@link GroupQuery} of a node that has no group coordinator: there are no groups. It stands in
- * for the coordinator at the one place a node obtains its groups ({@code KafkaBroker.groups()})
- * until the coordinator is merged; nothing else refers to it.
- */
+/** A {@link GroupQuery} with no groups, for control-plane tests. */
 public final class EmptyGroupQuery implements GroupQuery {
 
   /** The one instance. */

@@ -1,0 +1,349 @@
+package dev.meridian.conformance;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meridian.node.group.GroupQuery;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Consumer groups with unmodified kafka-clients 4.4 consumers (classic protocol): partitions are
+ * shared, every record is read once by the group, rebalances on join, on leave and on a member's
+ * death move partitions without losing or repeating committed records.
+ */
+class GroupIT {
+  private static final int PARTITIONS = 6;
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  @TempDir Path tmp;
+  private MeridianUnderTest meridian;
+  private final List<GroupConsumer> consumers = new ArrayList<>();
+
+  /** Record value → how many times the group read it, and which consumer read it last. */
+  private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
+
+  private final Map<String, Set<TopicPartition>> partitionsRead = new ConcurrentHashMap<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    meridian = new MeridianUnderTest(tmp).start();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (GroupConsumer c : consumers) {
+      c.close();
+    }
+    meridian.close();
+  }
+
+  private void record(String consumer, ConsumerRecord<String, String> r) {
+    reads.computeIfAbsent(r.value(), v -> new AtomicInteger()).incrementAndGet();
+    partitionsRead
+        .computeIfAbsent(consumer, c -> ConcurrentHashMap.newKeySet())
+        .add(new TopicPartition(r.topic(), r.partition()));
+  }
+
+  private GroupConsumer consumer(String name, String group, String topic, Object... overrides) {
+    List<Object> o = new ArrayList<>(List.of(ConsumerConfig.GROUP_ID_CONFIG, group));
+    o.addAll(List.of(overrides));
+    GroupConsumer c =
+        new GroupConsumer(
+            name,
+            Clients.consumer(meridian.bootstrap(), "earliest", o.toArray()),
+            topic,
+            this::record);
+    consumers.add(c);
+    return c.start();
+  }
+
+  private void produce(String topic, String prefix, int count) throws Exception {
+    try (KafkaProducer<String, String> producer =
+        new KafkaProducer<>(Clients.producer(meridian.bootstrap()))) {
+      Clients.produceAll(
+          producer,
+          count,
+          n -> new ProducerRecord<>(topic, "k" + n, prefix + "-" + n),
+          (m, n) -> {},
+          WAIT);
+    }
+  }
+
+  /** Waits until every value {@code prefix-0 .. count-1} was read, then checks none twice. */
+  private void awaitReadOnce(String prefix, int count) {
+    await("all " + count + " " + prefix + " records read")
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> countRead(prefix) == count || failedConsumer() != null);
+    assertNull(failedConsumer(), () -> "a consumer failed: " + failedConsumer());
+    for (int i = 0; i < count; i++) {
+      assertEquals(1, reads.get(prefix + "-" + i).get(), prefix + "-" + i + " read once");
+    }
+  }
+
+  private long countRead(String prefix) {
+    return reads.keySet().stream().filter(v -> v.startsWith(prefix + "-")).count();
+  }
+
+  private Throwable failedConsumer() {
+    return consumers.stream()
+        .map(GroupConsumer::failure)
+        .filter(f -> f != null)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Waits until the consumers' assignments are disjoint, cover the topic and have these sizes. */
+  private void awaitAssignment(List<GroupConsumer> group, String topic, List<Integer> sizes) {
+    await("assignment " + sizes)
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              Set<TopicPartition> all = new HashSet<>();
+              List<Integer> got = new ArrayList<>();
+              for (GroupConsumer c : group) {
+                all.addAll(c.assignment());
+                got.add(c.assignment().size());
+              }
+              got.sort(null);
+              List<Integer> want = new ArrayList<>(sizes);
+              want.sort(null);
+              return all.equals(Set.copyOf(Clients.partitions(topic, PARTITIONS)))
+                  && got.equals(want);
+            });
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void threeConsumersShareSixPartitionsAndAFourthJoinsWithoutLossOrRepeats() throws Exception {
+    String topic = "shared";
+    Clients.createTopic(meridian.bootstrap(), topic, PARTITIONS, Map.of());
+    List<GroupConsumer> group = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      group.add(consumer("c" + i, "g-shared", topic));
+    }
+    awaitAssignment(group, topic, List.of(2, 2, 2));
+
+    produce(topic, "first", 3000);
+    awaitReadOnce("first", 3000);
+    for (GroupConsumer c : group) {
+      Set<TopicPartition> read = partitionsRead.getOrDefault(c.name(), Set.of());
+      assertTrue(c.assignment().containsAll(read), c.name() + " read only its own partitions");
+      assertEquals(2, read.size(), c.name() + " read its two partitions");
+    }
+
+    group.add(consumer("c4", "g-shared", topic));
+    awaitAssignment(group, topic, List.of(2, 2, 1, 1));
+    produce(topic, "second", 3000);
+    awaitReadOnce("second", 3000);
+    awaitReadOnce("first", 3000);
+    assertTrue(partitionsRead.containsKey("c4"), "the fourth consumer read its partitions");
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void cooperativeStickyRebalancesMovePartitionsWithoutLossOrRepeats() throws Exception {
+    String topic = "cooperative";
+    Clients.createTopic(meridian.bootstrap(), topic, PARTITIONS, Map.of());
+    Object[] cooperative = {
+      ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName()
+    };
+    List<GroupConsumer> group = new ArrayList<>();
+    group.add(consumer("s1", "g-coop", topic, cooperative));
+    awaitAssignment(group, topic, List.of(6));
+    produce(topic, "before", 2000);
+    awaitReadOnce("before", 2000);
+
+    group.add(consumer("s2", "g-coop", topic, cooperative));
+    group.add(consumer("s3", "g-coop", topic, cooperative));
+    awaitAssignment(group, topic, List.of(2, 2, 2));
+    produce(topic, "during", 2000);
+    awaitReadOnce("during", 2000);
+
+    GroupConsumer leaving = group.remove(0);
+    leaving.stop(true);
+    awaitAssignment(group, topic, List.of(3, 3));
+    produce(topic, "after", 2000);
+    awaitReadOnce("after", 2000);
+    awaitReadOnce("before", 2000);
+    awaitReadOnce("during", 2000);
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aConsumerKilledWithoutLeavingLosesItsPartitionsAfterTheSessionTimeout() throws Exception {
+    String topic = "killed";
+    Clients.createTopic(meridian.bootstrap(), topic, PARTITIONS, Map.of());
+    Object[] session = {
+      ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+      6000,
+      ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+      500
+    };
+    List<GroupConsumer> group = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      group.add(consumer("k" + i, "g-killed", topic, session));
+    }
+    awaitAssignment(group, topic, List.of(2, 2, 2));
+    produce(topic, "one", 1500);
+    awaitReadOnce("one", 1500);
+
+    GroupConsumer victim = group.remove(2);
+    Set<TopicPartition> orphaned = victim.assignment();
+    long killedAt = System.nanoTime();
+    victim.stop(false);
+    produce(topic, "two", 1500);
+    awaitAssignment(group, topic, List.of(3, 3));
+    long movedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+    assertTrue(
+        movedAfterMs >= 4000,
+        "partitions "
+            + orphaned
+            + " moved after "
+            + movedAfterMs
+            + " ms, before the session ended");
+    awaitReadOnce("two", 1500);
+    awaitReadOnce("one", 1500);
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void twoGroupsEachReadEverything() throws Exception {
+    String topic = "fanout";
+    Clients.createTopic(meridian.bootstrap(), topic, PARTITIONS, Map.of());
+    produce(topic, "x", 2000);
+    Map<String, AtomicInteger> perGroup = new ConcurrentHashMap<>();
+    for (String g : List.of("ga", "gb")) {
+      for (int i = 1; i <= 2; i++) {
+        GroupConsumer c =
+            new GroupConsumer(
+                g + "-" + i,
+                Clients.consumer(
+                    meridian.bootstrap(), "earliest", ConsumerConfig.GROUP_ID_CONFIG, g),
+                topic,
+                (name, r) ->
+                    perGroup
+                        .computeIfAbsent(g + ":" + r.value(), v -> new AtomicInteger())
+                        .incrementAndGet());
+        consumers.add(c);
+        c.start();
+      }
+    }
+    await("both groups read all")
+        .atMost(WAIT)
+        .until(() -> perGroup.size() == 4000 || failedConsumer() != null);
+    assertNull(failedConsumer());
+    for (Map.Entry<String, AtomicInteger> e : perGroup.entrySet()) {
+      assertEquals(1, e.getValue().get(), e.getKey() + " read once by its group");
+    }
+  }
+
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void aStaticMemberRestartsWithoutARebalanceAndADuplicateIsFenced() throws Exception {
+    String topic = "static";
+    String group = "g-static";
+    Clients.createTopic(meridian.bootstrap(), topic, PARTITIONS, Map.of());
+    GroupConsumer a = consumer("sa", group, topic, staticMember("instance-a"));
+    GroupConsumer b = consumer("sb", group, topic, staticMember("instance-b"));
+    awaitAssignment(List.of(a, b), topic, List.of(3, 3));
+    int generation = meridian.groups().group(group).orElseThrow().generation();
+    Set<TopicPartition> partitionsOfA = a.assignment();
+    produce(topic, "s1", 1000);
+    awaitReadOnce("s1", 1000);
+
+    // a stops without leaving (static members stay), and a new process takes its place
+    a.stop(true);
+    assertEquals(2, meridian.groups().group(group).orElseThrow().members().size());
+    GroupConsumer a2 = consumer("sa2", group, topic, staticMember("instance-a"));
+    await("the restarted member gets its partitions back")
+        .atMost(WAIT)
+        .until(() -> a2.assignment().equals(partitionsOfA));
+    GroupQuery.GroupDetail after = meridian.groups().group(group).orElseThrow();
+    assertEquals(generation, after.generation(), "no rebalance: the generation is unchanged");
+    assertEquals("Stable", after.state());
+    assertEquals(1, b.assignmentCount(), "the other member saw no rebalance");
+    produce(topic, "s2", 1000);
+    awaitReadOnce("s2", 1000);
+    awaitReadOnce("s1", 1000);
+
+    // a second process with the same instance id fences the one running
+    GroupConsumer a3 = consumer("sa3", group, topic, staticMember("instance-a"));
+    await("the older process is fenced").atMost(WAIT).until(() -> a2.failure() != null);
+    assertTrue(a2.failure() instanceof FencedInstanceIdException, "fenced: " + a2.failure());
+    await("the newest process has the partitions")
+        .atMost(WAIT)
+        .until(() -> a3.assignment().equals(partitionsOfA));
+    assertEquals(generation, meridian.groups().group(group).orElseThrow().generation());
+    assertEquals(1, b.assignmentCount());
+  }
+
+  private static Object[] staticMember(String instanceId) {
+    return new Object[] {
+      ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId,
+      ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 30_000,
+      ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 500
+    };
+  }
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void assignAndCommitWorkWithoutMembersAndASubscriberResumesThere() throws Exception {
+    String topic = "manual";
+    String group = "g-manual";
+    Clients.createTopic(meridian.bootstrap(), topic, 3, Map.of());
+    produce(topic, "m1", 300);
+    List<TopicPartition> parts = Clients.partitions(topic, 3);
+    try (KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(
+            Clients.consumer(
+                meridian.bootstrap(),
+                "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG,
+                group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false))) {
+      c.assign(parts);
+      int[] n = {0};
+      Clients.pollUntil(c, () -> n[0] >= 300, WAIT, r -> n[0]++);
+      c.commitSync();
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          c.committed(Set.copyOf(parts), Duration.ofSeconds(30));
+      assertEquals(300, committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum());
+    }
+    GroupQuery.GroupDetail g = meridian.groups().group(group).orElseThrow();
+    assertEquals("Empty", g.state());
+    assertEquals("", g.protocolType(), "a group that only commits");
+
+    consumer("subscriber", group, topic);
+    produce(topic, "m2", 30);
+    awaitReadOnce("m2", 30);
+    assertEquals(0, countRead("m1"), "nothing committed is read again");
+  }
+}
