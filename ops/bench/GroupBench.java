@@ -17,9 +17,9 @@
 // rebalance: a background producer writes RATE records/s of 100 B (acks=1), round-robin over
 // all partitions of TOPIC. Per trial K, with a fresh group GROUP-tK: 3 consumers subscribe
 // (auto.offset.reset=latest); once every partition is assigned and has delivered a record to
-// its owner, and the assignment has not changed for 1 s plus (K-1)/TRIALS x 3 s (so that the
-// joins fall at different points of the members' 3 s heartbeat cycle, the same points on every
-// broker), a 4th consumer subscribes. Measured from that subscribe() until every partition has
+// its owner, and the assignment has not changed for 1 s plus (K-0.5)/TRIALS x 3 s (so that the
+// joins fall evenly over the members' 3 s heartbeat cycle, at the same points on every broker),
+// a 4th consumer subscribes. Measured from that subscribe() until every partition has
 // delivered at least one record to its owner under the new assignment (all 4 members assigned
 // after the join, assignments disjoint and covering every partition): "every partition is
 // consumed again". Also per trial: revoked_s (the 3 old members have all learned of the
@@ -334,8 +334,10 @@ public class GroupBench {
     try {
       for (int k = 1; k <= trials; k++) {
         // the old members learn of a rebalance from their next heartbeat (every
-        // heartbeat.interval.ms, 3 s by default): spread the joins over that period
-        long phaseMs = (k - 1) * HEARTBEAT_INTERVAL_MS / trials;
+        // heartbeat.interval.ms, 3 s by default): spread the joins evenly over that period, at the
+        // middles of TRIALS equal slices (3 trials: 0.5, 1.5, 2.5 s), so that the median is the
+        // expected value for a join at a random moment
+        long phaseMs = (2L * k - 1) * HEARTBEAT_INTERVAL_MS / (2L * trials);
         double[] r = trial(bootstrap, topic, group + "-t" + k, parts, phaseMs);
         System.out.printf(
             "TRIAL %d group=%s seconds=%.3f revoked_s=%.3f assigned_s=%.3f form_s=%.3f"
