@@ -34,10 +34,10 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 echo "== Apache Kafka $KAFKA_VERSION" | tee -a "$LOG"
 "$ANCHORS/kafka-start.sh" gvk "$KPORT" | tee -a "$LOG"
 KPID=$(cat /tmp/anchor-gvk/kafka.pid)
+trap 'stop_meridian; "$ANCHORS/kafka-stop.sh" gvk >/dev/null 2>&1 || true; rm -rf "$MDATA"' EXIT
 echo "== Meridian" | tee -a "$LOG"
 start_meridian -Dmeridian.group.initial.rebalance.delay.ms=0 | tee -a "$LOG"
 MPID=$(cat "$MDATA/pid")
-trap 'stop_meridian; "$ANCHORS/kafka-stop.sh" gvk >/dev/null 2>&1 || true; rm -rf "$MDATA"' EXIT
 
 declare -A BS=([kafka]="127.0.0.1:$KPORT" [meridian]="127.0.0.1:$MPORT")
 declare -A PID=([kafka]="$KPID" [meridian]="$MPID")
