@@ -18,38 +18,8 @@ STAMP="$(date +%Y%m%d-%H%M%S)"; CSV="$OUT/broker-vs-kafka-$STAMP.csv"; LOG="$OUT
 KPORT=19092; MPORT=29092; MHTTP=28080
 MDATA="$(mktemp -d /tmp/meridian-bench.XXXX)"
 
-if [[ "${MERIDIAN_NO_BUILD:-}" != 1 ]]; then
-  (cd "$ROOT" && mvn -B -q -DskipTests -Dspotless.check.skip -Dcheckstyle.skip package -pl cluster-node -am)
-fi
-MCP="$ROOT/cluster-node/target/cluster-node-0.1.0-SNAPSHOT.jar:$ROOT/cluster-node/target/lib/*"
-
-rss_mb() { echo $(( $(ps -o rss= -p "$1") / 1024 )); }
-
-start_meridian() {
-  cat > "$MDATA/bench.yaml" <<YAML
-regions:
-  - name: bench
-    nodes:
-      - id: 1
-        host: 127.0.0.1
-        kafkaPort: $MPORT
-        httpPort: $MHTTP
-        dataDir: node-1
-topicDefaults:
-  partitions: 6
-YAML
-  local t0 t1
-  t0=$(date +%s.%N)
-  # the launcher's default heap flags (ops/meridian: -Xmx1g, grown on demand); Kafka runs with
-  # its own default -Xms1g -Xmx1g: both have the same 1 GiB heap under load
-  nohup "$JAVA" -Xmx1g -XX:+UseG1GC -cp "$MCP" dev.meridian.node.NodeMain \
-    --config "$MDATA/bench.yaml" --node-id 1 --data-dir "$MDATA/data" > "$MDATA/node.log" 2>&1 &
-  echo $! > "$MDATA/pid"
-  wait_port 127.0.0.1 "$MPORT" 60 || { echo "meridian did not start; see $MDATA/node.log" >&2; exit 1; }
-  t1=$(date +%s.%N)
-  echo "meridian pid=$(cat "$MDATA/pid") startup_s=$(echo "$t1 - $t0" | bc)"
-}
-stop_meridian() { kill "$(cat "$MDATA/pid")" 2>/dev/null || true; wait "$(cat "$MDATA/pid")" 2>/dev/null || true; }
+source "$ROOT/ops/bench/lib-meridian.sh"   # meridian_build, MCP, rss_mb, start_meridian, stop_meridian
+meridian_build
 
 consume() { timeout 400 "$JAVA" -Xmx1g $TOOL_LOG -cp "$CP" "$ROOT/ops/bench/AssignConsumerPerf.java" "$@"; }
 
