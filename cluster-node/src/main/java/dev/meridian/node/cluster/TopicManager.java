@@ -174,13 +174,7 @@ public final class TopicManager {
       throw new TopicException(
           Errors.INVALID_TOPIC_EXCEPTION, "Cannot delete internal topic '" + name + "'.");
     }
-    TopicMetadata t =
-        store
-            .delete(name)
-            .orElseThrow(
-                () ->
-                    new TopicException(
-                        Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist."));
+    TopicMetadata t = store.delete(name).orElseThrow(() -> unknownTopic(name));
     replicas.deleteTopic(name, t.partitions());
     return t;
   }
@@ -193,13 +187,7 @@ public final class TopicManager {
           Errors.INVALID_REQUEST,
           "The partition count of internal topic '" + name + "' cannot change.");
     }
-    TopicMetadata t =
-        store
-            .topic(name)
-            .orElseThrow(
-                () ->
-                    new TopicException(
-                        Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist."));
+    TopicMetadata t = store.topic(name).orElseThrow(() -> unknownTopic(name));
     if (total <= t.partitions()) {
       throw new TopicException(
           Errors.INVALID_PARTITIONS,
@@ -223,13 +211,7 @@ public final class TopicManager {
   /** Replaces a topic's overrides (already validated by the caller) and applies them live. */
   public synchronized TopicMetadata setConfigs(String name, Map<String, String> overrides)
       throws TopicException, IOException {
-    TopicMetadata t =
-        store
-            .topic(name)
-            .orElseThrow(
-                () ->
-                    new TopicException(
-                        Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist."));
+    TopicMetadata t = store.topic(name).orElseThrow(() -> unknownTopic(name));
     TopicMetadata updated = t.withConfigs(overrides);
     store.update(updated);
     replicas.updateConfig(name, updated.partitions(), configs.logConfig(updated.configs()));
@@ -245,14 +227,13 @@ public final class TopicManager {
   public synchronized TopicMetadata alterConfigs(
       String name, List<TopicConfigUpdate.Op> ops, boolean validateOnly)
       throws TopicException, IOException {
-    TopicMetadata t =
-        store
-            .topic(name)
-            .orElseThrow(
-                () ->
-                    new TopicException(
-                        Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist."));
+    TopicMetadata t = store.topic(name).orElseThrow(() -> unknownTopic(name));
     Map<String, String> next = TopicConfigUpdate.apply(configs, t.configs(), ops);
     return validateOnly ? t.withConfigs(next) : setConfigs(name, next);
+  }
+
+  private static TopicException unknownTopic(String name) {
+    return new TopicException(
+        Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist.");
   }
 }

@@ -98,146 +98,106 @@ public record LogConfig(
         default -> throw new IllegalArgumentException("invalid cleanup.policy '" + policy + "'");
       }
     }
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        retentionMs,
-        retentionBytes,
-        c,
-        d,
-        deleteRetentionMs,
-        maxMessageBytes,
-        flushMessages,
-        flushMs,
-        indexIntervalBytes,
-        fileDeleteDelayMs);
+    boolean compactPolicy = c;
+    boolean deletePolicy = d;
+    return with(
+        b -> {
+          b.compact = compactPolicy;
+          b.delete = deletePolicy;
+        });
   }
 
   public LogConfig withSegmentBytes(long v) {
-    return new LogConfig(
-        v,
-        segmentMs,
-        retentionMs,
-        retentionBytes,
-        compact,
-        delete,
-        deleteRetentionMs,
-        maxMessageBytes,
-        flushMessages,
-        flushMs,
-        indexIntervalBytes,
-        fileDeleteDelayMs);
+    return with(b -> b.segmentBytes = v);
   }
 
   public LogConfig withSegmentMs(long v) {
-    return new LogConfig(
-        segmentBytes,
-        v,
-        retentionMs,
-        retentionBytes,
-        compact,
-        delete,
-        deleteRetentionMs,
-        maxMessageBytes,
-        flushMessages,
-        flushMs,
-        indexIntervalBytes,
-        fileDeleteDelayMs);
+    return with(b -> b.segmentMs = v);
   }
 
   public LogConfig withRetention(long ms, long bytes) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        ms,
-        bytes,
-        compact,
-        delete,
-        deleteRetentionMs,
-        maxMessageBytes,
-        flushMessages,
-        flushMs,
-        indexIntervalBytes,
-        fileDeleteDelayMs);
+    return with(
+        b -> {
+          b.retentionMs = ms;
+          b.retentionBytes = bytes;
+        });
   }
 
   public LogConfig withDeleteRetentionMs(long v) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        retentionMs,
-        retentionBytes,
-        compact,
-        delete,
-        v,
-        maxMessageBytes,
-        flushMessages,
-        flushMs,
-        indexIntervalBytes,
-        fileDeleteDelayMs);
+    return with(b -> b.deleteRetentionMs = v);
   }
 
   public LogConfig withMaxMessageBytes(int v) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        retentionMs,
-        retentionBytes,
-        compact,
-        delete,
-        deleteRetentionMs,
-        v,
-        flushMessages,
-        flushMs,
-        indexIntervalBytes,
-        fileDeleteDelayMs);
+    return with(b -> b.maxMessageBytes = v);
   }
 
   public LogConfig withFlush(long messages, long ms) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        retentionMs,
-        retentionBytes,
-        compact,
-        delete,
-        deleteRetentionMs,
-        maxMessageBytes,
-        messages,
-        ms,
-        indexIntervalBytes,
-        fileDeleteDelayMs);
+    return with(
+        b -> {
+          b.flushMessages = messages;
+          b.flushMs = ms;
+        });
   }
 
   public LogConfig withIndexIntervalBytes(int v) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        retentionMs,
-        retentionBytes,
-        compact,
-        delete,
-        deleteRetentionMs,
-        maxMessageBytes,
-        flushMessages,
-        flushMs,
-        v,
-        fileDeleteDelayMs);
+    return with(b -> b.indexIntervalBytes = v);
   }
 
   public LogConfig withFileDeleteDelayMs(long v) {
-    return new LogConfig(
-        segmentBytes,
-        segmentMs,
-        retentionMs,
-        retentionBytes,
-        compact,
-        delete,
-        deleteRetentionMs,
-        maxMessageBytes,
-        flushMessages,
-        flushMs,
-        indexIntervalBytes,
-        v);
+    return with(b -> b.fileDeleteDelayMs = v);
+  }
+
+  /** A copy with {@code change} applied (validated by the constructor). */
+  private LogConfig with(java.util.function.Consumer<Builder> change) {
+    Builder b = new Builder(this);
+    change.accept(b);
+    return b.build();
+  }
+
+  /** Mutable copy of the fields, for the {@code with*} methods. */
+  private static final class Builder {
+    long segmentBytes;
+    long segmentMs;
+    long retentionMs;
+    long retentionBytes;
+    boolean compact;
+    boolean delete;
+    long deleteRetentionMs;
+    int maxMessageBytes;
+    long flushMessages;
+    long flushMs;
+    int indexIntervalBytes;
+    long fileDeleteDelayMs;
+
+    Builder(LogConfig c) {
+      segmentBytes = c.segmentBytes;
+      segmentMs = c.segmentMs;
+      retentionMs = c.retentionMs;
+      retentionBytes = c.retentionBytes;
+      compact = c.compact;
+      delete = c.delete;
+      deleteRetentionMs = c.deleteRetentionMs;
+      maxMessageBytes = c.maxMessageBytes;
+      flushMessages = c.flushMessages;
+      flushMs = c.flushMs;
+      indexIntervalBytes = c.indexIntervalBytes;
+      fileDeleteDelayMs = c.fileDeleteDelayMs;
+    }
+
+    LogConfig build() {
+      return new LogConfig(
+          segmentBytes,
+          segmentMs,
+          retentionMs,
+          retentionBytes,
+          compact,
+          delete,
+          deleteRetentionMs,
+          maxMessageBytes,
+          flushMessages,
+          flushMs,
+          indexIntervalBytes,
+          fileDeleteDelayMs);
+    }
   }
 }
