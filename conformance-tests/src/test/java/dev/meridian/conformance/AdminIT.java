@@ -106,6 +106,15 @@ class AdminIT {
     return new AlterConfigOp(new ConfigEntry(key, value), type);
   }
 
+  /** The cause of a failed incrementalAlterConfigs on one topic. */
+  private static Throwable alterFailure(Admin admin, String topic, AlterConfigOp... ops) {
+    return cause(
+        admin
+            .incrementalAlterConfigs(
+                Map.of(new ConfigResource(ConfigResource.Type.TOPIC, topic), List.of(ops)))
+            .all());
+  }
+
   private static void alter(Admin admin, String topic, AlterConfigOp... ops) throws Exception {
     admin
         .incrementalAlterConfigs(
@@ -259,22 +268,10 @@ class AdminIT {
 
         assertInstanceOf(
             InvalidConfigurationException.class,
-            cause(
-                admin
-                    .incrementalAlterConfigs(
-                        Map.of(
-                            new ConfigResource(ConfigResource.Type.TOPIC, "alt"),
-                            List.of(op("retention.ms", "soon", AlterConfigOp.OpType.SET))))
-                    .all()));
+            alterFailure(admin, "alt", op("retention.ms", "soon", AlterConfigOp.OpType.SET)));
         assertInstanceOf(
             InvalidConfigurationException.class,
-            cause(
-                admin
-                    .incrementalAlterConfigs(
-                        Map.of(
-                            new ConfigResource(ConfigResource.Type.TOPIC, "alt"),
-                            List.of(op("retention.ms", "1", AlterConfigOp.OpType.APPEND))))
-                    .all()));
+            alterFailure(admin, "alt", op("retention.ms", "1", AlterConfigOp.OpType.APPEND)));
         admin
             .incrementalAlterConfigs(
                 Map.of(

@@ -2,6 +2,7 @@ package dev.meridian.config;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** The YAML keys, shared by the reader and the writer so that the two cannot drift apart. */
 final class ConfigKeys {
@@ -34,8 +35,10 @@ final class ConfigKeys {
   static final String FLUSH_MESSAGES = "flushMessages";
   static final String FLUSH_MS = "flushMs";
   static final String DELETE_RETENTION_MS = "deleteRetentionMs";
-  static final Set<String> TOPIC =
-      Set.of(
+
+  /** The topic-default keys, in schema order. */
+  private static final List<String> TOPIC_ORDER =
+      List.of(
           PARTITIONS,
           REPLICATION_FACTOR,
           RETENTION_MS,
@@ -50,31 +53,15 @@ final class ConfigKeys {
           FLUSH_MS,
           DELETE_RETENTION_MS);
 
+  static final Set<String> TOPIC = Set.copyOf(TOPIC_ORDER);
+
   /** Every key in the order of the schema (and of {@link ConfigLoader#toYaml}). */
   static final List<String> ORDER =
-      List.of(
-          REGIONS,
-          TOPIC_DEFAULTS,
-          NAME,
-          NODES,
-          ID,
-          HOST,
-          KAFKA_PORT,
-          HTTP_PORT,
-          DATA_DIR,
-          PARTITIONS,
-          REPLICATION_FACTOR,
-          RETENTION_MS,
-          RETENTION_BYTES,
-          SEGMENT_BYTES,
-          SEGMENT_MS,
-          CLEANUP_POLICY,
-          MAX_MESSAGE_BYTES,
-          MIN_INSYNC_REPLICAS,
-          AUTO_CREATE_TOPICS,
-          FLUSH_MESSAGES,
-          FLUSH_MS,
-          DELETE_RETENTION_MS);
+      Stream.concat(
+              Stream.of(
+                  REGIONS, TOPIC_DEFAULTS, NAME, NODES, ID, HOST, KAFKA_PORT, HTTP_PORT, DATA_DIR),
+              TOPIC_ORDER.stream())
+          .toList();
 
   private ConfigKeys() {}
 }

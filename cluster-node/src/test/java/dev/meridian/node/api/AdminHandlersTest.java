@@ -14,7 +14,6 @@ import dev.meridian.node.cluster.TopicManager;
 import dev.meridian.node.cluster.TopicMetadata;
 import dev.meridian.node.cluster.TopicStore;
 import dev.meridian.node.protocol.ApiHandler;
-import dev.meridian.node.protocol.KafkaRequest;
 import dev.meridian.node.replication.ReplicaManager;
 import dev.meridian.node.storage.LogManager;
 import io.vertx.core.Vertx;
@@ -42,15 +41,11 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.protocol.MessageUtil;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
-import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -102,23 +97,15 @@ class AdminHandlersTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  @SuppressWarnings("unchecked")
   private <T extends ApiMessage> T call(ApiHandler handler, ApiMessage data, short version)
       throws Exception {
-    ApiKeys key = handler.apiKey();
-    AbstractRequest request =
-        AbstractRequest.parseRequest(key, version, MessageUtil.toByteBufferAccessor(data, version))
-            .request;
     ApiMessage resp =
         handler
-            .handle(new KafkaRequest(new RequestHeader(key, version, "test", 7), request, "test"))
+            .handle(WireRoundTrip.request(handler, data, version))
             .toCompletionStage()
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
-    ByteBufferAccessor bytes = MessageUtil.toByteBufferAccessor(resp, version);
-    ApiMessage decoded = key.messageType.newResponse();
-    decoded.read(bytes, version);
-    return (T) decoded;
+    return WireRoundTrip.response(handler.apiKey(), resp, version);
   }
 
   private static List<Short> versions(ApiHandler h) {

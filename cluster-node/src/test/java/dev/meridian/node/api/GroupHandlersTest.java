@@ -15,7 +15,6 @@ import dev.meridian.node.group.GroupConfig;
 import dev.meridian.node.group.GroupCoordinator;
 import dev.meridian.node.group.OffsetsTopic;
 import dev.meridian.node.protocol.ApiHandler;
-import dev.meridian.node.protocol.KafkaRequest;
 import dev.meridian.node.replication.ReplicaManager;
 import dev.meridian.node.storage.LogManager;
 import io.vertx.core.Future;
@@ -54,11 +53,7 @@ import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
-import org.apache.kafka.common.protocol.MessageUtil;
-import org.apache.kafka.common.requests.AbstractRequest;
-import org.apache.kafka.common.requests.RequestHeader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -121,17 +116,10 @@ class GroupHandlersTest {
    * Encodes, parses and handles; runs the coordinator's writes and ticks until it is answered;
    * encodes and decodes the response.
    */
-  @SuppressWarnings("unchecked")
   private <T extends ApiMessage> T call(ApiHandler handler, ApiMessage data, short version)
       throws Exception {
     ApiKeys key = handler.apiKey();
-    AbstractRequest request =
-        AbstractRequest.parseRequest(key, version, MessageUtil.toByteBufferAccessor(data, version))
-            .request;
-    Future<ApiMessage> f =
-        handler.handle(
-            new KafkaRequest(
-                new RequestHeader(key, version, "test-client", 7), request, "127.0.0.1:4242"));
+    Future<ApiMessage> f = handler.handle(WireRoundTrip.request(handler, data, version));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!f.isComplete()) {
       assertTrue(System.nanoTime() < deadline, key + " v" + version + " answered");
@@ -141,10 +129,7 @@ class GroupHandlersTest {
       groups.tick();
     }
     ApiMessage resp = f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    ByteBufferAccessor bytes = MessageUtil.toByteBufferAccessor(resp, version);
-    ApiMessage decoded = key.messageType.newResponse();
-    decoded.read(bytes, version);
-    return (T) decoded;
+    return WireRoundTrip.response(key, resp, version);
   }
 
   private static short cap(int v, ApiHandler h) {
