@@ -9,7 +9,8 @@ final class ConfigKeys {
 
   static final String REGIONS = "regions";
   static final String TOPIC_DEFAULTS = "topicDefaults";
-  static final Set<String> ROOT = Set.of(REGIONS, TOPIC_DEFAULTS);
+  static final String BROKER = "broker";
+  static final Set<String> ROOT = Set.of(REGIONS, TOPIC_DEFAULTS, BROKER);
 
   static final String NAME = "name";
   static final String NODES = "nodes";
@@ -19,8 +20,15 @@ final class ConfigKeys {
   static final String HOST = "host";
   static final String KAFKA_PORT = "kafkaPort";
   static final String HTTP_PORT = "httpPort";
+  static final String CLUSTER_PORT = "clusterPort";
   static final String DATA_DIR = "dataDir";
-  static final Set<String> NODE = Set.of(ID, HOST, KAFKA_PORT, HTTP_PORT, DATA_DIR);
+  static final String RACK = "rack";
+
+  /** The node keys, in schema order. */
+  private static final List<String> NODE_ORDER =
+      List.of(ID, HOST, KAFKA_PORT, HTTP_PORT, CLUSTER_PORT, DATA_DIR, RACK);
+
+  static final Set<String> NODE = Set.copyOf(NODE_ORDER);
 
   static final String PARTITIONS = "partitions";
   static final String REPLICATION_FACTOR = "replicationFactor";
@@ -55,12 +63,45 @@ final class ConfigKeys {
 
   static final Set<String> TOPIC = Set.copyOf(TOPIC_ORDER);
 
+  static final String RETENTION_CHECK_INTERVAL_MS = "retentionCheckIntervalMs";
+  static final String GROUP_INITIAL_REBALANCE_DELAY_MS = "groupInitialRebalanceDelayMs";
+  static final String OFFSETS_RETENTION_MINUTES = "offsetsRetentionMinutes";
+  static final String OFFSETS_RETENTION_CHECK_INTERVAL_MS = "offsetsRetentionCheckIntervalMs";
+  static final String OFFSETS_TOPIC_PARTITIONS = "offsetsTopicPartitions";
+  static final String OFFSETS_TOPIC_REPLICATION_FACTOR = "offsetsTopicReplicationFactor";
+  static final String LAG_INTERVALS = "lagIntervals";
+  static final String LAG_SAMPLE_MS = "lagSampleMs";
+  static final String MEMBER_HEARTBEAT_SECONDS = "memberHeartbeatSeconds";
+  static final String MEMBER_FAILURE_SECONDS = "memberFailureSeconds";
+  static final String MEMBER_MERGE_DELAY_SECONDS = "memberMergeDelaySeconds";
+  static final String CONTROLLER_REQUEST_TIMEOUT_MS = "controllerRequestTimeoutMs";
+
+  /** The broker keys, in schema order. */
+  private static final List<String> BROKER_ORDER =
+      List.of(
+          RETENTION_CHECK_INTERVAL_MS,
+          GROUP_INITIAL_REBALANCE_DELAY_MS,
+          OFFSETS_RETENTION_MINUTES,
+          OFFSETS_RETENTION_CHECK_INTERVAL_MS,
+          OFFSETS_TOPIC_PARTITIONS,
+          OFFSETS_TOPIC_REPLICATION_FACTOR,
+          LAG_INTERVALS,
+          LAG_SAMPLE_MS,
+          MEMBER_HEARTBEAT_SECONDS,
+          MEMBER_FAILURE_SECONDS,
+          MEMBER_MERGE_DELAY_SECONDS,
+          CONTROLLER_REQUEST_TIMEOUT_MS);
+
+  static final Set<String> BROKER_KEYS = Set.copyOf(BROKER_ORDER);
+
   /** Every key in the order of the schema (and of {@link ConfigLoader#toYaml}). */
   static final List<String> ORDER =
-      Stream.concat(
-              Stream.of(
-                  REGIONS, TOPIC_DEFAULTS, NAME, NODES, ID, HOST, KAFKA_PORT, HTTP_PORT, DATA_DIR),
-              TOPIC_ORDER.stream())
+      Stream.of(
+              Stream.of(REGIONS, TOPIC_DEFAULTS, BROKER, NAME, NODES),
+              NODE_ORDER.stream(),
+              TOPIC_ORDER.stream(),
+              BROKER_ORDER.stream())
+          .flatMap(s -> s)
           .toList();
 
   private ConfigKeys() {}

@@ -47,6 +47,7 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *         host: 127.0.0.1
  *         kafkaPort: 9092
  *         httpPort: 8080
+ *         clusterPort: 19092
  *         dataDir: east-1
  * topicDefaults:
  *   partitions: 1
@@ -159,8 +160,8 @@ public final class ConfigLoader {
   }
 
   /**
-   * Writes a configuration as YAML, every setting included. For a valid configuration {@code
-   * parse(toYaml(config), name)} equals {@code config}.
+   * Writes a configuration as YAML, every setting included (a node without a rack as {@code rack:
+   * null}). For a valid configuration {@code parse(toYaml(config), name)} equals {@code config}.
    *
    * @param config the configuration (need not be valid)
    * @return the YAML text
@@ -179,7 +180,9 @@ public final class ConfigLoader {
             .put(ConfigKeys.HOST, node.host())
             .put(ConfigKeys.KAFKA_PORT, node.kafkaPort())
             .put(ConfigKeys.HTTP_PORT, node.httpPort())
-            .put(ConfigKeys.DATA_DIR, node.dataDir());
+            .put(ConfigKeys.CLUSTER_PORT, node.clusterPort())
+            .put(ConfigKeys.DATA_DIR, node.dataDir())
+            .put(ConfigKeys.RACK, node.rack());
       }
     }
     TopicDefaults d = config.topicDefaults();
@@ -197,6 +200,20 @@ public final class ConfigLoader {
         .put(ConfigKeys.FLUSH_MESSAGES, d.flushMessages())
         .put(ConfigKeys.FLUSH_MS, d.flushMs())
         .put(ConfigKeys.DELETE_RETENTION_MS, d.deleteRetentionMs());
+    BrokerSettings b = config.broker();
+    root.putObject(ConfigKeys.BROKER)
+        .put(ConfigKeys.RETENTION_CHECK_INTERVAL_MS, b.retentionCheckIntervalMs())
+        .put(ConfigKeys.GROUP_INITIAL_REBALANCE_DELAY_MS, b.groupInitialRebalanceDelayMs())
+        .put(ConfigKeys.OFFSETS_RETENTION_MINUTES, b.offsetsRetentionMinutes())
+        .put(ConfigKeys.OFFSETS_RETENTION_CHECK_INTERVAL_MS, b.offsetsRetentionCheckIntervalMs())
+        .put(ConfigKeys.OFFSETS_TOPIC_PARTITIONS, b.offsetsTopicPartitions())
+        .put(ConfigKeys.OFFSETS_TOPIC_REPLICATION_FACTOR, b.offsetsTopicReplicationFactor())
+        .put(ConfigKeys.LAG_INTERVALS, b.lagIntervals())
+        .put(ConfigKeys.LAG_SAMPLE_MS, b.lagSampleMs())
+        .put(ConfigKeys.MEMBER_HEARTBEAT_SECONDS, b.memberHeartbeatSeconds())
+        .put(ConfigKeys.MEMBER_FAILURE_SECONDS, b.memberFailureSeconds())
+        .put(ConfigKeys.MEMBER_MERGE_DELAY_SECONDS, b.memberMergeDelaySeconds())
+        .put(ConfigKeys.CONTROLLER_REQUEST_TIMEOUT_MS, b.controllerRequestTimeoutMs());
     try {
       return MAPPER.writeValueAsString(root);
     } catch (JsonProcessingException e) {

@@ -1,23 +1,38 @@
 package dev.meridian.config;
 
 import static dev.meridian.config.ConfigKeys.AUTO_CREATE_TOPICS;
+import static dev.meridian.config.ConfigKeys.BROKER;
 import static dev.meridian.config.ConfigKeys.CLEANUP_POLICY;
+import static dev.meridian.config.ConfigKeys.CLUSTER_PORT;
+import static dev.meridian.config.ConfigKeys.CONTROLLER_REQUEST_TIMEOUT_MS;
 import static dev.meridian.config.ConfigKeys.DATA_DIR;
 import static dev.meridian.config.ConfigKeys.DELETE_RETENTION_MS;
 import static dev.meridian.config.ConfigKeys.FLUSH_MESSAGES;
 import static dev.meridian.config.ConfigKeys.FLUSH_MS;
+import static dev.meridian.config.ConfigKeys.GROUP_INITIAL_REBALANCE_DELAY_MS;
 import static dev.meridian.config.ConfigKeys.HOST;
 import static dev.meridian.config.ConfigKeys.HTTP_PORT;
 import static dev.meridian.config.ConfigKeys.ID;
 import static dev.meridian.config.ConfigKeys.KAFKA_PORT;
+import static dev.meridian.config.ConfigKeys.LAG_INTERVALS;
+import static dev.meridian.config.ConfigKeys.LAG_SAMPLE_MS;
 import static dev.meridian.config.ConfigKeys.MAX_MESSAGE_BYTES;
+import static dev.meridian.config.ConfigKeys.MEMBER_FAILURE_SECONDS;
+import static dev.meridian.config.ConfigKeys.MEMBER_HEARTBEAT_SECONDS;
+import static dev.meridian.config.ConfigKeys.MEMBER_MERGE_DELAY_SECONDS;
 import static dev.meridian.config.ConfigKeys.MIN_INSYNC_REPLICAS;
 import static dev.meridian.config.ConfigKeys.NAME;
 import static dev.meridian.config.ConfigKeys.NODES;
+import static dev.meridian.config.ConfigKeys.OFFSETS_RETENTION_CHECK_INTERVAL_MS;
+import static dev.meridian.config.ConfigKeys.OFFSETS_RETENTION_MINUTES;
+import static dev.meridian.config.ConfigKeys.OFFSETS_TOPIC_PARTITIONS;
+import static dev.meridian.config.ConfigKeys.OFFSETS_TOPIC_REPLICATION_FACTOR;
 import static dev.meridian.config.ConfigKeys.PARTITIONS;
+import static dev.meridian.config.ConfigKeys.RACK;
 import static dev.meridian.config.ConfigKeys.REGIONS;
 import static dev.meridian.config.ConfigKeys.REPLICATION_FACTOR;
 import static dev.meridian.config.ConfigKeys.RETENTION_BYTES;
+import static dev.meridian.config.ConfigKeys.RETENTION_CHECK_INTERVAL_MS;
 import static dev.meridian.config.ConfigKeys.RETENTION_MS;
 import static dev.meridian.config.ConfigKeys.SEGMENT_BYTES;
 import static dev.meridian.config.ConfigKeys.SEGMENT_MS;
@@ -61,7 +76,12 @@ final class ConfigTreeReader {
     if (defaults != null) {
       topicDefaults = readTopicDefaults(defaults, ConfigPath.key("", TOPIC_DEFAULTS));
     }
-    return new MeridianConfig(regions, topicDefaults);
+    BrokerSettings broker = BrokerSettings.DEFAULTS;
+    JsonNode brokerNode = optional(root, BROKER);
+    if (brokerNode != null) {
+      broker = readBroker(brokerNode, ConfigPath.key("", BROKER));
+    }
+    return new MeridianConfig(regions, topicDefaults, broker);
   }
 
   private RegionConfig readRegion(JsonNode node, String path) {
@@ -75,18 +95,27 @@ final class ConfigTreeReader {
 
   private NodeConfig readNode(JsonNode node, String path) {
     if (!checkMapping(node, path, ConfigKeys.NODE)) {
-      return new NodeConfig(MISSING_INT, null, MISSING_INT, MISSING_INT, null);
+      return new NodeConfig(MISSING_INT, null, MISSING_INT, MISSING_INT, null, MISSING_INT, null);
     }
-    return new NodeConfig(
-        (int) readInteger(node, path, ID, Integer.MIN_VALUE, Integer.MAX_VALUE, MISSING_INT, true),
-        readString(node, path, HOST),
+    int id =
+        (int) readInteger(node, path, ID, Integer.MIN_VALUE, Integer.MAX_VALUE, MISSING_INT, true);
+    String host = readString(node, path, HOST);
+    int kafkaPort =
         (int)
             readInteger(
-                node, path, KAFKA_PORT, Integer.MIN_VALUE, Integer.MAX_VALUE, MISSING_INT, true),
+                node, path, KAFKA_PORT, Integer.MIN_VALUE, Integer.MAX_VALUE, MISSING_INT, true);
+    int httpPort =
         (int)
             readInteger(
-                node, path, HTTP_PORT, Integer.MIN_VALUE, Integer.MAX_VALUE, MISSING_INT, true),
-        readString(node, path, DATA_DIR));
+                node, path, HTTP_PORT, Integer.MIN_VALUE, Integer.MAX_VALUE, MISSING_INT, true);
+    // absent: derived from kafkaPort (the validator skips it when kafkaPort is bad)
+    int clusterPort =
+        optional(node, CLUSTER_PORT) == null
+            ? NodeConfig.defaultClusterPort(kafkaPort)
+            : readInt(node, path, CLUSTER_PORT, MISSING_INT);
+    String dataDir = readString(node, path, DATA_DIR);
+    String rack = readOptionalString(node, path, RACK, null);
+    return new NodeConfig(id, host, kafkaPort, httpPort, dataDir, clusterPort, rack);
   }
 
   private TopicDefaults readTopicDefaults(JsonNode node, String path) {
@@ -96,15 +125,7 @@ final class ConfigTreeReader {
     }
     return new TopicDefaults(
         readInt(node, path, PARTITIONS, d.partitions()),
-        (short)
-            readInteger(
-                node,
-                path,
-                REPLICATION_FACTOR,
-                Short.MIN_VALUE,
-                Short.MAX_VALUE,
-                d.replicationFactor(),
-                false),
+        readShort(node, path, REPLICATION_FACTOR, d.replicationFactor()),
         readLong(node, path, RETENTION_MS, d.retentionMs()),
         readLong(node, path, RETENTION_BYTES, d.retentionBytes()),
         readLong(node, path, SEGMENT_BYTES, d.segmentBytes()),
@@ -116,6 +137,27 @@ final class ConfigTreeReader {
         readLong(node, path, FLUSH_MESSAGES, d.flushMessages()),
         readLong(node, path, FLUSH_MS, d.flushMs()),
         readLong(node, path, DELETE_RETENTION_MS, d.deleteRetentionMs()));
+  }
+
+  private BrokerSettings readBroker(JsonNode node, String path) {
+    BrokerSettings d = BrokerSettings.DEFAULTS;
+    if (!checkMapping(node, path, ConfigKeys.BROKER_KEYS)) {
+      return d;
+    }
+    return new BrokerSettings(
+        readLong(node, path, RETENTION_CHECK_INTERVAL_MS, d.retentionCheckIntervalMs()),
+        readInt(node, path, GROUP_INITIAL_REBALANCE_DELAY_MS, d.groupInitialRebalanceDelayMs()),
+        readLong(node, path, OFFSETS_RETENTION_MINUTES, d.offsetsRetentionMinutes()),
+        readLong(
+            node, path, OFFSETS_RETENTION_CHECK_INTERVAL_MS, d.offsetsRetentionCheckIntervalMs()),
+        readInt(node, path, OFFSETS_TOPIC_PARTITIONS, d.offsetsTopicPartitions()),
+        readShort(node, path, OFFSETS_TOPIC_REPLICATION_FACTOR, d.offsetsTopicReplicationFactor()),
+        readInt(node, path, LAG_INTERVALS, d.lagIntervals()),
+        readLong(node, path, LAG_SAMPLE_MS, d.lagSampleMs()),
+        readInt(node, path, MEMBER_HEARTBEAT_SECONDS, d.memberHeartbeatSeconds()),
+        readInt(node, path, MEMBER_FAILURE_SECONDS, d.memberFailureSeconds()),
+        readInt(node, path, MEMBER_MERGE_DELAY_SECONDS, d.memberMergeDelaySeconds()),
+        readLong(node, path, CONTROLLER_REQUEST_TIMEOUT_MS, d.controllerRequestTimeoutMs()));
   }
 
   // ---- generic helpers -------------------------------------------------------------------
@@ -194,6 +236,11 @@ final class ConfigTreeReader {
   private int readInt(JsonNode mapping, String path, String key, int fallback) {
     return (int)
         readInteger(mapping, path, key, Integer.MIN_VALUE, Integer.MAX_VALUE, fallback, false);
+  }
+
+  private short readShort(JsonNode mapping, String path, String key, short fallback) {
+    return (short)
+        readInteger(mapping, path, key, Short.MIN_VALUE, Short.MAX_VALUE, fallback, false);
   }
 
   private long readLong(JsonNode mapping, String path, String key, long fallback) {

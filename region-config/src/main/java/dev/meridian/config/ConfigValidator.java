@@ -22,6 +22,7 @@ final class ConfigValidator {
     ConfigValidator validator = new ConfigValidator();
     validator.checkRegions(config.regions());
     validator.checkTopicDefaults(config.topicDefaults(), config.regions());
+    validator.checkBroker(config.broker(), config.regions());
     return List.copyOf(validator.problems);
   }
 
@@ -42,7 +43,7 @@ final class ConfigValidator {
         problem(nodesPath, "a region needs at least one node");
       }
       for (int j = 0; j < region.nodes().size(); j++) {
-        checkNode(ConfigPath.index(nodesPath, j), region.nodes().get(j));
+        checkNode(ConfigPath.index(nodesPath, j), region.nodes().get(j), region.nodes().size());
       }
     }
   }
@@ -65,7 +66,7 @@ final class ConfigValidator {
     }
   }
 
-  private void checkNode(String path, NodeConfig node) {
+  private void checkNode(String path, NodeConfig node, int regionSize) {
     String idPath = ConfigPath.key(path, "id");
     if (node.id() < 0) {
       problem(idPath, node.id() + " is not a valid node id (must be >= 0)");
@@ -78,6 +79,7 @@ final class ConfigValidator {
     boolean hostValid = checkText(ConfigPath.key(path, "host"), node.host(), "host");
     checkPort(path, "kafkaPort", node.kafkaPort(), hostValid ? node.host() : null);
     checkPort(path, "httpPort", node.httpPort(), hostValid ? node.host() : null);
+    checkClusterPort(path, node, hostValid ? node.host() : null, regionSize);
     String dataDirPath = ConfigPath.key(path, "dataDir");
     if (checkText(dataDirPath, node.dataDir(), "path")) {
       try {
@@ -87,6 +89,38 @@ final class ConfigValidator {
             dataDirPath,
             ConfigPath.quote(node.dataDir()) + " is not a valid path: " + e.getReason());
       }
+    }
+    if (node.rack() != null) {
+      checkText(ConfigPath.key(path, "rack"), node.rack(), "rack");
+    }
+  }
+
+  /**
+   * Checks {@code clusterPort} like the other ports, except a default derived from a bad {@code
+   * kafkaPort} (already reported there); a derived default that is out of range asks for an
+   * explicit value, and an ephemeral one is refused in a region of several nodes.
+   */
+  private void checkClusterPort(String nodePath, NodeConfig node, String host, int regionSize) {
+    int port = node.clusterPort();
+    boolean derived = port == NodeConfig.defaultClusterPort(node.kafkaPort());
+    if (derived && !NodeConfig.isValidPort(node.kafkaPort())) {
+      return;
+    }
+    String path = ConfigPath.key(nodePath, "clusterPort");
+    if (derived && !NodeConfig.isValidPort(port)) {
+      problem(
+          path,
+          port
+              + " (kafkaPort + "
+              + NodeConfig.CLUSTER_PORT_OFFSET
+              + ") is not a port; set clusterPort");
+    } else if (port == NodeConfig.EPHEMERAL_PORT && regionSize > 1) {
+      problem(
+          path,
+          "0 (ephemeral) cannot be used in a region of several nodes:"
+              + " the nodes find each other by these ports");
+    } else {
+      checkPort(nodePath, "clusterPort", port, host);
     }
   }
 
@@ -130,29 +164,9 @@ final class ConfigValidator {
   private void checkTopicDefaults(TopicDefaults defaults, List<RegionConfig> regions) {
     String path = "topicDefaults";
     atLeast(path, "partitions", defaults.partitions(), 1, "");
-    String rfPath = ConfigPath.key(path, "replicationFactor");
+    RegionConfig smallest = smallestRegion(regions);
     int rf = defaults.replicationFactor();
-    if (atLeast(path, "replicationFactor", rf, 1, "")) {
-      RegionConfig smallest = null;
-      for (RegionConfig region : regions) {
-        if (!region.nodes().isEmpty()
-            && (smallest == null || region.nodes().size() < smallest.nodes().size())) {
-          smallest = region;
-        }
-      }
-      if (smallest != null && rf > smallest.nodes().size()) {
-        int size = smallest.nodes().size();
-        String region = smallest.name() == null ? "" : " " + ConfigPath.quote(smallest.name());
-        problem(
-            rfPath,
-            rf
-                + " is more than the "
-                + size
-                + (size == 1 ? " node" : " nodes")
-                + " of region"
-                + region);
-      }
-    }
+    checkReplicationFactor(path, "replicationFactor", rf, smallest);
     atLeast(path, "retentionMs", defaults.retentionMs(), -1, " (-1 means unlimited)");
     atLeast(path, "retentionBytes", defaults.retentionBytes(), -1, " (-1 means unlimited)");
     atLeast(path, "segmentBytes", defaults.segmentBytes(), 1, "");
@@ -168,17 +182,119 @@ final class ConfigValidator {
     }
     atLeast(path, "maxMessageBytes", defaults.maxMessageBytes(), 1, "");
     int minIsr = defaults.minInsyncReplicas();
-    if (atLeast(path, "minInsyncReplicas", minIsr, 1, "") && rf >= 1 && minIsr > rf) {
-      problem(
-          ConfigPath.key(path, "minInsyncReplicas"),
-          minIsr
-              + " is more than replicationFactor "
-              + rf
-              + " (every acks=all produce would fail)");
+    if (atLeast(path, "minInsyncReplicas", minIsr, 1, "")) {
+      String isrPath = ConfigPath.key(path, "minInsyncReplicas");
+      String failing = " (every acks=all produce would fail)";
+      if (rf >= 1 && minIsr > rf) {
+        problem(isrPath, minIsr + " is more than replicationFactor " + rf + failing);
+      } else if (rf == TopicDefaults.REGION_REPLICATION_FACTOR && smallest != null) {
+        int effective = defaults.effectiveReplicationFactor(smallest.nodes().size());
+        if (minIsr > effective) {
+          problem(
+              isrPath,
+              minIsr
+                  + " is more than replicationFactor -1, which is "
+                  + effective
+                  + " in region"
+                  + regionName(smallest)
+                  + failing);
+        }
+      }
     }
     atLeast(path, "flushMessages", defaults.flushMessages(), 1, "");
     atLeast(path, "flushMs", defaults.flushMs(), 0, "");
     atLeast(path, "deleteRetentionMs", defaults.deleteRetentionMs(), 0, "");
+  }
+
+  private void checkBroker(BrokerSettings broker, List<RegionConfig> regions) {
+    String path = "broker";
+    atLeast(path, "retentionCheckIntervalMs", broker.retentionCheckIntervalMs(), 1, "");
+    atLeast(path, "groupInitialRebalanceDelayMs", broker.groupInitialRebalanceDelayMs(), 0, "");
+    atLeast(path, "offsetsRetentionMinutes", broker.offsetsRetentionMinutes(), 1, "");
+    atLeast(
+        path, "offsetsRetentionCheckIntervalMs", broker.offsetsRetentionCheckIntervalMs(), 1, "");
+    between(
+        path,
+        "offsetsTopicPartitions",
+        broker.offsetsTopicPartitions(),
+        1,
+        BrokerSettings.MAX_OFFSETS_TOPIC_PARTITIONS);
+    checkReplicationFactor(
+        path,
+        "offsetsTopicReplicationFactor",
+        broker.offsetsTopicReplicationFactor(),
+        smallestRegion(regions));
+    between(
+        path,
+        "lagIntervals",
+        broker.lagIntervals(),
+        BrokerSettings.MIN_LAG_INTERVALS,
+        BrokerSettings.MAX_LAG_INTERVALS);
+    atLeast(path, "lagSampleMs", broker.lagSampleMs(), BrokerSettings.MIN_LAG_SAMPLE_MS, "");
+    int heartbeat = broker.memberHeartbeatSeconds();
+    boolean heartbeatValid = atLeast(path, "memberHeartbeatSeconds", heartbeat, 1, "");
+    int failure = broker.memberFailureSeconds();
+    if (atLeast(path, "memberFailureSeconds", failure, 1, "")
+        && heartbeatValid
+        && failure <= heartbeat) {
+      problem(
+          ConfigPath.key(path, "memberFailureSeconds"),
+          failure + " must be greater than memberHeartbeatSeconds (" + heartbeat + ")");
+    }
+    atLeast(path, "memberMergeDelaySeconds", broker.memberMergeDelaySeconds(), 1, "");
+    atLeast(path, "controllerRequestTimeoutMs", broker.controllerRequestTimeoutMs(), 1, "");
+  }
+
+  /** The region with the fewest nodes, ignoring empty ones; {@code null} if there is none. */
+  private static RegionConfig smallestRegion(List<RegionConfig> regions) {
+    RegionConfig smallest = null;
+    for (RegionConfig region : regions) {
+      if (!region.nodes().isEmpty()
+          && (smallest == null || region.nodes().size() < smallest.nodes().size())) {
+        smallest = region;
+      }
+    }
+    return smallest;
+  }
+
+  /** {@code " 'name'"}, or {@code ""} when the region has no name. */
+  private static String regionName(RegionConfig region) {
+    return region.name() == null ? "" : " " + ConfigPath.quote(region.name());
+  }
+
+  /**
+   * Checks a replication factor: -1 (derived from the region size), or 1 up to the node count of
+   * the smallest region.
+   */
+  private void checkReplicationFactor(String parent, String key, int rf, RegionConfig smallest) {
+    String path = ConfigPath.key(parent, key);
+    if (rf == TopicDefaults.REGION_REPLICATION_FACTOR) {
+      return;
+    }
+    if (rf < 1) {
+      problem(path, rf + " must be -1 (min(3, nodes of the region)) or at least 1");
+    } else if (smallest != null && rf > smallest.nodes().size()) {
+      int size = smallest.nodes().size();
+      problem(
+          path,
+          rf
+              + " is more than the "
+              + size
+              + (size == 1 ? " node" : " nodes")
+              + " of region"
+              + regionName(smallest));
+    }
+  }
+
+  private boolean between(String parent, String key, long value, long min, long max) {
+    if (!atLeast(parent, key, value, min, "")) {
+      return false;
+    }
+    if (value > max) {
+      problem(ConfigPath.key(parent, key), value + " must be at most " + max);
+      return false;
+    }
+    return true;
   }
 
   private boolean atLeast(String parent, String key, long value, long min, String note) {

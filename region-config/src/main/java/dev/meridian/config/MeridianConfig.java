@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The whole deployment topology: every region with its nodes, and the topic defaults. Immutable;
- * loaded from YAML by {@link ConfigLoader} or built in code.
+ * The whole deployment topology: every region with its nodes, the topic defaults and the broker
+ * settings. Immutable; loaded from YAML by {@link ConfigLoader} or built in code.
  *
  * <p>YAML keys at the top level:
  *
@@ -14,6 +14,8 @@ import java.util.Optional;
  *   <li>{@code regions} (required): the regions, at least one; see {@link RegionConfig}.
  *   <li>{@code topicDefaults} (optional, default {@link TopicDefaults#DEFAULTS}): see {@link
  *       TopicDefaults}.
+ *   <li>{@code broker} (optional, default {@link BrokerSettings#DEFAULTS}): see {@link
+ *       BrokerSettings}.
  * </ul>
  *
  * <p>Constructing a config does not validate it; call {@link #validate()} (the loader always does).
@@ -21,13 +23,28 @@ import java.util.Optional;
  * @param regions the regions ({@code regions}); copied, {@code null} is taken as empty
  * @param topicDefaults the topic defaults ({@code topicDefaults}); {@code null} is taken as {@link
  *     TopicDefaults#DEFAULTS}
+ * @param broker the broker settings ({@code broker}); {@code null} is taken as {@link
+ *     BrokerSettings#DEFAULTS}
  */
-public record MeridianConfig(List<RegionConfig> regions, TopicDefaults topicDefaults) {
+public record MeridianConfig(
+    List<RegionConfig> regions, TopicDefaults topicDefaults, BrokerSettings broker) {
 
-  /** Copies the region list and applies the topic defaults when {@code null}. */
+  /** Copies the region list and applies the defaults for {@code null} sections. */
   public MeridianConfig {
     regions = regions == null ? List.of() : List.copyOf(regions);
     topicDefaults = topicDefaults == null ? TopicDefaults.DEFAULTS : topicDefaults;
+    broker = broker == null ? BrokerSettings.DEFAULTS : broker;
+  }
+
+  /**
+   * A configuration with the default broker settings ({@link BrokerSettings#DEFAULTS}).
+   *
+   * @param regions the regions ({@code regions}); copied, {@code null} is taken as empty
+   * @param topicDefaults the topic defaults ({@code topicDefaults}); {@code null} is taken as
+   *     {@link TopicDefaults#DEFAULTS}
+   */
+  public MeridianConfig(List<RegionConfig> regions, TopicDefaults topicDefaults) {
+    this(regions, topicDefaults, null);
   }
 
   /**
@@ -73,10 +90,13 @@ public record MeridianConfig(List<RegionConfig> regions, TopicDefaults topicDefa
    * Checks the configuration as a whole and returns every problem found, each with the YAML path of
    * the offending value. Checks: at least one region; region names present, well-formed and unique;
    * at least one node per region; node ids {@code >= 0} and unique across all regions; hosts
-   * present without whitespace; ports in range; no two listeners on the same host and port; data
-   * directories present and valid paths; topic defaults in range and consistent with the regions
-   * (replication factor not above the node count of any region, min in-sync replicas not above the
-   * replication factor).
+   * present without whitespace; ports in range (including a derived {@code clusterPort}); no two
+   * listeners (Kafka, HTTP or cluster port) on the same host and port; no ephemeral {@code
+   * clusterPort} in a region of several nodes; data directories present and valid paths; racks,
+   * when set, non-empty without whitespace; topic defaults in range and consistent with the regions
+   * (replication factor -1 or not above the node count of any region, min in-sync replicas not
+   * above the effective replication factor); broker settings in range (offsets topic replication
+   * factor as for topics, {@code memberFailureSeconds} above {@code memberHeartbeatSeconds}).
    *
    * @return the problems, empty if the configuration is valid
    */

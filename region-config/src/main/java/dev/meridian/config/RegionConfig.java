@@ -37,4 +37,15 @@ public record RegionConfig(String name, List<NodeConfig> nodes) {
   public Optional<NodeConfig> node(int nodeId) {
     return nodes.stream().filter(n -> n.id() == nodeId).findFirst();
   }
+
+  /**
+   * The number of nodes that form a majority of the configured nodes: {@code nodes().size() / 2 +
+   * 1}: 1 of 1, 2 of 2 or 3, 3 of 4 or 5. Two groups of nodes that each hold a majority always
+   * share a node. Counts the nodes configured in the file, not the ones currently running.
+   *
+   * @return the majority size, at least 1
+   */
+  public int majority() {
+    return nodes.size() / 2 + 1;
+  }
 }

@@ -11,8 +11,9 @@ import java.util.List;
  *   <caption>Settings</caption>
  *   <tr><th>YAML key</th><th>Kafka config</th><th>default</th><th>allowed</th></tr>
  *   <tr><td>{@code partitions}</td><td>{@code num.partitions}</td><td>1</td><td>{@code >= 1}</td></tr>
- *   <tr><td>{@code replicationFactor}</td><td>{@code default.replication.factor}</td><td>1</td>
- *       <td>{@code 1..} the node count of the smallest region</td></tr>
+ *   <tr><td>{@code replicationFactor}</td><td>{@code default.replication.factor}</td>
+ *       <td>-1: min(3, node count of the region)</td>
+ *       <td>-1, or {@code 1..} the node count of the smallest region</td></tr>
  *   <tr><td>{@code retentionMs}</td><td>{@code retention.ms}</td><td>604800000 (7 days)</td>
  *       <td>{@code >= -1}, -1 = unlimited</td></tr>
  *   <tr><td>{@code retentionBytes}</td><td>{@code retention.bytes}</td><td>-1 (unlimited)</td>
@@ -26,7 +27,7 @@ import java.util.List;
  *   <tr><td>{@code maxMessageBytes}</td><td>{@code max.message.bytes}</td><td>1048588</td>
  *       <td>{@code >= 1}</td></tr>
  *   <tr><td>{@code minInsyncReplicas}</td><td>{@code min.insync.replicas}</td><td>1</td>
- *       <td>{@code 1..replicationFactor}</td></tr>
+ *       <td>{@code 1..} the effective replication factor in the smallest region</td></tr>
  *   <tr><td>{@code autoCreateTopics}</td><td>{@code auto.create.topics.enable}</td><td>true</td>
  *       <td>{@code true}, {@code false}</td></tr>
  *   <tr><td>{@code flushMessages}</td><td>{@code flush.messages}</td>
@@ -37,11 +38,16 @@ import java.util.List;
  *       <td>86400000 (1 day)</td><td>{@code >= 0}</td></tr>
  * </table>
  *
+ * <p>Unlike Kafka, whose {@code default.replication.factor} is 1, the default replication factor
+ * depends on the region: {@code -1} stands for {@code min(3, node count of the region)} (see {@link
+ * #effectiveReplicationFactor(int)}), so one node gets 1 replica and three or more get 3.
+ *
  * <p>Like the other records, this one does not validate on construction; see {@link
  * MeridianConfig#validate()}.
  *
  * @param partitions partitions of an auto-created or default-created topic ({@code partitions})
- * @param replicationFactor replicas of each partition ({@code replicationFactor})
+ * @param replicationFactor replicas of each partition, {@code -1} for {@code min(3, node count of
+ *     the region)} ({@code replicationFactor})
  * @param retentionMs how long a closed segment is kept before deletion, -1 for ever ({@code
  *     retentionMs})
  * @param retentionBytes the size a partition log may reach before its oldest segments are deleted,
@@ -91,11 +97,20 @@ public record TopicDefaults(
   public static final List<String> CLEANUP_POLICIES =
       List.of(CLEANUP_DELETE, CLEANUP_COMPACT, CLEANUP_COMPACT_DELETE);
 
-  /** Kafka's defaults: the values used for every key missing from the YAML. */
+  /** The replication factor value that stands for {@code min(3, node count of the region)}. */
+  public static final short REGION_REPLICATION_FACTOR = -1;
+
+  /** The largest replication factor that {@link #REGION_REPLICATION_FACTOR} stands for. */
+  public static final int MAX_DERIVED_REPLICATION_FACTOR = 3;
+
+  /**
+   * Kafka's defaults, except for the region-dependent replication factor: the values used for every
+   * key missing from the YAML.
+   */
   public static final TopicDefaults DEFAULTS =
       new TopicDefaults(
           1,
-          (short) 1,
+          REGION_REPLICATION_FACTOR,
           604_800_000L,
           -1L,
           1_073_741_824L,
@@ -107,4 +122,22 @@ public record TopicDefaults(
           Long.MAX_VALUE,
           Long.MAX_VALUE,
           86_400_000L);
+
+  /**
+   * The replication factor of a new topic in a region: {@link #replicationFactor()} if it is
+   * positive, else ({@code -1}) {@code min(3, regionNodes)}.
+   *
+   * @param regionNodes the number of nodes configured in the region
+   * @return the replication factor to use
+   */
+  public short effectiveReplicationFactor(int regionNodes) {
+    return effective(replicationFactor, regionNodes);
+  }
+
+  /** {@code replicationFactor} if positive, else {@code min(3, regionNodes)}. */
+  static short effective(short replicationFactor, int regionNodes) {
+    return replicationFactor > 0
+        ? replicationFactor
+        : (short) Math.min(MAX_DERIVED_REPLICATION_FACTOR, regionNodes);
+  }
 }

@@ -103,15 +103,16 @@ class ConfigLoaderTest {
   @Test
   void unknownKeysAreErrorsAtEveryLevel() {
     String yaml =
-        NODE.replace("dataDir: east-1", "dataDir: east-1\n        rack: a")
+        NODE.replace("dataDir: east-1", "dataDir: east-1\n        zone: a")
                 .replace("- name: east", "- name: east\n    zone: z")
-            + "topicDefaults:\n  retention.ms: 1\nmirrors: []\n";
+            + "topicDefaults:\n  retention.ms: 1\nbroker:\n  heartbeatSeconds: 1\nmirrors: []\n";
 
     assertEquals(
         List.of(
-            "regions[0].nodes[0].rack: unknown key",
+            "regions[0].nodes[0].zone: unknown key",
             "regions[0].zone: unknown key",
             "topicDefaults.'retention.ms': unknown key",
+            "broker.heartbeatSeconds: unknown key",
             "mirrors: unknown key"),
         problems(yaml));
   }
@@ -131,11 +132,17 @@ class ConfigLoaderTest {
                 kafkaPort: 9092.5
                 httpPort: 3000000000
                 dataDir: {a: b}
+                clusterPort: "19092"
+                rack: 5
         topicDefaults:
           autoCreateTopics: yes
           replicationFactor: 40000
           flushMs: 99999999999999999999
           cleanupPolicy: 1
+        broker:
+          offsetsTopicReplicationFactor: 40000
+          lagSampleMs: 1.5
+          memberHeartbeatSeconds: 3000000000
         """;
 
     assertEquals(
@@ -147,12 +154,18 @@ class ConfigLoaderTest {
             "regions[1].nodes[0].kafkaPort: 9092.5 is not an integer",
             "regions[1].nodes[0].httpPort: 3000000000 is out of range"
                 + " (-2147483648..2147483647)",
+            "regions[1].nodes[0].clusterPort: '19092' is not an integer",
             "regions[1].nodes[0].dataDir: a mapping is not a string",
+            "regions[1].nodes[0].rack: 5 is not a string",
             "topicDefaults.replicationFactor: 40000 is out of range (-32768..32767)",
             "topicDefaults.cleanupPolicy: 1 is not a string",
             "topicDefaults.autoCreateTopics: 'yes' is not a boolean (true or false)",
             "topicDefaults.flushMs: 99999999999999999999 is out of range"
-                + " (-9223372036854775808..9223372036854775807)"),
+                + " (-9223372036854775808..9223372036854775807)",
+            "broker.offsetsTopicReplicationFactor: 40000 is out of range (-32768..32767)",
+            "broker.lagSampleMs: 1.5 is not an integer",
+            "broker.memberHeartbeatSeconds: 3000000000 is out of range"
+                + " (-2147483648..2147483647)"),
         problems(yaml));
   }
 
@@ -238,10 +251,163 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void newNodeKeysAreOptional() throws ConfigException {
+    NodeConfig node = ConfigLoader.parse(NODE, "t").node(1).orElseThrow();
+    assertEquals(19092, node.clusterPort());
+    assertEquals(null, node.rack());
+    assertEquals(new NodeConfig(1, "127.0.0.1", 9092, 8080, "east-1"), node);
+
+    NodeConfig set =
+        ConfigLoader.parse(
+                NODE.replace("dataDir: east-1", "dataDir: east-1\n        clusterPort: 5701")
+                    .replace("id: 1", "id: 1\n        rack: eu-west-1a"),
+                "t")
+            .node(1)
+            .orElseThrow();
+    assertEquals(new NodeConfig(1, "127.0.0.1", 9092, 8080, "east-1", 5701, "eu-west-1a"), set);
+
+    NodeConfig nulls =
+        ConfigLoader.parse(
+                NODE.replace(
+                    "dataDir: east-1", "dataDir: east-1\n        clusterPort:\n        rack:"),
+                "t")
+            .node(1)
+            .orElseThrow();
+    assertEquals(node, nulls);
+  }
+
+  @Test
+  void toYamlWritesEverySetting() {
+    String yaml =
+        ConfigLoader.toYaml(
+            new MeridianConfig(
+                List.of(new RegionConfig("east", List.of(new NodeConfig(1, "a", 9092, 8080, "d")))),
+                null));
+
+    assertTrue(
+        yaml.contains("  clusterPort: 19092\n        dataDir: d\n        rack: null\n"), yaml);
+    assertTrue(yaml.contains("  replicationFactor: -1\n"), yaml);
+    assertTrue(yaml.contains("\nbroker:\n  retentionCheckIntervalMs: 300000\n"), yaml);
+    assertTrue(yaml.endsWith("  controllerRequestTimeoutMs: 30000\n"), yaml);
+  }
+
+  @Test
+  void clusterPortOfAnEphemeralKafkaPortIsEphemeral() throws ConfigException {
+    NodeConfig node =
+        ConfigLoader.parse(NODE.replace("kafkaPort: 9092", "kafkaPort: 0"), "t")
+            .node(1)
+            .orElseThrow();
+    assertEquals(0, node.clusterPort());
+  }
+
+  @Test
+  void clusterPortProblems() {
+    String twoNodes =
+        """
+        regions:
+          - name: east
+            nodes:
+              - id: 1
+                host: a
+                kafkaPort: 60000
+                httpPort: 8080
+                dataDir: d1
+              - id: 2
+                host: a
+                kafkaPort: 0
+                httpPort: 8081
+                dataDir: d2
+              - id: 3
+                host: a
+                kafkaPort: 9092
+                httpPort: 8082
+                clusterPort: 8080
+                dataDir: d3
+                rack: " "
+              - id: 4
+                host: a
+                kafkaPort: 9093
+                httpPort: 8083
+                clusterPort: 19092
+                dataDir: d4
+                rack: ""
+        """;
+
+    assertEquals(
+        List.of(
+            "regions[0].nodes[0].clusterPort: 70000 (kafkaPort + 10000) is not a port;"
+                + " set clusterPort",
+            "regions[0].nodes[1].clusterPort: 0 (ephemeral) cannot be used in a region of"
+                + " several nodes: the nodes find each other by these ports",
+            "regions[0].nodes[2].clusterPort: a:8080 is already used by"
+                + " regions[0].nodes[0].httpPort",
+            "regions[0].nodes[2].rack: ' ' is not a valid rack"
+                + " (contains whitespace or control characters)",
+            "regions[0].nodes[3].rack: must not be empty"),
+        problems(twoNodes));
+  }
+
+  @Test
+  void clusterPortIsNotDerivedFromABadKafkaPort() {
+    assertEquals(
+        List.of("regions[0].nodes[0].kafkaPort: 'x' is not an integer"),
+        problems(NODE.replace("kafkaPort: 9092", "kafkaPort: x")));
+    assertEquals(
+        List.of("regions[0].nodes[0].kafkaPort: 70000 is not a port"),
+        problems(NODE.replace("kafkaPort: 9092", "kafkaPort: 70000")));
+  }
+
+  @Test
+  void brokerSettingsAreOptional() throws ConfigException {
+    assertEquals(BrokerSettings.DEFAULTS, ConfigLoader.parse(NODE, "t").broker());
+    assertEquals(BrokerSettings.DEFAULTS, ConfigLoader.parse(NODE + "broker:\n", "t").broker());
+
+    BrokerSettings some =
+        ConfigLoader.parse(
+                NODE + "broker:\n  memberFailureSeconds: 9\n  offsetsTopicReplicationFactor: 1\n",
+                "t")
+            .broker();
+    assertEquals(9, some.memberFailureSeconds());
+    assertEquals(1, some.offsetsTopicReplicationFactor());
+    assertEquals(BrokerSettings.DEFAULTS.lagIntervals(), some.lagIntervals());
+  }
+
+  @Test
+  void brokerProblemsNameTheKey() {
+    assertEquals(
+        List.of(
+            "broker.offsetsTopicPartitions: 10001 must be at most 10000",
+            "broker.offsetsTopicReplicationFactor: 2 is more than the 1 node of region 'east'",
+            "broker.memberFailureSeconds: 1 must be greater than memberHeartbeatSeconds (1)"),
+        problems(
+            NODE
+                + "broker:\n  memberFailureSeconds: 1\n  offsetsTopicPartitions: 10001\n"
+                + "  offsetsTopicReplicationFactor: 2\n"));
+    assertEquals(List.of("broker: 3 is not a mapping"), problems(NODE + "broker: 3\n"));
+  }
+
+  @Test
+  void brokerDefaults() {
+    BrokerSettings b = BrokerSettings.DEFAULTS;
+    assertEquals(300_000L, b.retentionCheckIntervalMs());
+    assertEquals(3_000, b.groupInitialRebalanceDelayMs());
+    assertEquals(10_080L, b.offsetsRetentionMinutes());
+    assertEquals(600_000L, b.offsetsRetentionCheckIntervalMs());
+    assertEquals(10, b.offsetsTopicPartitions());
+    assertEquals(-1, b.offsetsTopicReplicationFactor());
+    assertEquals(10, b.lagIntervals());
+    assertEquals(10_000L, b.lagSampleMs());
+    assertEquals(1, b.memberHeartbeatSeconds());
+    assertEquals(5, b.memberFailureSeconds());
+    assertEquals(10, b.memberMergeDelaySeconds());
+    assertEquals(30_000L, b.controllerRequestTimeoutMs());
+  }
+
+  @Test
   void kafkaDefaults() {
     TopicDefaults d = TopicDefaults.DEFAULTS;
     assertEquals(1, d.partitions());
-    assertEquals(1, d.replicationFactor());
+    assertEquals(-1, d.replicationFactor());
     assertEquals(604_800_000L, d.retentionMs());
     assertEquals(-1L, d.retentionBytes());
     assertEquals(1_073_741_824L, d.segmentBytes());
@@ -263,14 +429,16 @@ class ConfigLoaderTest {
                 new RegionConfig(
                     "123",
                     List.of(
-                        new NodeConfig(0, "true", 0, 0, "0x1F"),
-                        new NodeConfig(7, "::1", 1, 2, "~"),
-                        new NodeConfig(8, "no", 1, 2, "1e3")))),
+                        new NodeConfig(0, "true", 0, 0, "0x1F", 3, "null"),
+                        new NodeConfig(7, "::1", 1, 2, "~", 4, "~"),
+                        new NodeConfig(8, "no", 1, 2, "1e3", 5, null)))),
             new TopicDefaults(12, (short) 1, -1, 5, 1, 1, "compact", 1, 1, false, 1, 0, 0));
     String yaml = ConfigLoader.toYaml(config);
 
     assertTrue(yaml.contains("name: \"123\""), yaml);
     assertTrue(yaml.contains("host: ::1"), yaml);
+    assertTrue(yaml.contains("rack: \"null\""), yaml);
+    assertTrue(yaml.contains("rack: null"), yaml);
     assertEquals(config, ConfigLoader.parse(yaml, "written"));
   }
 

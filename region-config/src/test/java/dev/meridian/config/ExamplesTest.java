@@ -20,7 +20,7 @@ class ExamplesTest {
   void localHasOneRegionWithOneNode() throws ConfigException {
     MeridianConfig config = ConfigLoader.load(EXAMPLES.resolve("local.yaml"));
 
-    NodeConfig node = new NodeConfig(1, "127.0.0.1", 9092, 8080, "east-1");
+    NodeConfig node = new NodeConfig(1, "127.0.0.1", 9092, 8080, "east-1", 19092, null);
     assertEquals(
         new MeridianConfig(
             List.of(new RegionConfig("east", List.of(node))), TopicDefaults.DEFAULTS),
@@ -38,13 +38,15 @@ class ExamplesTest {
     RegionConfig east = config.region("east").orElseThrow();
     assertEquals(
         List.of(
-            new NodeConfig(1, "127.0.0.1", 9092, 8080, "east-1"),
-            new NodeConfig(2, "127.0.0.1", 9093, 8081, "east-2"),
-            new NodeConfig(3, "127.0.0.1", 9094, 8082, "east-3")),
+            new NodeConfig(1, "127.0.0.1", 9092, 8080, "east-1", 19092, null),
+            new NodeConfig(2, "127.0.0.1", 9093, 8081, "east-2", 19093, null),
+            new NodeConfig(3, "127.0.0.1", 9094, 8082, "east-3", 19094, null)),
         east.nodes());
+    assertEquals(2, east.majority());
     assertEquals(3, config.topicDefaults().replicationFactor());
-    assertEquals(2, config.topicDefaults().minInsyncReplicas());
+    assertEquals(1, config.topicDefaults().minInsyncReplicas());
     assertEquals(3, config.topicDefaults().partitions());
+    assertEquals(BrokerSettings.DEFAULTS, config.broker());
   }
 
   @Test
@@ -56,6 +58,7 @@ class ExamplesTest {
     NodeConfig west = config.region("west").orElseThrow().nodes().get(0);
     assertEquals(9192, west.kafkaPort());
     assertEquals(8180, west.httpPort());
+    assertEquals(19192, west.clusterPort());
     assertEquals("west", config.regionOf(west.id()).name());
     assertEquals("east", config.regionOf(1).name());
     assertEquals(2, config.allNodes().size());

@@ -99,31 +99,44 @@ class RoundTripPropertyTest {
                           .ofSize(nodeCount)
                           .uniqueElements(),
                       Arbitraries.integers()
-                          .between(0, NodeConfig.MAX_PORT)
+                          .between(1, NodeConfig.MAX_PORT)
                           .list()
-                          .ofSize(2 * nodeCount)
+                          .ofSize(3 * nodeCount)
                           .uniqueElements(),
                       text().list().ofSize(nodeCount),
                       text().list().ofSize(nodeCount),
-                      topicDefaults(smallest))
+                      text().injectNull(0.4).list().ofSize(nodeCount),
+                      Arbitraries.integers().between(0, 5).list().ofSize(nodeCount),
+                      Combinators.combine(topicDefaults(smallest), brokerSettings(smallest))
+                          .as(Tuple::of))
                   .as(
-                      (names, ids, ports, hosts, dirs, defaults) -> {
+                      (names, ids, ports, hosts, dirs, racks, ephemeral, sections) -> {
                         List<RegionConfig> regions = new ArrayList<>();
                         int n = 0;
                         for (int r = 0; r < sizes.size(); r++) {
                           List<NodeConfig> nodes = new ArrayList<>();
                           for (int i = 0; i < sizes.get(r); i++, n++) {
+                            // one port of some nodes is ephemeral; clusterPort only when alone
+                            int[] p = {
+                              ports.get(3 * n), ports.get(3 * n + 1), ports.get(3 * n + 2)
+                            };
+                            int zero = ephemeral.get(n);
+                            if (zero < 2 || (zero == 2 && sizes.get(r) == 1)) {
+                              p[zero] = NodeConfig.EPHEMERAL_PORT;
+                            }
                             nodes.add(
                                 new NodeConfig(
                                     ids.get(n),
                                     hosts.get(n),
-                                    ports.get(2 * n),
-                                    ports.get(2 * n + 1),
-                                    dirs.get(n)));
+                                    p[0],
+                                    p[1],
+                                    dirs.get(n),
+                                    p[2],
+                                    racks.get(n)));
                           }
                           regions.add(new RegionConfig(names.get(r), nodes));
                         }
-                        return new MeridianConfig(regions, defaults);
+                        return new MeridianConfig(regions, sections.get1(), sections.get2());
                       });
             });
   }
@@ -142,11 +155,21 @@ class RoundTripPropertyTest {
         Tuple.of(2, Arbitraries.strings().withChars(CHARS).ofMinLength(1).ofMaxLength(12)));
   }
 
-  private static Arbitrary<TopicDefaults> topicDefaults(int maxReplicationFactor) {
+  /** -1 (min(3, region nodes)) or 1 up to the node count of the smallest region. */
+  private static Arbitrary<Integer> replicationFactor(int smallest) {
+    return Arbitraries.frequencyOf(
+        Tuple.of(1, Arbitraries.just((int) TopicDefaults.REGION_REPLICATION_FACTOR)),
+        Tuple.of(3, Arbitraries.integers().between(1, smallest)));
+  }
+
+  private static Arbitrary<TopicDefaults> topicDefaults(int smallest) {
     Arbitrary<int[]> replication =
-        Arbitraries.integers()
-            .between(1, maxReplicationFactor)
-            .flatMap(rf -> Arbitraries.integers().between(1, rf).map(isr -> new int[] {rf, isr}));
+        replicationFactor(smallest)
+            .flatMap(
+                rf ->
+                    Arbitraries.integers()
+                        .between(1, TopicDefaults.effective(rf.shortValue(), smallest))
+                        .map(isr -> new int[] {rf, isr}));
     Arbitrary<TopicDefaults> generated =
         Combinators.combine(
                 Arbitraries.integers().between(1, 100_000),
@@ -189,5 +212,57 @@ class RoundTripPropertyTest {
                                     deleteRetentionMs)));
     return Arbitraries.frequencyOf(
         Tuple.of(1, Arbitraries.just(TopicDefaults.DEFAULTS)), Tuple.of(4, generated));
+  }
+
+  private static Arbitrary<BrokerSettings> brokerSettings(int smallest) {
+    Arbitrary<int[]> membership =
+        Arbitraries.integers()
+            .between(1, Integer.MAX_VALUE - 1)
+            .flatMap(
+                heartbeat ->
+                    Arbitraries.integers()
+                        .between(heartbeat + 1, Integer.MAX_VALUE)
+                        .map(failure -> new int[] {heartbeat, failure}));
+    Arbitrary<BrokerSettings> generated =
+        Combinators.combine(
+                Arbitraries.longs().greaterOrEqual(1),
+                Arbitraries.integers().greaterOrEqual(0),
+                Arbitraries.longs().greaterOrEqual(1),
+                Arbitraries.longs().greaterOrEqual(1),
+                Arbitraries.integers().between(1, BrokerSettings.MAX_OFFSETS_TOPIC_PARTITIONS),
+                replicationFactor(smallest),
+                Arbitraries.integers()
+                    .between(BrokerSettings.MIN_LAG_INTERVALS, BrokerSettings.MAX_LAG_INTERVALS),
+                Arbitraries.longs().greaterOrEqual(BrokerSettings.MIN_LAG_SAMPLE_MS))
+            .flatAs(
+                (retentionCheck,
+                    rebalanceDelay,
+                    offsetsRetention,
+                    offsetsCheck,
+                    offsetsPartitions,
+                    offsetsReplication,
+                    lagIntervals,
+                    lagSample) ->
+                    Combinators.combine(
+                            membership,
+                            Arbitraries.integers().greaterOrEqual(1),
+                            Arbitraries.longs().greaterOrEqual(1))
+                        .as(
+                            (heartbeatFailure, mergeDelay, controllerTimeout) ->
+                                new BrokerSettings(
+                                    retentionCheck,
+                                    rebalanceDelay,
+                                    offsetsRetention,
+                                    offsetsCheck,
+                                    offsetsPartitions,
+                                    offsetsReplication.shortValue(),
+                                    lagIntervals,
+                                    lagSample,
+                                    heartbeatFailure[0],
+                                    heartbeatFailure[1],
+                                    mergeDelay,
+                                    controllerTimeout)));
+    return Arbitraries.frequencyOf(
+        Tuple.of(1, Arbitraries.just(BrokerSettings.DEFAULTS)), Tuple.of(4, generated));
   }
 }
