@@ -1,0 +1,268 @@
+package dev.meridian.node.metadata;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * JSON forms of metadata records and images, as stored in the metadata log and snapshots and sent
+ * between nodes. Every record is an object with a {@code type} field:
+ *
+ * <pre>
+ * {"type":"cluster","clusterId":"..."}
+ * {"type":"controller","nodeId":1,"epoch":7}
+ * {"type":"node","id":1,"host":"127.0.0.1","kafkaPort":9092,"httpPort":8080,"rack":null,
+ *  "incarnation":123,"fenced":false}
+ * {"type":"topic","name":"orders","id":"&lt;uuid&gt;","configs":{"retention.ms":"1000"}}
+ * {"type":"partition","topicId":"&lt;uuid&gt;","index":0,"replicas":[1,2],"isr":[1],"leader":1,
+ *  "leaderEpoch":0,"partitionEpoch":0}
+ * {"type":"topicConfigs","topicId":"&lt;uuid&gt;","configs":{...}}
+ * {"type":"removeTopic","topicId":"&lt;uuid&gt;"}
+ * {"type":"producerIds","nodeId":1,"firstId":0,"size":1000}
+ * </pre>
+ *
+ * <p>Decoding throws {@link IllegalArgumentException} for anything else (the metadata log treats it
+ * as corruption). Thread-safe (stateless).
+ */
+public final class MetadataCodec {
+  private MetadataCodec() {}
+
+  /** The JSON form of a record. */
+  public static JsonObject toJson(MetadataRecord record) {
+    if (record instanceof MetadataRecord.ClusterId c) {
+      return new JsonObject().put("type", "cluster").put("clusterId", c.clusterId());
+    } else if (record instanceof MetadataRecord.Controller c) {
+      return new JsonObject()
+          .put("type", "controller")
+          .put("nodeId", c.nodeId())
+          .put("epoch", c.epoch());
+    } else if (record instanceof MetadataRecord.Node n) {
+      return node(n.registration()).put("type", "node");
+    } else if (record instanceof MetadataRecord.Topic t) {
+      return new JsonObject()
+          .put("type", "topic")
+          .put("name", t.name())
+          .put("id", t.id().toString())
+          .put("configs", configs(t.configs()));
+    } else if (record instanceof MetadataRecord.Partition p) {
+      return partition(p.state())
+          .put("type", "partition")
+          .put("topicId", p.topicId().toString())
+          .put("index", p.index());
+    } else if (record instanceof MetadataRecord.TopicConfigs c) {
+      return new JsonObject()
+          .put("type", "topicConfigs")
+          .put("topicId", c.topicId().toString())
+          .put("configs", configs(c.configs()));
+    } else if (record instanceof MetadataRecord.RemoveTopic r) {
+      return new JsonObject().put("type", "removeTopic").put("topicId", r.topicId().toString());
+    } else if (record instanceof MetadataRecord.ProducerIds p) {
+      return new JsonObject()
+          .put("type", "producerIds")
+          .put("nodeId", p.nodeId())
+          .put("firstId", p.firstId())
+          .put("size", p.size());
+    }
+    throw new IllegalArgumentException("unknown record " + record);
+  }
+
+  /** The record of a JSON form. */
+  public static MetadataRecord recordFromJson(JsonObject json) {
+    try {
+      String type = required(json, "type");
+      return switch (type) {
+        case "cluster" -> new MetadataRecord.ClusterId(required(json, "clusterId"));
+        case "controller" ->
+            new MetadataRecord.Controller(json.getInteger("nodeId"), json.getLong("epoch"));
+        case "node" -> new MetadataRecord.Node(nodeFromJson(json));
+        case "topic" ->
+            new MetadataRecord.Topic(
+                required(json, "name"),
+                Uuid.fromString(required(json, "id")),
+                configsFromJson(json.getJsonObject("configs")));
+        case "partition" ->
+            new MetadataRecord.Partition(
+                Uuid.fromString(required(json, "topicId")),
+                json.getInteger("index"),
+                partitionFromJson(json));
+        case "topicConfigs" ->
+            new MetadataRecord.TopicConfigs(
+                Uuid.fromString(required(json, "topicId")),
+                configsFromJson(json.getJsonObject("configs")));
+        case "removeTopic" ->
+            new MetadataRecord.RemoveTopic(Uuid.fromString(required(json, "topicId")));
+        case "producerIds" ->
+            new MetadataRecord.ProducerIds(
+                json.getInteger("nodeId"), json.getLong("firstId"), json.getInteger("size"));
+        default -> throw new IllegalArgumentException("unknown record type '" + type + "'");
+      };
+    } catch (ClassCastException | NullPointerException e) {
+      throw new IllegalArgumentException("malformed metadata record " + json.encode(), e);
+    }
+  }
+
+  /** The records of a JSON array. */
+  public static List<MetadataRecord> recordsFromJson(JsonArray array) {
+    List<MetadataRecord> out = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      out.add(recordFromJson(array.getJsonObject(i)));
+    }
+    return out;
+  }
+
+  /** The JSON array of records. */
+  public static JsonArray toJson(List<MetadataRecord> records) {
+    JsonArray a = new JsonArray();
+    records.forEach(r -> a.add(toJson(r)));
+    return a;
+  }
+
+  /** The JSON form of a whole image (snapshots). */
+  public static JsonObject toJson(MetadataImage image) {
+    JsonArray nodes = new JsonArray();
+    image.nodes().values().forEach(n -> nodes.add(node(n)));
+    JsonArray topics = new JsonArray();
+    for (TopicImage t : image.topics().values()) {
+      JsonArray parts = new JsonArray();
+      t.partitions().forEach(p -> parts.add(partition(p)));
+      topics.add(
+          new JsonObject()
+              .put("name", t.name())
+              .put("id", t.id().toString())
+              .put("configs", configs(t.configs()))
+              .put("partitions", parts));
+    }
+    JsonArray blocks = new JsonArray();
+    image
+        .producerIdBlocks()
+        .values()
+        .forEach(
+            b ->
+                blocks.add(
+                    new JsonObject()
+                        .put("nodeId", b.nodeId())
+                        .put("firstId", b.firstId())
+                        .put("size", b.size())));
+    return new JsonObject()
+        .put("version", image.version())
+        .put("clusterId", image.clusterId())
+        .put("controllerId", image.controllerId())
+        .put("controllerEpoch", image.controllerEpoch())
+        .put("nodes", nodes)
+        .put("topics", topics)
+        .put("nextProducerId", image.nextProducerId())
+        .put("producerIdBlocks", blocks);
+  }
+
+  /** The image of a JSON form written by {@link #toJson(MetadataImage)}. */
+  public static MetadataImage imageFromJson(JsonObject json) {
+    try {
+      List<NodeRegistration> nodes = new ArrayList<>();
+      json.getJsonArray("nodes").forEach(o -> nodes.add(nodeFromJson((JsonObject) o)));
+      List<TopicImage> topics = new ArrayList<>();
+      for (Object o : json.getJsonArray("topics")) {
+        JsonObject t = (JsonObject) o;
+        List<PartitionState> parts = new ArrayList<>();
+        t.getJsonArray("partitions").forEach(p -> parts.add(partitionFromJson((JsonObject) p)));
+        topics.add(
+            new TopicImage(
+                required(t, "name"),
+                Uuid.fromString(required(t, "id")),
+                configsFromJson(t.getJsonObject("configs")),
+                parts));
+      }
+      List<ProducerIdBlock> blocks = new ArrayList<>();
+      for (Object o : json.getJsonArray("producerIdBlocks")) {
+        JsonObject b = (JsonObject) o;
+        blocks.add(
+            new ProducerIdBlock(
+                b.getInteger("nodeId"), b.getLong("firstId"), b.getInteger("size")));
+      }
+      return MetadataImage.of(
+          json.getLong("version"),
+          json.getString("clusterId"),
+          json.getInteger("controllerId"),
+          json.getLong("controllerEpoch"),
+          nodes,
+          topics,
+          json.getLong("nextProducerId"),
+          blocks);
+    } catch (ClassCastException | NullPointerException e) {
+      throw new IllegalArgumentException("malformed metadata image", e);
+    }
+  }
+
+  private static JsonObject node(NodeRegistration n) {
+    return new JsonObject()
+        .put("id", n.id())
+        .put("host", n.host())
+        .put("kafkaPort", n.kafkaPort())
+        .put("httpPort", n.httpPort())
+        .put("rack", n.rack())
+        .put("incarnation", n.incarnation())
+        .put("fenced", n.fenced());
+  }
+
+  private static NodeRegistration nodeFromJson(JsonObject j) {
+    return new NodeRegistration(
+        j.getInteger("id"),
+        required(j, "host"),
+        j.getInteger("kafkaPort"),
+        j.getInteger("httpPort"),
+        j.getString("rack"),
+        j.getLong("incarnation"),
+        j.getBoolean("fenced"));
+  }
+
+  private static JsonObject partition(PartitionState p) {
+    return new JsonObject()
+        .put("replicas", new JsonArray(new ArrayList<>(p.replicas())))
+        .put("isr", new JsonArray(new ArrayList<>(p.isr())))
+        .put("leader", p.leader())
+        .put("leaderEpoch", p.leaderEpoch())
+        .put("partitionEpoch", p.partitionEpoch());
+  }
+
+  private static PartitionState partitionFromJson(JsonObject j) {
+    return new PartitionState(
+        ints(j.getJsonArray("replicas")),
+        ints(j.getJsonArray("isr")),
+        j.getInteger("leader"),
+        j.getInteger("leaderEpoch"),
+        j.getInteger("partitionEpoch"));
+  }
+
+  private static List<Integer> ints(JsonArray a) {
+    List<Integer> out = new ArrayList<>(a.size());
+    for (int i = 0; i < a.size(); i++) {
+      out.add(a.getInteger(i));
+    }
+    return out;
+  }
+
+  private static JsonObject configs(Map<String, String> configs) {
+    JsonObject o = new JsonObject();
+    new TreeMap<>(configs).forEach(o::put);
+    return o;
+  }
+
+  private static Map<String, String> configsFromJson(JsonObject o) {
+    Map<String, String> m = new TreeMap<>();
+    if (o != null) {
+      o.forEach(e -> m.put(e.getKey(), (String) e.getValue()));
+    }
+    return m;
+  }
+
+  private static String required(JsonObject j, String key) {
+    String v = j.getString(key);
+    if (v == null) {
+      throw new IllegalArgumentException("metadata record without '" + key + "': " + j.encode());
+    }
+    return v;
+  }
+}

@@ -1,0 +1,52 @@
+package dev.meridian.node.metadata;
+
+import java.util.Map;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * One change to the metadata image. The controller writes records in entries of the region's
+ * metadata log ({@code quorum} package); every node applies the committed entries in version order
+ * ({@link MetadataImage#apply}). The shapes follow Kafka's KRaft records.
+ */
+public sealed interface MetadataRecord {
+
+  /** The region's cluster id, written once by the first controller. */
+  record ClusterId(String clusterId) implements MetadataRecord {}
+
+  /** A controller took office with this epoch; the first entry of every controller. */
+  record Controller(int nodeId, long epoch) implements MetadataRecord {}
+
+  /** A node's registration: new, updated (new incarnation), fenced or unfenced. */
+  record Node(NodeRegistration registration) implements MetadataRecord {}
+
+  /** A new topic; its partitions follow as {@link Partition} records of the same entry. */
+  record Topic(String name, Uuid id, Map<String, String> configs) implements MetadataRecord {
+    /** Copies the configs. */
+    public Topic {
+      configs = Map.copyOf(configs);
+    }
+  }
+
+  /**
+   * The state of a partition: a new one (index = the topic's partition count) or a change of an
+   * existing one.
+   */
+  record Partition(Uuid topicId, int index, PartitionState state) implements MetadataRecord {}
+
+  /** A topic's config overrides, replaced as a whole. */
+  record TopicConfigs(Uuid topicId, Map<String, String> configs) implements MetadataRecord {
+    /** Copies the configs. */
+    public TopicConfigs {
+      configs = Map.copyOf(configs);
+    }
+  }
+
+  /** A topic is deleted with all its partitions. */
+  record RemoveTopic(Uuid topicId) implements MetadataRecord {}
+
+  /**
+   * Producer ids {@code [firstId, firstId + size)} are handed to node {@code nodeId}; no other node
+   * ever gets them.
+   */
+  record ProducerIds(int nodeId, long firstId, int size) implements MetadataRecord {}
+}

@@ -1,0 +1,39 @@
+package dev.meridian.node.metadata;
+
+/**
+ * A node of the region as the metadata image knows it: its endpoints (from the region config), the
+ * incarnation of the process that registered it, and whether it is fenced.
+ *
+ * <p>A node is <em>alive</em> when it is registered and not fenced. The controller fences a node
+ * when it leaves the region's membership, and registers it again (unfenced, with the new
+ * incarnation) when a process for it joins. A node only acts on the image (leads partitions,
+ * coordinates groups) while the image holds its own incarnation unfenced: a restarted process
+ * therefore never acts on leadership granted to its predecessor.
+ *
+ * @param id the node id
+ * @param host the advertised host of its listeners
+ * @param kafkaPort its Kafka listener port
+ * @param httpPort its control-plane port
+ * @param rack its rack, or {@code null}
+ * @param incarnation a number unique to one start of the node's process
+ * @param fenced whether the node is out of the region (not alive)
+ */
+public record NodeRegistration(
+    int id,
+    String host,
+    int kafkaPort,
+    int httpPort,
+    String rack,
+    long incarnation,
+    boolean fenced) {
+
+  /** Whether the node is registered and not fenced. */
+  public boolean alive() {
+    return !fenced;
+  }
+
+  /** The same registration, fenced. */
+  public NodeRegistration fence() {
+    return new NodeRegistration(id, host, kafkaPort, httpPort, rack, incarnation, true);
+  }
+}
