@@ -1,176 +1,238 @@
 package dev.meridian.node;
 
+import dev.meridian.config.BrokerSettings;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.config.NodeConfig;
+import dev.meridian.config.RegionConfig;
 import dev.meridian.node.api.BrokerApis;
 import dev.meridian.node.api.BrokerContext;
+import dev.meridian.node.cluster.HazelcastRegion;
+import dev.meridian.node.cluster.MetadataService;
 import dev.meridian.node.cluster.ProducerIdManager;
-import dev.meridian.node.cluster.TopicConfigs;
-import dev.meridian.node.cluster.TopicManager;
-import dev.meridian.node.cluster.TopicStore;
+import dev.meridian.node.cluster.RegionMember;
+import dev.meridian.node.cluster.RegionTransport;
+import dev.meridian.node.cluster.SoloTransport;
+import dev.meridian.node.controller.ClusterController;
 import dev.meridian.node.group.GroupConfig;
 import dev.meridian.node.group.GroupCoordinator;
 import dev.meridian.node.group.GroupQuery;
 import dev.meridian.node.group.LogEndOffsets;
 import dev.meridian.node.group.OffsetsTopic;
+import dev.meridian.node.http.ClusterRoutes;
+import dev.meridian.node.metadata.MetadataImage;
+import dev.meridian.node.metadata.NodeRegistration;
+import dev.meridian.node.metadata.TopicConfigs;
+import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.protocol.KafkaServer;
 import dev.meridian.node.protocol.ProtocolConfig;
+import dev.meridian.node.quorum.FileQuorumStore;
+import dev.meridian.node.quorum.QuorumTimings;
+import dev.meridian.node.replication.Partition;
 import dev.meridian.node.replication.ReplicaManager;
 import dev.meridian.node.storage.LogManager;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka side of a node, assembled: partition logs, topic metadata, producer ids, the group
- * coordinator, the API handlers and the protocol listener. {@link #open} blocks (recovery, metadata
- * files, loading the groups): call it from a worker.
+ * The Kafka side of a node, assembled: partition logs, the region's metadata (quorum, controller,
+ * membership), the hosted replicas, producer ids, the group coordinator, the API handlers and the
+ * protocol listener. {@link #open} blocks (recovery, the metadata log): call it from a worker.
  *
  * <pre>
- * &lt;logs dir&gt;/
- *   __meta/topics.json          topic names, ids, partition counts, config overrides
- *   __meta/producer-id-block    upper bound of the producer ids handed out
- *   __meta/cluster.id           the cluster id clients see, made at first start
- *   __consumer_offsets-&lt;n&gt;/    committed offsets and group metadata (internal, compacted)
- *   &lt;topic&gt;-&lt;partition&gt;/      partition logs
+ * &lt;node data dir&gt;/
+ *   metadata/                  the region's metadata log as this node holds it (FileQuorumStore)
+ *   logs/&lt;topic&gt;-&lt;partition&gt;/  partition logs, each with partition.metadata (its topic id)
  * </pre>
  *
- * <p>Settings not in the region config, read from system properties at {@link #open}:
- *
- * <table>
- *   <caption>system properties</caption>
- *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
- *   <tr><td>{@value #RETENTION_CHECK_MS_PROPERTY}</td><td>300000 (5 min)</td><td>milliseconds
- *       between two retention passes over all partition logs (Kafka's
- *       log.retention.check.interval.ms)</td></tr>
- *   <tr><td>{@value #INITIAL_REBALANCE_DELAY_PROPERTY}</td><td>3000</td><td>how long the first
- *       rebalance of a group without members waits for more members to join (Kafka's
- *       group.initial.rebalance.delay.ms); 0 rebalances at once</td></tr>
- *   <tr><td>{@value #OFFSETS_RETENTION_MINUTES_PROPERTY}</td><td>10080 (7 days)</td><td>how
- *       long the committed offsets of a group without members are kept (Kafka's
- *       offsets.retention.minutes)</td></tr>
- *   <tr><td>{@value #OFFSETS_RETENTION_CHECK_MS_PROPERTY}</td><td>600000 (10 min)</td><td>how
- *       often expired offsets are removed (offsets.retention.check.interval.ms)</td></tr>
- *   <tr><td>{@value #OFFSETS_PARTITIONS_PROPERTY}</td><td>10</td><td>partitions of
- *       __consumer_offsets when a node first creates it (offsets.topic.num.partitions); later
- *       starts keep the existing count</td></tr>
- * </table>
+ * <p>Start order: {@link #open} loads the metadata this node last knew and hosts its replicas (none
+ * leads: leadership needs the controller to register this process); {@link #listen} serves Kafka
+ * clients; {@link #joinRegion} joins the region's membership, after which the controller registers
+ * the node and its partitions get their roles. All settings come from the region config.
  */
 final class KafkaBroker implements AutoCloseable {
-  /** System property: milliseconds between two retention passes (must be positive). */
-  static final String RETENTION_CHECK_MS_PROPERTY = "meridian.log.retention.check.ms";
-
-  /** System property: group.initial.rebalance.delay.ms (≥ 0). */
-  static final String INITIAL_REBALANCE_DELAY_PROPERTY =
-      "meridian.group.initial.rebalance.delay.ms";
-
-  /** System property: offsets.retention.minutes (positive). */
-  static final String OFFSETS_RETENTION_MINUTES_PROPERTY = "meridian.offsets.retention.minutes";
-
-  /** System property: offsets.retention.check.interval.ms (positive). */
-  static final String OFFSETS_RETENTION_CHECK_MS_PROPERTY = "meridian.offsets.retention.check.ms";
-
-  /** System property: partitions of a new __consumer_offsets (positive). */
-  static final String OFFSETS_PARTITIONS_PROPERTY = "meridian.offsets.topic.num.partitions";
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
 
   /** How often the group coordinator's deadlines (sessions, rebalance timeouts) are checked. */
   private static final long GROUP_TICK_MS = 100;
 
   private final NodeConfig node;
+  private final RegionConfig region;
   private final MeridianConfig config;
   private final LogManager logs;
-  private final TopicManager topics;
+  private final FileQuorumStore store;
+  private final MetadataService metadata;
   private final ReplicaManager replicas;
+  private final TopicConfigs topicConfigs;
   private final ProducerIdManager producerIds;
-  private final String clusterId;
   private final GroupCoordinator groups;
   private final ExecutorService groupWriter;
   private final AtomicInteger boundPort = new AtomicInteger(-1);
   private KafkaServer server;
   private Vertx vertx;
   private long groupTimer = -1;
+  private volatile RegionTransport transport;
 
   private KafkaBroker(
       NodeConfig node,
       MeridianConfig config,
       LogManager logs,
-      TopicManager topics,
+      FileQuorumStore store,
+      MetadataService metadata,
       ReplicaManager replicas,
-      ProducerIdManager producerIds,
-      String clusterId,
+      TopicConfigs topicConfigs,
       GroupCoordinator groups,
       ExecutorService groupWriter) {
     this.node = node;
+    this.region = config.regionOf(node.id());
     this.config = config;
     this.logs = logs;
-    this.topics = topics;
+    this.store = store;
+    this.metadata = metadata;
     this.replicas = replicas;
-    this.producerIds = producerIds;
-    this.clusterId = clusterId;
+    this.topicConfigs = topicConfigs;
     this.groups = groups;
     this.groupWriter = groupWriter;
+    this.producerIds =
+        new ProducerIdManager(
+            node.id(), metadata::submit, config.broker().controllerRequestTimeoutMs());
   }
 
-  /** Opens (recovering) the logs and metadata in {@code logDir}; blocking. */
-  static KafkaBroker open(Path logDir, MeridianConfig config, NodeConfig node) throws IOException {
-    long retentionCheckMs = retentionCheckMs(System.getProperty(RETENTION_CHECK_MS_PROPERTY));
-    GroupConfig groupConfig =
-        groupConfig(
-            System.getProperty(INITIAL_REBALANCE_DELAY_PROPERTY),
-            System.getProperty(OFFSETS_RETENTION_MINUTES_PROPERTY),
-            System.getProperty(OFFSETS_RETENTION_CHECK_MS_PROPERTY));
-    int offsetsPartitions =
-        (int)
-            longProperty(
-                OFFSETS_PARTITIONS_PROPERTY,
-                System.getProperty(OFFSETS_PARTITIONS_PROPERTY),
-                OffsetsTopic.DEFAULT_PARTITIONS,
-                1);
+  /**
+   * Opens (recovering) the logs and the metadata log in {@code nodeDir} and publishes the image it
+   * holds; blocking.
+   *
+   * @param incarnation a number unique to this start of the node's process
+   */
+  static KafkaBroker open(Path nodeDir, MeridianConfig config, NodeConfig node, long incarnation)
+      throws IOException, InterruptedException {
+    BrokerSettings settings = config.broker();
+    RegionConfig region = config.regionOf(node.id());
+    Path logDir = nodeDir.resolve(MeridianNode.LOGS_DIR);
     Files.createDirectories(logDir);
     LogManager logs = LogManager.open(logDir, NodeLogConfigs.from(config.topicDefaults()));
+    FileQuorumStore store = null;
+    ExecutorService groupWriter = null;
     try {
-      TopicStore store = TopicStore.open(logDir);
-      ReplicaManager replicas = new ReplicaManager(logs);
-      TopicManager topics =
-          new TopicManager(
+      store = FileQuorumStore.open(nodeDir.resolve("metadata"));
+      LegacyMetadataImport.maybeImport(store, logDir, region, node.id());
+      TopicConfigs topicConfigs = new TopicConfigs(config.topicDefaults());
+      ClusterController controller =
+          new ClusterController(
+              region, config.topicDefaults(), settings, topicConfigs, Uuid::randomUuid);
+      ReplicaManager replicas =
+          new ReplicaManager(
+              node.id(), logs, topicConfigs, image -> isActive(image, node.id(), incarnation));
+      groupWriter = Executors.newSingleThreadExecutor(KafkaBroker::groupLogThread);
+      MetadataService[] service = new MetadataService[1];
+      GroupCoordinator[] coordinator = new GroupCoordinator[1];
+      Set<Integer> voters = region.nodes().stream().map(NodeConfig::id).collect(Collectors.toSet());
+      service[0] =
+          new MetadataService(
+              node.id(),
+              voters,
+              incarnation,
               store,
-              replicas,
-              new TopicConfigs(config.topicDefaults()),
-              config.topicDefaults().partitions());
-      topics.openAll();
-      OffsetsTopic offsetsTopic =
-          OffsetsTopic.open(topics, offsetsPartitions, System::currentTimeMillis);
-      ExecutorService groupWriter = Executors.newSingleThreadExecutor(KafkaBroker::groupLogThread);
-      GroupCoordinator groups =
-          new GroupCoordinator(groupConfig, offsetsTopic, groupWriter, System::currentTimeMillis);
-      try {
-        groups.load();
-      } catch (RuntimeException e) {
-        groupWriter.shutdownNow();
-        throw e;
-      }
-      logs.startAgents(retentionCheckMs, LogManager.DEFAULT_CLEANER_MS);
+              QuorumTimings.DEFAULT,
+              controller,
+              (prev, next) -> {
+                replicas.publish(prev, next);
+                forgetDeletedTopics(coordinator[0], prev, next);
+              },
+              settings.controllerRequestTimeoutMs());
+      OffsetsTopic offsets =
+          new OffsetsTopic(replicas, service[0]::publishingImage, System::currentTimeMillis);
+      coordinator[0] =
+          new GroupCoordinator(
+              groupConfig(settings), offsets, groupWriter, System::currentTimeMillis);
+      replicas.addLeadershipListener(
+          new ReplicaManager.LeadershipListener() {
+            @Override
+            public void becameLeader(Partition p) {
+              if (p.topic().equals(OffsetsTopic.NAME)) {
+                coordinator[0].loadShard(p.index());
+              }
+            }
+
+            @Override
+            public void stoppedLeading(Partition p) {
+              if (p.topic().equals(OffsetsTopic.NAME)) {
+                coordinator[0].unloadShard(p.index());
+              }
+            }
+          });
+      service[0].onAsk(ClusterRoutes.PARTITION_OFFSETS, body -> partitionOffsets(replicas, body));
+      service[0].load();
+      logs.startAgents(settings.retentionCheckIntervalMs(), LogManager.DEFAULT_CLEANER_MS);
       return new KafkaBroker(
           node,
           config,
           logs,
-          topics,
+          store,
+          service[0],
           replicas,
-          ProducerIdManager.open(logDir),
-          clusterId(logDir),
-          groups,
+          topicConfigs,
+          coordinator[0],
           groupWriter);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | InterruptedException e) {
+      if (groupWriter != null) {
+        groupWriter.shutdownNow();
+      }
+      if (store != null) {
+        store.close();
+      }
       logs.close();
       throw e;
+    }
+  }
+
+  /** The log offsets of the partitions of a topic this node leads (for the control plane). */
+  private static CompletionStage<JsonObject> partitionOffsets(
+      ReplicaManager replicas, JsonObject body) {
+    String topic = body.getString("topic", "");
+    JsonArray out = new JsonArray();
+    for (Partition p : replicas.partitions()) {
+      if (p.topic().equals(topic) && p.isLeader()) {
+        out.add(
+            new JsonObject()
+                .put("partition", p.index())
+                .put("logStartOffset", p.logStartOffset())
+                .put("logEndOffset", p.logEndOffset())
+                .put("highWatermark", p.highWatermark()));
+      }
+    }
+    return CompletableFuture.completedFuture(new JsonObject().put("partitions", out));
+  }
+
+  /** Whether {@code image} holds node {@code nodeId} in this incarnation, unfenced. */
+  private static boolean isActive(MetadataImage image, int nodeId, long incarnation) {
+    NodeRegistration n = image.nodes().get(nodeId);
+    return n != null && n.alive() && n.incarnation() == incarnation;
+  }
+
+  /** A deleted topic's committed offsets leave every group this node coordinates (as in Kafka). */
+  private static void forgetDeletedTopics(
+      GroupCoordinator groups, MetadataImage prev, MetadataImage next) {
+    for (TopicImage t : prev.topics().values()) {
+      TopicImage now = next.topic(t.name()).orElse(null);
+      if (now == null || !now.id().equals(t.id())) {
+        groups.removeOffsetsOfTopic(t.name());
+      }
     }
   }
 
@@ -180,105 +242,89 @@ final class KafkaBroker implements AutoCloseable {
     return t;
   }
 
-  /** The group coordinator settings from the system properties (Kafka's defaults otherwise). */
-  static GroupConfig groupConfig(
-      String initialDelayMs, String retentionMinutes, String retentionCheckMs) {
-    GroupConfig d = GroupConfig.DEFAULTS;
-    long delay =
-        longProperty(
-            INITIAL_REBALANCE_DELAY_PROPERTY, initialDelayMs, d.initialRebalanceDelayMs(), 0);
-    long minutes =
-        longProperty(
-            OFFSETS_RETENTION_MINUTES_PROPERTY,
-            retentionMinutes,
-            TimeUnit.MILLISECONDS.toMinutes(d.offsetsRetentionMs()),
-            1);
-    long check =
-        longProperty(
-            OFFSETS_RETENTION_CHECK_MS_PROPERTY, retentionCheckMs, d.offsetsRetentionCheckMs(), 1);
-    return d.withInitialRebalanceDelayMs((int) Math.min(delay, Integer.MAX_VALUE))
-        .withOffsetsRetention(TimeUnit.MINUTES.toMillis(minutes), check);
-  }
-
-  /**
-   * The value of system property {@code key}, or {@code defaultValue} when {@code value} is null.
-   *
-   * @throws IllegalArgumentException naming the property when the value is not an integer ≥ min
-   */
-  static long longProperty(String key, String value, long defaultValue, long min) {
-    if (value == null) {
-      return defaultValue;
-    }
-    try {
-      long v = Long.parseLong(value.trim());
-      if (v >= min) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new IllegalArgumentException(
-        "system property " + key + " must be an integer >= " + min + ", was '" + value + "'");
-  }
-
-  /**
-   * The retention check interval from the value of {@value #RETENTION_CHECK_MS_PROPERTY}; the
-   * default when {@code value} is null.
-   *
-   * @throws IllegalArgumentException naming the property when the value is not a positive integer
-   */
-  static long retentionCheckMs(String value) {
-    if (value == null) {
-      return LogManager.DEFAULT_RETENTION_CHECK_MS;
-    }
-    long ms;
-    try {
-      ms = Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      ms = -1;
-    }
-    if (ms <= 0) {
-      throw new IllegalArgumentException(
-          "system property "
-              + RETENTION_CHECK_MS_PROPERTY
-              + " must be a positive number of milliseconds, was '"
-              + value
-              + "'");
-    }
-    return ms;
-  }
-
-  private static String clusterId(Path logDir) throws IOException {
-    Path file = logDir.resolve("__meta").resolve("cluster.id");
-    if (Files.exists(file)) {
-      return Files.readString(file, StandardCharsets.UTF_8).trim();
-    }
-    String id = Uuid.randomUuid().toString();
-    Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
-    return id;
+  /** The group coordinator settings of the region config's broker section. */
+  static GroupConfig groupConfig(BrokerSettings s) {
+    return GroupConfig.DEFAULTS
+        .withInitialRebalanceDelayMs(s.groupInitialRebalanceDelayMs())
+        .withOffsetsRetention(
+            TimeUnit.MINUTES.toMillis(s.offsetsRetentionMinutes()),
+            s.offsetsRetentionCheckIntervalMs());
   }
 
   /** Starts the Kafka listener on the node's host and Kafka port; completes with the port. */
   Future<Integer> listen(Vertx vertx) {
-    BrokerContext ctx =
-        new BrokerContext(
-            vertx,
-            node.id(),
-            node.host(),
-            boundPort::get,
-            clusterId,
-            topics,
-            producerIds,
-            config.topicDefaults().autoCreateTopics(),
-            groups);
+    BrokerContext ctx = context(vertx);
     this.vertx = vertx;
     groupTimer = vertx.setPeriodic(GROUP_TICK_MS, id -> groups.tick());
     server = new KafkaServer(vertx, BrokerApis.registry(ctx), ProtocolConfig.DEFAULT);
     return server.listen(node.host(), node.kafkaPort()).onSuccess(boundPort::set);
   }
 
+  /** What the handlers share. */
+  BrokerContext context(Vertx vertx) {
+    return new BrokerContext(
+        vertx,
+        node.id(),
+        metadata,
+        replicas,
+        topicConfigs,
+        producerIds,
+        groups,
+        region,
+        config.topicDefaults(),
+        config.broker());
+  }
+
+  /**
+   * Joins the region through Hazelcast (blocking, about a second): from then on the node takes part
+   * in the metadata quorum and the controller registers it.
+   */
+  void joinRegion(int httpPort) {
+    RegionTransport t =
+        HazelcastRegion.start(
+            region,
+            node,
+            config.broker(),
+            metadata.incarnation(),
+            boundPort.get(),
+            httpPort,
+            metadata);
+    transport = t;
+    metadata.attach(t);
+  }
+
+  /**
+   * Runs the node as a region of one without Hazelcast (tests of one node in a JVM): the node is
+   * its own controller at once.
+   *
+   * @throws IllegalStateException when the region has other nodes
+   */
+  void joinAlone(int httpPort) {
+    if (region.nodes().size() != 1) {
+      throw new IllegalStateException("region " + region.name() + " has more than one node");
+    }
+    RegionTransport t =
+        new SoloTransport(
+            new RegionMember(node.id(), metadata.incarnation(), boundPort.get(), httpPort));
+    transport = t;
+    metadata.attach(t);
+  }
+
+  MetadataService metadata() {
+    return metadata;
+  }
+
+  ReplicaManager replicas() {
+    return replicas;
+  }
+
+  /** The partition logs (storage agents and tests; handlers go through partitions). */
+  LogManager logs() {
+    return logs;
+  }
+
   int partitionCount() {
-    return logs.partitionCount();
+    return replicas.partitionCount();
   }
 
   /**
@@ -290,16 +336,16 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * End offsets for lag: the high watermark of each partition this node has open, what Kafka's
-   * {@code kafka-consumer-groups} shows as LOG-END-OFFSET (the offset a consumer reaches when
-   * caught up; with one replica it is the log end offset). Never opens a partition and never
-   * blocks.
+   * End offsets for lag: the high watermark of each partition this node leads, what Kafka's {@code
+   * kafka-consumer-groups} shows as LOG-END-OFFSET (the offset a consumer reaches when caught up).
+   * Never opens a partition and never blocks.
    */
   LogEndOffsets logEndOffsets() {
     return (topic, partition) ->
         replicas
             .partition(topic, partition)
-            .map(p -> p.log().highWatermark())
+            .filter(Partition::isLeader)
+            .map(Partition::highWatermark)
             .orElse(LogEndOffsets.UNKNOWN);
   }
 
@@ -312,9 +358,21 @@ final class KafkaBroker implements AutoCloseable {
     return server == null ? Future.succeededFuture() : server.close();
   }
 
-  /** Lets the group writes under way finish, then closes the logs; blocking. */
+  /**
+   * Leaves the region (the others see this node go at once), stops the metadata threads, lets the
+   * group writes under way finish, then closes the logs; blocking.
+   */
   @Override
   public void close() throws IOException {
+    RegionTransport t = transport;
+    if (t != null) {
+      try {
+        t.close();
+      } catch (RuntimeException e) {
+        LOG.warn("leaving the region failed", e);
+      }
+    }
+    metadata.close();
     groupWriter.shutdown();
     try {
       if (!groupWriter.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -324,6 +382,10 @@ final class KafkaBroker implements AutoCloseable {
       groupWriter.shutdownNow();
       Thread.currentThread().interrupt();
     }
-    logs.close();
+    try {
+      store.close();
+    } finally {
+      logs.close();
+    }
   }
 }

@@ -32,17 +32,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Meridian broker node: its Vert.x instance, its Kafka listener and partition logs ({@link
- * KafkaBroker}), its consumer lag monitoring ({@link LagAgent}) and its REST control plane.
+ * One Meridian broker node: its Vert.x instance, its Kafka listener, partition logs and share of
+ * the region's metadata ({@link KafkaBroker}), its membership of the region (Hazelcast), its
+ * consumer lag monitoring ({@link LagAgent}) and its REST control plane.
  *
  * <p>Data directory of a node ({@code nodeConfig.dataPath(baseDataDir)}):
  *
  * <pre>
  * &lt;node data dir&gt;/
  *   node.lock   held (OS file lock) while a process runs this node; never deleted
- *   node.json   written once the node is ready: pid, host, bound ports; deleted on clean stop
+ *   node.json   written once the node has joined its region: pid, host, bound ports; deleted on
+ *               clean stop
+ *   metadata/   the region's metadata log as this node holds it
  *   logs/       the partition logs (storage layer)
  * </pre>
+ *
+ * <p>A started node has joined its region's membership; it is <em>active</em> ({@link #isActive()},
+ * health status {@code UP}) once the region's controller has registered it, which needs a majority
+ * of the region's nodes. Until then its health says {@code STARTING} (HTTP 503) and it leads no
+ * partition.
  *
  * <p>Lifecycle: {@link #start()} once, then {@link #close()} (idempotent; a shutdown hook calls it
  * on SIGTERM). Both block and must not be called on a Vert.x event loop; {@code close()} waits for
@@ -75,6 +83,7 @@ public final class MeridianNode implements AutoCloseable {
   private final Path dataDir;
   private final MeridianConfig config;
   private final LagConfig lagConfig;
+  private final long incarnation;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   private State state = State.NEW;
@@ -97,9 +106,8 @@ public final class MeridianNode implements AutoCloseable {
    * @param config the validated region config
    * @param nodeId the id of the node to run; must be in {@code config}
    * @param baseDataDir the base data directory the node's {@code dataDir} is resolved against
-   * @throws IllegalArgumentException if {@code config} has no node {@code nodeId}, its topic
-   *     defaults are out of the storage layer's range, or a lag setting ({@link LagConfig}, system
-   *     properties) is invalid
+   * @throws IllegalArgumentException if {@code config} has no node {@code nodeId} or its topic
+   *     defaults are out of the storage layer's range
    */
   public MeridianNode(MeridianConfig config, int nodeId, Path baseDataDir) {
     this.nodeConfig =
@@ -110,7 +118,14 @@ public final class MeridianNode implements AutoCloseable {
     this.dataDir = nodeConfig.dataPath(baseDataDir).toAbsolutePath().normalize();
     this.config = config;
     NodeLogConfigs.from(config.topicDefaults()); // fails fast on out-of-range defaults
-    this.lagConfig = LagConfig.fromProperties(System::getProperty);
+    this.lagConfig = new LagConfig(config.broker().lagIntervals(), config.broker().lagSampleMs());
+    this.incarnation = newIncarnation();
+  }
+
+  /** A positive number that no earlier start of this node used (with overwhelming odds). */
+  private static long newIncarnation() {
+    return (System.currentTimeMillis() << 16 | new java.security.SecureRandom().nextInt(1 << 16))
+        & Long.MAX_VALUE;
   }
 
   /** The node's data directory. */
@@ -139,6 +154,24 @@ public final class MeridianNode implements AutoCloseable {
       throw new IllegalStateException("node " + nodeConfig.id() + " is not started");
     }
     return broker.groups();
+  }
+
+  /**
+   * Whether the region's controller has registered this node's process and it is not fenced: only
+   * then it leads partitions and coordinates groups.
+   */
+  public boolean isActive() {
+    KafkaBroker broker = storage;
+    return broker != null && broker.metadata().isActive();
+  }
+
+  /** The node's view of its region's metadata (for the control plane and tests). */
+  public dev.meridian.node.cluster.MetadataService metadata() {
+    KafkaBroker broker = storage;
+    if (broker == null) {
+      throw new IllegalStateException("node " + nodeConfig.id() + " is not started");
+    }
+    return broker.metadata();
   }
 
   /** The bound control-plane port; {@code -1} before {@link #start()} succeeded. */
@@ -174,11 +207,10 @@ public final class MeridianNode implements AutoCloseable {
                           .setClassPathResolvingEnabled(false)));
       storageExecutor = vertx.createSharedWorkerExecutor("meridian-storage", 1, 1, TimeUnit.HOURS);
 
-      step = "open the logs in " + dataDir.resolve(LOGS_DIR);
-      Path logDir = dataDir.resolve(LOGS_DIR);
+      step = "open the logs and the metadata log in " + dataDir;
       storage =
           storageExecutor
-              .executeBlocking(() -> KafkaBroker.open(logDir, config, nodeConfig))
+              .executeBlocking(() -> KafkaBroker.open(dataDir, config, nodeConfig, incarnation))
               .await();
 
       step = "listen for Kafka clients on " + nodeConfig.host() + ":" + nodeConfig.kafkaPort();
@@ -202,10 +234,23 @@ public final class MeridianNode implements AutoCloseable {
       httpServer =
           vertx
               .createHttpServer()
-              .requestHandler(ControlPlane.router(vertx, this::health, lagReporter))
+              .requestHandler(
+                  ControlPlane.router(
+                      vertx, this::health, lagReporter, storage.metadata(), region.name()))
               .listen(nodeConfig.httpPort(), nodeConfig.host())
               .await();
       httpPort = httpServer.actualPort();
+
+      step = "join region " + region.name() + " on cluster port " + nodeConfig.clusterPort();
+      KafkaBroker broker = storage;
+      int boundHttp = httpPort;
+      storageExecutor
+          .executeBlocking(
+              () -> {
+                broker.joinRegion(boundHttp);
+                return null;
+              })
+          .await();
 
       step = "write " + dataDir.resolve(NODE_FILE);
       writeNodeFile();
@@ -232,7 +277,7 @@ public final class MeridianNode implements AutoCloseable {
   private Health health() {
     KafkaBroker logs = storage;
     return new Health(
-        "UP",
+        logs != null && logs.metadata().isActive() ? "UP" : "STARTING",
         nodeConfig.id(),
         region.name(),
         kafkaPort,

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
-import dev.meridian.node.group.OffsetsTopic;
 import io.vertx.core.json.JsonObject;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -45,6 +44,10 @@ class MeridianNodeTest {
       assertEquals(node.kafkaPort(), info.getInteger("kafkaPort"));
       assertEquals("127.0.0.1:" + node.kafkaPort(), info.getString("kafkaListener"));
 
+      // one node is a majority of its region: it registers itself at once
+      org.awaitility.Awaitility.await("node active")
+          .atMost(java.time.Duration.ofSeconds(30))
+          .until(node::isActive);
       HttpResponse<String> response =
           HttpClient.newHttpClient()
               .send(
@@ -58,8 +61,8 @@ class MeridianNodeTest {
       assertEquals(1, health.getInteger("nodeId"));
       assertEquals("east", health.getString("region"));
       assertEquals(node.httpPort(), health.getInteger("httpPort"));
-      // a new node hosts only the partitions of the internal offsets topic
-      assertEquals(OffsetsTopic.DEFAULT_PARTITIONS, health.getInteger("partitions"));
+      // a new region has no topics yet (the offsets topic comes with the first group)
+      assertEquals(0, health.getInteger("partitions"));
 
     } finally {
       node.close();
@@ -91,19 +94,6 @@ class MeridianNodeTest {
       assertEquals(
           "https://meridian.dev/problems/group-not-found",
           new JsonObject(detail.body()).getString("type"));
-    }
-  }
-
-  @Test
-  void badLagSettingsAreRejectedAtConstruction() throws Exception {
-    MeridianConfig config = config(1);
-    System.setProperty("meridian.lag.sample.ms", "never");
-    try {
-      IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> new MeridianNode(config, 1, tmp));
-      assertTrue(e.getMessage().contains("meridian.lag.sample.ms"), e.getMessage());
-    } finally {
-      System.clearProperty("meridian.lag.sample.ms");
     }
   }
 

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.meridian.node.group.OffsetsTopic;
 import dev.meridian.node.storage.LogConfig;
 import dev.meridian.node.storage.LogManager;
 import io.vertx.core.json.JsonObject;
@@ -22,8 +21,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,10 +61,13 @@ class NodeLauncherIT {
     Path config = TestConfigs.writeEphemeral(tmp, 1);
     Path data = tmp.resolve("data");
     Path log = tmp.resolve("node.log");
-    Path partition = data.resolve("east-1").resolve(MeridianNode.LOGS_DIR).resolve("orders-0");
-    try (LogManager logs = LogManager.open(partition.getParent(), LogConfig.DEFAULT)) {
-      logs.getOrCreate("orders", 0, LogConfig.DEFAULT);
+    Path logs = data.resolve("east-1").resolve(MeridianNode.LOGS_DIR);
+    // a log left on disk that no topic of the region claims: set aside once the node is live
+    Path stray = logs.resolve("stray-0");
+    try (LogManager manager = LogManager.open(logs, LogConfig.DEFAULT)) {
+      manager.getOrCreate("stray", 0, LogConfig.DEFAULT);
     }
+    Path partition = logs.resolve("orders-0");
     Process node =
         start(
             new ProcessBuilder(
@@ -89,7 +95,17 @@ class NodeLauncherIT {
     assertEquals(1, health.getInteger("nodeId"));
     assertEquals("east", health.getString("region"));
     assertEquals(port, health.getInteger("httpPort"));
-    assertEquals(1 + OffsetsTopic.DEFAULT_PARTITIONS, health.getInteger("partitions"));
+    await("stray log set aside").atMost(READY).until(() -> !Files.exists(stray));
+    try (Stream<Path> dirs = Files.list(logs)) {
+      assertTrue(
+          dirs.anyMatch(d -> d.getFileName().toString().matches("stray-0\\.\\d+-stray")),
+          "kept as stray-0.<ms>-stray");
+    }
+    createTopic("127.0.0.1:" + kafkaPort, "orders");
+    await("orders hosted")
+        .atMost(READY)
+        .ignoreExceptions()
+        .until(() -> new JsonObject(get(base + "/v1/health").body()).getInteger("partitions") == 1);
     assertFalse(Files.exists(partition.resolve(".clean-shutdown")), "open partitions are dirty");
 
     HttpResponse<String> missing = get(base + "/v1/no-such-route");
@@ -115,6 +131,13 @@ class NodeLauncherIT {
     assertTrue(output.contains("Meridian node 1 (region east) stopped cleanly"), output);
     assertFalse(Files.exists(nodeFile), "node.json is removed on a clean stop");
     assertTrue(Files.exists(partition.resolve(".clean-shutdown")), "logs closed cleanly");
+  }
+
+  private static void createTopic(String bootstrap, String name) throws Exception {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test

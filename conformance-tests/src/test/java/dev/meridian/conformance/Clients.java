@@ -69,7 +69,7 @@ final class Clients {
     return with(p, overrides);
   }
 
-  private static Properties with(Properties p, Object... overrides) {
+  static Properties with(Properties p, Object... overrides) {
     if (overrides.length % 2 != 0) {
       throw new IllegalArgumentException("overrides are key, value pairs");
     }

@@ -1,9 +1,9 @@
 package dev.meridian.conformance;
 
-import dev.meridian.config.ConfigLoader;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.node.MeridianNode;
 import dev.meridian.node.group.GroupQuery;
+import dev.meridian.testsupport.RegionYaml;
 import java.nio.file.Path;
 
 /**
@@ -15,6 +15,9 @@ import java.nio.file.Path;
 final class MeridianUnderTest implements AutoCloseable {
   /** The id of the node; its data directory is {@code <dataDir>/}{@value #NODE_DIR}. */
   static final int NODE_ID = 1;
+
+  /** The broker setting retentionCheckIntervalMs of the nodes this runs. */
+  static final long RETENTION_CHECK_MS = 200;
 
   /** The node's data directory under the base data directory. */
   static final String NODE_DIR = "east-1";
@@ -38,32 +41,30 @@ final class MeridianUnderTest implements AutoCloseable {
   }
 
   /**
-   * A one-node region config: node {@value #NODE_ID} of region {@code east} on 127.0.0.1, an
-   * ephemeral HTTP port, data directory {@value #NODE_DIR}.
-   *
-   * @param kafkaPort the Kafka port, 0 for an ephemeral one
-   * @param topicDefaultsYaml the body of the {@code topicDefaults:} section, indented
+   * A one-node region: node {@value #NODE_ID} of region {@code east} on 127.0.0.1, ephemeral ports,
+   * data directory {@value #NODE_DIR}; retention checked every {@value #RETENTION_CHECK_MS} ms
+   * (RetentionIT) and groups formed at once instead of waiting 3 s for more members (GroupIT).
    */
-  static String configYaml(int kafkaPort, String topicDefaultsYaml) {
-    return "regions:\n  - name: east\n    nodes:\n      - id: "
-        + NODE_ID
-        + "\n        host: 127.0.0.1\n"
-        + "        kafkaPort: "
-        + kafkaPort
-        + "\n        httpPort: 0\n        dataDir: "
-        + NODE_DIR
-        + "\n"
-        + "topicDefaults:\n"
-        + topicDefaultsYaml;
+  static RegionYaml region() {
+    return RegionYaml.of("east", 1)
+        .broker("retentionCheckIntervalMs", RETENTION_CHECK_MS)
+        .broker("groupInitialRebalanceDelayMs", 0);
   }
 
   /** Starts (or restarts, on the same data directory and Kafka port) the node. */
   MeridianUnderTest start() throws Exception {
-    MeridianConfig config =
-        ConfigLoader.parse(configYaml(kafkaPort, topicDefaults), "conformance.yaml");
+    RegionYaml yaml = region().kafkaPort(NODE_ID, kafkaPort);
+    for (String line : topicDefaults.strip().split("\n")) {
+      String[] kv = line.strip().split(":\\s*", 2);
+      yaml.topicDefault(kv[0], kv[1]);
+    }
+    MeridianConfig config = yaml.config();
     node = new MeridianNode(config, NODE_ID, dataDir);
     node.start();
     kafkaPort = node.kafkaPort();
+    org.awaitility.Awaitility.await("node " + NODE_ID + " active")
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(node::isActive);
     return this;
   }
 

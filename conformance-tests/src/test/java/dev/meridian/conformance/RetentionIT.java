@@ -29,12 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
  * earliest it is reset (OFFSET_OUT_OF_RANGE, then ListOffsets earliest) to the new log start and
  * reads on; with none it gets {@link OffsetOutOfRangeException}.
  *
- * <p>Needs a short retention check interval: the failsafe configuration of this module sets {@code
- * meridian.log.retention.check.ms} (see {@link #CHECK_MS}).
+ * <p>Needs a short retention check interval: {@link MeridianUnderTest}'s region config sets the
+ * broker setting {@code retentionCheckIntervalMs} (see {@link #CHECK_MS}).
  */
 class RetentionIT {
-  /** The retention check interval the test JVM runs nodes with (conformance-tests/pom.xml). */
-  private static final long CHECK_MS = Long.getLong("meridian.log.retention.check.ms", 300_000);
+  /** The retention check interval of the nodes {@link MeridianUnderTest} runs. */
+  private static final long CHECK_MS = MeridianUnderTest.RETENTION_CHECK_MS;
 
   private static final int SEGMENT_BYTES = 16 * 1024;
   private static final int RETENTION_BYTES = 64 * 1024;
@@ -52,7 +52,6 @@ class RetentionIT {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void laggingConsumerIsResetToTheNewLogStartOrFailsWithResetNone() throws Exception {
-    assertTrue(CHECK_MS <= 1_000, "set meridian.log.retention.check.ms for this test");
     String topic = "retained";
     TopicPartition tp = new TopicPartition(topic, 0);
     try (MeridianUnderTest meridian = new MeridianUnderTest(tmp).start();

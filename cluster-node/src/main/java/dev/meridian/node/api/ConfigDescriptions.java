@@ -1,6 +1,10 @@
 package dev.meridian.node.api;
 
-import dev.meridian.node.cluster.TopicConfigs;
+import dev.meridian.config.BrokerSettings;
+import dev.meridian.config.TopicDefaults;
+import dev.meridian.node.metadata.TopicConfigs;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
@@ -68,6 +72,111 @@ final class ConfigDescriptions {
           Map.entry(
               TopicConfigs.SEGMENT_MS,
               new Description(ConfigType.LONG, "log.roll.ms", TopicConfig.SEGMENT_MS_DOC)));
+
+  /**
+   * A broker setting of the region config, under its Kafka name where Kafka has one (else {@code
+   * meridian.*}).
+   */
+  record BrokerSetting(String name, String value, ConfigType type, String doc) {}
+
+  /**
+   * The region's broker settings (the {@code broker} section and the topic defaults that are not
+   * topic configs) as DescribeConfigs(BROKER) lists them, sorted by name.
+   */
+  static List<BrokerSetting> brokerSettings(BrokerSettings b, TopicDefaults d, int regionNodes) {
+    List<BrokerSetting> out = new ArrayList<>();
+    out.add(
+        new BrokerSetting(
+            "auto.create.topics.enable",
+            Boolean.toString(d.autoCreateTopics()),
+            ConfigType.BOOLEAN,
+            "Whether Metadata requests create unknown topics (topicDefaults.autoCreateTopics)."));
+    out.add(
+        new BrokerSetting(
+            "default.replication.factor",
+            Short.toString(d.effectiveReplicationFactor(regionNodes)),
+            ConfigType.SHORT,
+            "Replicas of a new topic's partitions (topicDefaults.replicationFactor)."));
+    out.add(
+        new BrokerSetting(
+            "group.initial.rebalance.delay.ms",
+            Integer.toString(b.groupInitialRebalanceDelayMs()),
+            ConfigType.INT,
+            "How long a new group waits for more members before its first rebalance."));
+    out.add(
+        new BrokerSetting(
+            "log.retention.check.interval.ms",
+            Long.toString(b.retentionCheckIntervalMs()),
+            ConfigType.LONG,
+            "Milliseconds between two retention passes over the partition logs."));
+    out.add(
+        new BrokerSetting(
+            "meridian.controller.request.timeout.ms",
+            Long.toString(b.controllerRequestTimeoutMs()),
+            ConfigType.LONG,
+            "How long a node waits for the region's controller to decide a forwarded change."));
+    out.add(
+        new BrokerSetting(
+            "meridian.lag.intervals",
+            Integer.toString(b.lagIntervals()),
+            ConfigType.INT,
+            "Commits kept per group partition to rate its lag status."));
+    out.add(
+        new BrokerSetting(
+            "meridian.lag.sample.ms",
+            Long.toString(b.lagSampleMs()),
+            ConfigType.LONG,
+            "Milliseconds between two samples of the groups' lag."));
+    out.add(
+        new BrokerSetting(
+            "meridian.member.failure.seconds",
+            Integer.toString(b.memberFailureSeconds()),
+            ConfigType.INT,
+            "A region member silent this long is declared failed."));
+    out.add(
+        new BrokerSetting(
+            "meridian.member.heartbeat.seconds",
+            Integer.toString(b.memberHeartbeatSeconds()),
+            ConfigType.INT,
+            "Seconds between the heartbeats of the region's members."));
+    out.add(
+        new BrokerSetting(
+            "meridian.member.merge.delay.seconds",
+            Integer.toString(b.memberMergeDelaySeconds()),
+            ConfigType.INT,
+            "How soon the two sides of a healed network split merge again."));
+    out.add(
+        new BrokerSetting(
+            "num.partitions",
+            Integer.toString(d.partitions()),
+            ConfigType.INT,
+            "Partitions of a new topic that names none (topicDefaults.partitions)."));
+    out.add(
+        new BrokerSetting(
+            "offsets.retention.check.interval.ms",
+            Long.toString(b.offsetsRetentionCheckIntervalMs()),
+            ConfigType.LONG,
+            "Milliseconds between two checks for expired committed offsets."));
+    out.add(
+        new BrokerSetting(
+            "offsets.retention.minutes",
+            Long.toString(b.offsetsRetentionMinutes()),
+            ConfigType.INT,
+            "How long the committed offsets of an empty group are kept."));
+    out.add(
+        new BrokerSetting(
+            "offsets.topic.num.partitions",
+            Integer.toString(b.offsetsTopicPartitions()),
+            ConfigType.INT,
+            "Partitions of __consumer_offsets when it is created."));
+    out.add(
+        new BrokerSetting(
+            "offsets.topic.replication.factor",
+            Short.toString(b.effectiveOffsetsTopicReplicationFactor(regionNodes)),
+            ConfigType.SHORT,
+            "Replicas of each __consumer_offsets partition."));
+    return out;
+  }
 
   private ConfigDescriptions() {}
 

@@ -1,10 +1,11 @@
 package dev.meridian.node.api;
 
-import dev.meridian.node.cluster.TopicManager;
-import dev.meridian.node.cluster.TopicMetadata;
+import dev.meridian.node.controller.ControllerRequest;
+import dev.meridian.node.controller.ItemResult;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,11 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * CreatePartitions 0–3: grows a topic to {@code count} partitions (never shrinks:
- * INVALID_PARTITIONS otherwise), honouring validateOnly. Manual assignments must give one entry per
- * new partition, each naming only this node (one replica): anything else is
- * INVALID_REPLICA_ASSIGNMENT.
+ * CreatePartitions 0–3, decided by the region's controller (this node forwards): grows a topic to
+ * {@code count} partitions (never shrinks: INVALID_PARTITIONS otherwise), honouring validateOnly.
+ * New partitions get the topic's replication factor, placed like a new topic's; explicit
+ * assignments must give one entry per new partition, each naming registered nodes, as many as the
+ * topic's replication factor (INVALID_REPLICA_ASSIGNMENT otherwise).
  */
 public final class CreatePartitionsHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -40,72 +42,48 @@ public final class CreatePartitionsHandler implements ApiHandler {
   @Override
   public Future<ApiMessage> handle(KafkaRequest request) {
     CreatePartitionsRequestData req = request.data();
-    return broker.blocking(() -> create(req));
-  }
-
-  private ApiMessage create(CreatePartitionsRequestData req) {
     Map<String, Integer> counts = new HashMap<>();
     for (CreatePartitionsRequestData.CreatePartitionsTopic t : req.topics()) {
       counts.merge(t.name(), 1, Integer::sum);
     }
-    CreatePartitionsResponseData resp = new CreatePartitionsResponseData();
+    List<ControllerRequest.NewPartitions> forward = new ArrayList<>();
     for (CreatePartitionsRequestData.CreatePartitionsTopic t : req.topics()) {
-      CreatePartitionsResponseData.CreatePartitionsTopicResult result =
-          new CreatePartitionsResponseData.CreatePartitionsTopicResult()
-              .setName(t.name())
-              .setErrorCode(Errors.NONE.code());
-      resp.results().add(result);
       if (counts.get(t.name()) > 1) {
-        fail(result, Errors.INVALID_REQUEST, "Duplicate topic name in the request.");
         continue;
       }
-      try {
-        checkAssignments(t);
-        broker.topics().addPartitions(t.name(), t.count(), req.validateOnly());
-      } catch (TopicManager.TopicException e) {
-        fail(result, e.error(), e.getMessage());
-      } catch (Exception e) {
-        fail(result, ErrorMapper.toError(e), e.getMessage());
+      List<List<Integer>> assignments = new ArrayList<>();
+      if (t.assignments() != null) {
+        for (CreatePartitionsRequestData.CreatePartitionsAssignment a : t.assignments()) {
+          assignments.add(new ArrayList<>(a.brokerIds()));
+        }
       }
+      forward.add(new ControllerRequest.NewPartitions(t.name(), t.count(), assignments));
     }
-    return resp;
-  }
-
-  private void checkAssignments(CreatePartitionsRequestData.CreatePartitionsTopic t)
-      throws TopicManager.TopicException {
-    if (t.assignments() == null) {
-      return;
-    }
-    TopicMetadata current =
-        broker
-            .topics()
-            .topic(t.name())
-            .orElseThrow(
-                () ->
-                    new TopicManager.TopicException(
-                        Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                        "Topic '" + t.name() + "' does not exist."));
-    int added = t.count() - current.partitions();
-    if (added > 0 && t.assignments().size() != added) {
-      throw new TopicManager.TopicException(
-          Errors.INVALID_REPLICA_ASSIGNMENT,
-          "Increasing the number of partitions by "
-              + added
-              + " but "
-              + t.assignments().size()
-              + " assignments provided.");
-    }
-    for (CreatePartitionsRequestData.CreatePartitionsAssignment a : t.assignments()) {
-      if (!a.brokerIds().equals(List.of(broker.nodeId()))) {
-        throw new TopicManager.TopicException(
-            Errors.INVALID_REPLICA_ASSIGNMENT,
-            "Replica assignment "
-                + a.brokerIds()
-                + " is invalid: each new partition must be assigned to broker "
-                + broker.nodeId()
-                + " only.");
-      }
-    }
+    Future<List<ItemResult>> decided =
+        forward.isEmpty()
+            ? Future.succeededFuture(List.of())
+            : broker.submit(new ControllerRequest.CreatePartitions(forward, req.validateOnly()));
+    return decided.map(
+        results -> {
+          CreatePartitionsResponseData resp = new CreatePartitionsResponseData();
+          int next = 0;
+          for (CreatePartitionsRequestData.CreatePartitionsTopic t : req.topics()) {
+            CreatePartitionsResponseData.CreatePartitionsTopicResult result =
+                new CreatePartitionsResponseData.CreatePartitionsTopicResult()
+                    .setName(t.name())
+                    .setErrorCode(Errors.NONE.code());
+            resp.results().add(result);
+            if (counts.get(t.name()) > 1) {
+              fail(result, Errors.INVALID_REQUEST, "Duplicate topic name in the request.");
+              continue;
+            }
+            ItemResult r = results.get(next++);
+            if (!r.ok()) {
+              fail(result, r.error(), r.message());
+            }
+          }
+          return resp;
+        });
   }
 
   private static void fail(

@@ -1,11 +1,12 @@
 package dev.meridian.node.api;
 
-import dev.meridian.node.cluster.TopicConfigs;
-import dev.meridian.node.cluster.TopicManager;
-import dev.meridian.node.cluster.TopicMetadata;
+import dev.meridian.node.controller.ControllerRequest;
+import dev.meridian.node.controller.ItemResult;
+import dev.meridian.node.metadata.TopicConfigs;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,13 @@ import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
 
 /**
- * CreateTopics 2–7: partition count (or the default with -1), replication factor (1 or -1 on a
- * single node), manual assignments naming this node only, config overrides validated key by key,
- * and validateOnly. From v5 the response carries the topic's effective configs.
+ * CreateTopics 2–7, decided by the region's controller (this node forwards): partition count and
+ * replication factor (or the region defaults with -1; the replication factor may not exceed the
+ * live nodes), or explicit replica assignments naming registered nodes; config overrides validated
+ * key by key; validateOnly. Replicas are placed by {@code ReplicaPlacement} (leaders spread over
+ * nodes and racks). From v5 the response carries the topic's effective configs. The answer comes
+ * once the creation is committed in the region's metadata log; without a controller within the
+ * broker setting {@code controllerRequestTimeoutMs} it is REQUEST_TIMED_OUT.
  */
 public final class CreateTopicsHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -44,11 +49,6 @@ public final class CreateTopicsHandler implements ApiHandler {
   public Future<ApiMessage> handle(KafkaRequest request) {
     CreateTopicsRequestData req = request.data();
     short version = request.version();
-    return broker.blocking(() -> create(req, version));
-  }
-
-  private ApiMessage create(CreateTopicsRequestData req, short version) {
-    CreateTopicsResponseData resp = new CreateTopicsResponseData();
     Set<String> seen = new HashSet<>();
     Set<String> duplicated = new HashSet<>();
     for (CreateTopicsRequestData.CreatableTopic t : req.topics()) {
@@ -56,7 +56,41 @@ public final class CreateTopicsHandler implements ApiHandler {
         duplicated.add(t.name());
       }
     }
-    TopicManager topics = broker.topics();
+    List<ControllerRequest.NewTopic> forward = new ArrayList<>();
+    for (CreateTopicsRequestData.CreatableTopic t : req.topics()) {
+      if (duplicated.contains(t.name())) {
+        continue;
+      }
+      Map<String, String> configs = new LinkedHashMap<>();
+      for (CreateTopicsRequestData.CreatableTopicConfig c : t.configs()) {
+        if (c.value() != null) {
+          configs.put(c.name(), c.value());
+        } else if (!broker.topicConfigs().isKnown(c.name())) {
+          configs.put(c.name(), ""); // an unknown key is refused even without a value
+        }
+      }
+      List<List<Integer>> assignments = new ArrayList<>();
+      for (CreateTopicsRequestData.CreatableReplicaAssignment a : t.assignments()) {
+        assignments.add(new ArrayList<>(a.brokerIds()));
+      }
+      forward.add(
+          new ControllerRequest.NewTopic(
+              t.name(), t.numPartitions(), t.replicationFactor(), assignments, configs));
+    }
+    Future<List<ItemResult>> decided =
+        forward.isEmpty()
+            ? Future.succeededFuture(List.of())
+            : broker.submit(new ControllerRequest.CreateTopics(forward, req.validateOnly(), false));
+    return decided.map(results -> respond(req, version, duplicated, results));
+  }
+
+  private ApiMessage respond(
+      CreateTopicsRequestData req,
+      short version,
+      Set<String> duplicated,
+      List<ItemResult> results) {
+    CreateTopicsResponseData resp = new CreateTopicsResponseData();
+    int next = 0;
     for (CreateTopicsRequestData.CreatableTopic t : req.topics()) {
       CreateTopicsResponseData.CreatableTopicResult result =
           new CreateTopicsResponseData.CreatableTopicResult().setName(t.name());
@@ -65,56 +99,17 @@ public final class CreateTopicsHandler implements ApiHandler {
         fail(result, Errors.INVALID_REQUEST, "Duplicate topic name in the request.");
         continue;
       }
-      Map<String, String> configs = new LinkedHashMap<>();
-      for (CreateTopicsRequestData.CreatableTopicConfig c : t.configs()) {
-        configs.put(c.name(), c.value());
+      ItemResult r = results.get(next++);
+      if (!r.ok()) {
+        fail(result, r.error(), r.message());
+        continue;
       }
-      int partitions = t.numPartitions();
-      if (!t.assignments().isEmpty()) {
-        if (partitions != -1 || t.replicationFactor() != -1) {
-          fail(
-              result,
-              Errors.INVALID_REQUEST,
-              "Both numPartitions or replicationFactor and replicasAssignments were set.");
-          continue;
-        }
-        boolean onlyThisNode = true;
-        for (CreateTopicsRequestData.CreatableReplicaAssignment a : t.assignments()) {
-          onlyThisNode &= a.brokerIds().equals(List.of(broker.nodeId()));
-        }
-        if (!onlyThisNode) {
-          fail(
-              result,
-              Errors.INVALID_REPLICA_ASSIGNMENT,
-              "Replica assignments may only name broker " + broker.nodeId() + ".");
-          continue;
-        }
-        partitions = t.assignments().size();
+      result.setNumPartitions(r.partitions()).setReplicationFactor(r.replicationFactor());
+      if (version >= 7) {
+        result.setTopicId(r.topicId());
       }
-      try {
-        TopicMetadata created;
-        if (req.validateOnly()) {
-          topics.validateCreate(t.name(), partitions, t.replicationFactor(), configs);
-          created =
-              new TopicMetadata(
-                  t.name(),
-                  org.apache.kafka.common.Uuid.ZERO_UUID,
-                  partitions == -1 ? topics.defaultPartitions() : partitions,
-                  configs);
-        } else {
-          created = topics.create(t.name(), partitions, t.replicationFactor(), configs);
-        }
-        result.setNumPartitions(created.partitions()).setReplicationFactor((short) 1);
-        if (version >= 7) {
-          result.setTopicId(created.id());
-        }
-        if (version >= 5) {
-          result.setConfigs(describe(topics.configs(), created.configs()));
-        }
-      } catch (TopicManager.TopicException e) {
-        fail(result, e.error(), e.getMessage());
-      } catch (Exception e) {
-        fail(result, ErrorMapper.toError(e), e.getMessage());
+      if (version >= 5) {
+        result.setConfigs(describe(broker.topicConfigs(), r.configs()));
       }
     }
     return resp;

@@ -1,11 +1,10 @@
 package dev.meridian.node.api;
 
-import dev.meridian.node.cluster.TopicManager;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import dev.meridian.node.replication.Partition;
-import dev.meridian.node.storage.PartitionLog;
 import io.vertx.core.Future;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -64,22 +63,24 @@ public final class DeleteRecordsHandler implements ApiHandler {
         new DeleteRecordsResponseData.DeleteRecordsPartitionResult()
             .setPartitionIndex(p.partitionIndex())
             .setLowWatermark(INVALID_LOW_WATERMARK);
-    Partition partition = broker.topics().partition(topic, p.partitionIndex()).orElse(null);
-    if (partition == null) {
+    if (broker.image().partition(topic, p.partitionIndex()).isEmpty()) {
       return pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
     }
-    if (TopicManager.isInternal(topic)) {
+    if (Topic.isInternal(topic)) {
       // Kafka: "Cannot delete records of internal topic"; the coordinator's state lives there
       return pr.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
     }
-    PartitionLog log = partition.log();
-    long offset = p.offset() == HIGH_WATERMARK ? log.highWatermark() : p.offset();
+    Partition partition = broker.partition(topic, p.partitionIndex()).orElse(null);
+    if (partition == null || !partition.isLeader()) {
+      return pr.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+    }
+    long offset = p.offset() == HIGH_WATERMARK ? partition.highWatermark() : p.offset();
     if (offset < 0) {
       return pr.setErrorCode(Errors.OFFSET_OUT_OF_RANGE.code());
     }
     try {
-      log.maybeIncrementLogStartOffset(offset);
-      return pr.setLowWatermark(log.logStartOffset()).setErrorCode(Errors.NONE.code());
+      long start = partition.deleteRecordsBefore(offset);
+      return pr.setLowWatermark(start).setErrorCode(Errors.NONE.code());
     } catch (RuntimeException e) {
       return pr.setErrorCode(ErrorMapper.toError(e).code());
     }

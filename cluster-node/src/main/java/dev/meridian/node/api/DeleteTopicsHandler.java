@@ -1,14 +1,14 @@
 package dev.meridian.node.api;
 
-import dev.meridian.node.cluster.TopicManager;
-import dev.meridian.node.cluster.TopicMetadata;
+import dev.meridian.node.controller.ControllerRequest;
+import dev.meridian.node.controller.ItemResult;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
@@ -17,11 +17,12 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * DeleteTopics 1–6: by name (v1–5 {@code topicNames}, v6 {@code topics}) or, from v6, by topic id
- * (resolved against the metadata image; unknown → UNKNOWN_TOPIC_ID). The topic leaves the image and
- * its partition directories are deleted before the answer, so {@code timeoutMs} is never reached;
- * the groups' committed offsets of the topic are removed too. A name given twice, or both a name
- * and an id in one v6 entry, is INVALID_REQUEST for that entry.
+ * DeleteTopics 1–6, decided by the region's controller (this node forwards): by name (v1–5 {@code
+ * topicNames}, v6 {@code topics}) or, from v6, by topic id (unknown → UNKNOWN_TOPIC_ID). The answer
+ * comes once the deletion is committed in the region's metadata log; every replica then deletes its
+ * partition directories and every coordinator the groups' committed offsets of the topic, as each
+ * node applies the change. A name given twice, or both a name and an id in one v6 entry, is
+ * INVALID_REQUEST for that entry.
  */
 public final class DeleteTopicsHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -44,10 +45,6 @@ public final class DeleteTopicsHandler implements ApiHandler {
   public Future<ApiMessage> handle(KafkaRequest request) {
     DeleteTopicsRequestData req = request.data();
     short version = request.version();
-    return broker.blocking(() -> delete(req, version));
-  }
-
-  private ApiMessage delete(DeleteTopicsRequestData req, short version) {
     List<DeleteTopicsRequestData.DeleteTopicState> wanted =
         version >= 6
             ? req.topics()
@@ -60,51 +57,51 @@ public final class DeleteTopicsHandler implements ApiHandler {
         nameCounts.merge(t.name(), 1, Integer::sum);
       }
     }
-    DeleteTopicsResponseData resp = new DeleteTopicsResponseData();
+    List<String> names = new ArrayList<>();
+    List<Uuid> ids = new ArrayList<>();
+    List<DeleteTopicsResponseData.DeletableTopicResult> refused = new ArrayList<>();
     for (DeleteTopicsRequestData.DeleteTopicState t : wanted) {
-      DeleteTopicsResponseData.DeletableTopicResult result;
       if (t.name() != null && !Uuid.ZERO_UUID.equals(t.topicId())) {
-        result = failed(t, Errors.INVALID_REQUEST, "Give a topic name or a topic id, not both.");
+        refused.add(
+            failed(t, Errors.INVALID_REQUEST, "Give a topic name or a topic id, not both."));
       } else if (t.name() != null && nameCounts.get(t.name()) > 1) {
-        result = failed(t, Errors.INVALID_REQUEST, "Duplicate topic name in the request.");
+        refused.add(failed(t, Errors.INVALID_REQUEST, "Duplicate topic name in the request."));
       } else {
-        result = deleteOne(t);
+        refused.add(null);
+        names.add(t.name());
+        ids.add(t.name() == null ? t.topicId() : null);
       }
-      if (version < 6) {
-        result.setTopicId(Uuid.ZERO_UUID);
-      }
-      if (version < 5) {
-        result.setErrorMessage(null);
-      }
-      resp.responses().add(result);
     }
-    return resp;
-  }
-
-  private DeleteTopicsResponseData.DeletableTopicResult deleteOne(
-      DeleteTopicsRequestData.DeleteTopicState t) {
-    String name = t.name();
-    if (name == null) {
-      Optional<TopicMetadata> byId = broker.topics().topicById(t.topicId());
-      if (byId.isEmpty()) {
-        return failed(t, Errors.UNKNOWN_TOPIC_ID, "No topic with id " + t.topicId() + ".");
-      }
-      name = byId.get().name();
-    }
-    try {
-      TopicMetadata deleted = broker.topics().delete(name);
-      if (broker.groups() != null) {
-        broker.groups().removeOffsetsOfTopic(name);
-      }
-      return new DeleteTopicsResponseData.DeletableTopicResult()
-          .setName(name)
-          .setTopicId(deleted.id())
-          .setErrorCode(Errors.NONE.code());
-    } catch (TopicManager.TopicException e) {
-      return failed(t, e.error(), e.getMessage());
-    } catch (Exception e) {
-      return failed(t, ErrorMapper.toError(e), e.getMessage());
-    }
+    Future<List<ItemResult>> decided =
+        names.isEmpty()
+            ? Future.succeededFuture(List.of())
+            : broker.submit(new ControllerRequest.DeleteTopics(names, ids));
+    return decided.map(
+        results -> {
+          DeleteTopicsResponseData resp = new DeleteTopicsResponseData();
+          int next = 0;
+          for (int i = 0; i < wanted.size(); i++) {
+            DeleteTopicsResponseData.DeletableTopicResult result = refused.get(i);
+            if (result == null) {
+              ItemResult r = results.get(next++);
+              result =
+                  r.ok()
+                      ? new DeleteTopicsResponseData.DeletableTopicResult()
+                          .setName(r.name())
+                          .setTopicId(r.topicId())
+                          .setErrorCode(Errors.NONE.code())
+                      : failed(wanted.get(i), r.error(), r.message());
+            }
+            if (version < 6) {
+              result.setTopicId(Uuid.ZERO_UUID);
+            }
+            if (version < 5) {
+              result.setErrorMessage(null);
+            }
+            resp.responses().add(result);
+          }
+          return resp;
+        });
   }
 
   private static DeleteTopicsResponseData.DeletableTopicResult failed(

@@ -1,8 +1,7 @@
 package dev.meridian.node.api;
 
-import dev.meridian.node.cluster.TopicConfigs;
-import dev.meridian.node.cluster.TopicManager;
-import dev.meridian.node.cluster.TopicMetadata;
+import dev.meridian.node.metadata.TopicConfigs;
+import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import io.vertx.core.Future;
@@ -28,11 +27,12 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
  *       read-only or sensitive. Synonyms on request (v1+): the override, then the node default
  *       under Kafka's broker-level name (e.g. {@code log.retention.ms}). Config type (v3+) and, on
  *       request, documentation (v3+). Unknown topic: UNKNOWN_TOPIC_OR_PARTITION.
- *   <li>BROKER, this node's id: the node-wide topic defaults under their broker-level names, source
- *       DEFAULT_CONFIG, read-only (they come from the region config file and cannot be altered
- *       through the Kafka API). Other broker settings are not listed. The empty name (cluster-wide
- *       dynamic defaults) answers an empty list: there are none. Another node's id:
- *       INVALID_REQUEST.
+ *   <li>BROKER, the id of any node of the region (they share one config): the region-wide topic
+ *       defaults under their broker-level names (source DEFAULT_CONFIG), and the region config's
+ *       {@code broker} settings under Kafka's names where Kafka has one, else {@code meridian.*}
+ *       (source STATIC_BROKER_CONFIG); all read-only (they come from the region config file and
+ *       cannot be altered through the Kafka API). The empty name (cluster-wide dynamic defaults)
+ *       answers an empty list: there are none. An id not of this region: INVALID_REQUEST.
  *   <li>Other resource types: INVALID_REQUEST.
  * </ul>
  *
@@ -71,7 +71,7 @@ public final class DescribeConfigsHandler implements ApiHandler {
               .setErrorMessage(null);
       try {
         result.setConfigs(describe(r, options));
-      } catch (TopicManager.TopicException e) {
+      } catch (ApiException e) {
         result.setErrorCode(e.error().code()).setErrorMessage(e.getMessage());
       } catch (RuntimeException e) {
         result.setErrorCode(ErrorMapper.toError(e).code()).setErrorMessage(e.getMessage());
@@ -84,35 +84,34 @@ public final class DescribeConfigsHandler implements ApiHandler {
   private record Options(short version, boolean synonyms, boolean documentation) {}
 
   private List<DescribeConfigsResponseData.DescribeConfigsResourceResult> describe(
-      DescribeConfigsRequestData.DescribeConfigsResource r, Options options)
-      throws TopicManager.TopicException {
+      DescribeConfigsRequestData.DescribeConfigsResource r, Options options) throws ApiException {
     ConfigResource.Type type = ConfigResource.Type.forId(r.resourceType());
     return switch (type) {
       case TOPIC -> topic(r.resourceName(), r.configurationKeys(), options);
       case BROKER -> broker(r.resourceName(), r.configurationKeys(), options);
       default ->
-          throw new TopicManager.TopicException(
+          throw new ApiException(
               Errors.INVALID_REQUEST,
               "Resource type " + type + " (" + r.resourceType() + ") is not supported.");
     };
   }
 
   private List<DescribeConfigsResponseData.DescribeConfigsResourceResult> topic(
-      String name, List<String> keys, Options options) throws TopicManager.TopicException {
+      String name, List<String> keys, Options options) throws ApiException {
     try {
       Topic.validate(name);
     } catch (RuntimeException e) {
-      throw new TopicManager.TopicException(Errors.INVALID_TOPIC_EXCEPTION, e.getMessage());
+      throw new ApiException(Errors.INVALID_TOPIC_EXCEPTION, e.getMessage());
     }
-    TopicMetadata t =
+    TopicImage t =
         broker
-            .topics()
+            .image()
             .topic(name)
             .orElseThrow(
                 () ->
-                    new TopicManager.TopicException(
+                    new ApiException(
                         Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist."));
-    TopicConfigs configs = broker.topics().configs();
+    TopicConfigs configs = broker.topicConfigs();
     List<DescribeConfigsResponseData.DescribeConfigsResourceResult> out = new ArrayList<>();
     for (String key : new TreeSet<>(configs.defaults().keySet())) {
       if (keys != null && !keys.contains(key)) {
@@ -138,17 +137,17 @@ public final class DescribeConfigsHandler implements ApiHandler {
   }
 
   private List<DescribeConfigsResponseData.DescribeConfigsResourceResult> broker(
-      String name, List<String> keys, Options options) throws TopicManager.TopicException {
+      String name, List<String> keys, Options options) throws ApiException {
     if (name.isEmpty()) {
       return List.of();
     }
-    if (!name.equals(Integer.toString(broker.nodeId()))) {
-      throw new TopicManager.TopicException(
+    if (!isRegionNode(name)) {
+      throw new ApiException(
           Errors.INVALID_REQUEST,
-          "Unexpected broker id '" + name + "': this is broker " + broker.nodeId() + ".");
+          "Unexpected broker id '" + name + "': not a node of this region.");
     }
     List<DescribeConfigsResponseData.DescribeConfigsResourceResult> out = new ArrayList<>();
-    Map<String, String> defaults = broker.topics().configs().defaults();
+    Map<String, String> defaults = broker.topicConfigs().defaults();
     for (String key : new TreeSet<>(defaults.keySet())) {
       ConfigDescriptions.Description d = ConfigDescriptions.topic(key);
       if (d.brokerName() == null || (keys != null && !keys.contains(d.brokerName()))) {
@@ -167,7 +166,35 @@ public final class DescribeConfigsHandler implements ApiHandler {
               doc,
               options));
     }
+    for (ConfigDescriptions.BrokerSetting b :
+        ConfigDescriptions.brokerSettings(
+            broker.settings(), broker.topicDefaults(), broker.region().nodes().size())) {
+      if (keys != null && !keys.contains(b.name())) {
+        continue;
+      }
+      ConfigDescriptions.Description d =
+          new ConfigDescriptions.Description(b.type(), null, b.doc());
+      out.add(
+          entry(
+              b.name(),
+              b.value(),
+              ConfigSource.STATIC_BROKER_CONFIG,
+              true,
+              List.of(synonym(b.name(), b.value(), ConfigSource.STATIC_BROKER_CONFIG)),
+              d,
+              b.doc(),
+              options));
+    }
+    out.sort(java.util.Comparator.comparing(e -> e.name()));
     return out;
+  }
+
+  private boolean isRegionNode(String name) {
+    try {
+      return broker.region().node(Integer.parseInt(name)).isPresent();
+    } catch (NumberFormatException e) {
+      return false;
+    }
   }
 
   private static DescribeConfigsResponseData.DescribeConfigsResourceResult entry(

@@ -9,6 +9,7 @@ import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -45,7 +46,16 @@ public final class DescribeGroupsHandler implements ApiHandler {
     boolean withOperations = request.version() >= 3 && req.includeAuthorizedOperations();
     DescribeGroupsResponseData resp = new DescribeGroupsResponseData();
     for (String id : req.groups()) {
-      DescribeGroupsResponseData.DescribedGroup g = broker.groups().describe(id);
+      Errors error = broker.groups().coordinatorError(id);
+      DescribeGroupsResponseData.DescribedGroup g =
+          error == Errors.NONE
+              ? broker.groups().describe(id)
+              : new DescribeGroupsResponseData.DescribedGroup()
+                  .setGroupId(id)
+                  .setErrorCode(error.code())
+                  .setGroupState("")
+                  .setProtocolType("")
+                  .setProtocolData("");
       if (withOperations) {
         g.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
       }

@@ -1,6 +1,7 @@
 package dev.meridian.node.api;
 
-import dev.meridian.node.cluster.TopicManager;
+import dev.meridian.node.cluster.ProducerIdManager;
+import dev.meridian.node.replication.Partition;
 import dev.meridian.node.storage.CorruptRecordException;
 import dev.meridian.node.storage.OffsetMismatchException;
 import dev.meridian.node.storage.OffsetOutOfRangeException;
@@ -28,8 +29,14 @@ public final class ErrorMapper {
     if (t instanceof OffsetMismatchException) {
       return Errors.INVALID_REQUEST;
     }
-    if (t instanceof TopicManager.TopicException te) {
-      return te.error();
+    if (t instanceof ApiException e) {
+      return e.error();
+    }
+    if (t instanceof Partition.NotLeaderException e) {
+      return e.error();
+    }
+    if (t instanceof ProducerIdManager.UnavailableException e) {
+      return e.error();
     }
     return Errors.forException(t);
   }

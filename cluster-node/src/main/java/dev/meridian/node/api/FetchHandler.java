@@ -116,7 +116,7 @@ public final class FetchHandler implements ApiHandler {
     timer[0] = broker.vertx().setTimer(remaining, id -> wake.run());
     // an append between the read and the registration must not be missed
     for (int i = 0; i < pass.parts().size(); i++) {
-      if (pass.parts().get(i).log().highWatermark() > pass.hw().get(i)) {
+      if (pass.parts().get(i).highWatermark() > pass.hw().get(i)) {
         wake.run();
         break;
       }
@@ -145,24 +145,24 @@ public final class FetchHandler implements ApiHandler {
                 .setLogStartOffset(-1)
                 .setRecords(WireRecords.of(ByteBuffer.allocate(0)));
         tr.partitions().add(pd);
-        Partition p = broker.topics().partition(ft.topic(), fp.partition()).orElse(null);
+        Partition p = broker.partition(ft.topic(), fp.partition()).orElse(null);
         if (p == null) {
-          pd.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+          boolean exists = broker.image().partition(ft.topic(), fp.partition()).isPresent();
+          pd.setErrorCode(
+              (exists ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
           error = true;
           continue;
         }
-        if (fp.currentLeaderEpoch() >= 0 && fp.currentLeaderEpoch() != p.leaderEpoch()) {
-          Errors e =
-              fp.currentLeaderEpoch() > p.leaderEpoch()
-                  ? Errors.UNKNOWN_LEADER_EPOCH
-                  : Errors.FENCED_LEADER_EPOCH;
-          pd.setErrorCode(e.code());
+        Errors leaderError = p.leaderError(fp.currentLeaderEpoch());
+        if (leaderError != Errors.NONE) {
+          pd.setErrorCode(leaderError.code());
           error = true;
           continue;
         }
         try {
           int limit = Math.min(fp.partitionMaxBytes(), Math.max(0, budget - total));
-          LogSlice r = p.log().readSlice(fp.fetchOffset(), limit, isolation, first);
+          LogSlice r =
+              p.readSlice(fp.fetchOffset(), limit, isolation, first, fp.currentLeaderEpoch());
           pd.setHighWatermark(r.highWatermark())
               .setLastStableOffset(r.highWatermark())
               .setLogStartOffset(r.logStartOffset())
@@ -175,9 +175,9 @@ public final class FetchHandler implements ApiHandler {
           seen.add(r.highWatermark());
         } catch (RuntimeException e) {
           pd.setErrorCode(ErrorMapper.toError(e).code())
-              .setHighWatermark(p.log().highWatermark())
-              .setLastStableOffset(p.log().highWatermark())
-              .setLogStartOffset(p.log().logStartOffset());
+              .setHighWatermark(p.highWatermark())
+              .setLastStableOffset(p.highWatermark())
+              .setLogStartOffset(p.logStartOffset());
           error = true;
         }
       }

@@ -1,24 +1,41 @@
 package dev.meridian.node.api;
 
+import dev.meridian.config.BrokerSettings;
+import dev.meridian.node.controller.ControllerRequest;
+import dev.meridian.node.controller.ItemResult;
+import dev.meridian.node.group.OffsetsTopic;
+import dev.meridian.node.metadata.MetadataImage;
+import dev.meridian.node.metadata.NodeRegistration;
+import dev.meridian.node.metadata.PartitionState;
+import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import io.vertx.core.Future;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.FindCoordinatorRequest.CoordinatorType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * FindCoordinator 0–6: a group's coordinator is the leader of its offsets partition — this node
- * (one replica). From v4 a request carries several keys (batched). Transactions are not supported:
- * a transaction key gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which producers treat as fatal, so
- * a transactional producer fails at once instead of retrying forever. Share groups and unknown key
- * types are INVALID_REQUEST.
+ * FindCoordinator 0–6: a group's coordinator is the leader of its {@code __consumer_offsets}
+ * partition in the metadata image (COORDINATOR_NOT_AVAILABLE while that partition has no leader).
+ * The first request for a group coordinator asks the controller to create the offsets topic (with
+ * the broker settings' partitions and replication factor) and answers COORDINATOR_NOT_AVAILABLE
+ * until it exists; clients retry. From v4 a request carries several keys (batched). Transactions
+ * are not supported: a transaction key gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which producers
+ * treat as fatal, so a transactional producer fails at once instead of retrying forever. Share
+ * groups and unknown key types are INVALID_REQUEST.
  */
 public final class FindCoordinatorHandler implements ApiHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(FindCoordinatorHandler.class);
   private final BrokerContext broker;
+  private final AtomicBoolean creatingOffsetsTopic = new AtomicBoolean();
 
   public FindCoordinatorHandler(BrokerContext broker) {
     this.broker = broker;
@@ -53,6 +70,63 @@ public final class FindCoordinatorHandler implements ApiHandler {
     return Future.succeededFuture(resp);
   }
 
+  private FindCoordinatorResponseData.Coordinator groupCoordinator(
+      String groupId, FindCoordinatorResponseData.Coordinator c) {
+    MetadataImage image = broker.image();
+    TopicImage offsets = image.topic(OffsetsTopic.NAME).orElse(null);
+    if (offsets == null || offsets.partitionCount() == 0) {
+      maybeCreateOffsetsTopic();
+      return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+          .setErrorMessage("The offsets topic is being created.");
+    }
+    int h = groupId == null ? 0 : groupId.hashCode();
+    int partition = (h == Integer.MIN_VALUE ? 0 : Math.abs(h)) % offsets.partitionCount();
+    PartitionState state = offsets.partitions().get(partition);
+    NodeRegistration leader = image.nodes().get(state.leader());
+    if (!state.hasLeader() || leader == null || !leader.alive()) {
+      return c.setErrorCode(Errors.COORDINATOR_NOT_AVAILABLE.code())
+          .setErrorMessage(OffsetsTopic.NAME + "-" + partition + " has no leader.");
+    }
+    return c.setNodeId(leader.id())
+        .setHost(leader.host())
+        .setPort(leader.kafkaPort())
+        .setErrorCode(Errors.NONE.code());
+  }
+
+  /** Asks the controller once (at a time) to create the offsets topic. */
+  private void maybeCreateOffsetsTopic() {
+    if (!creatingOffsetsTopic.compareAndSet(false, true)) {
+      return;
+    }
+    BrokerSettings s = broker.settings();
+    ControllerRequest.NewTopic topic =
+        new ControllerRequest.NewTopic(
+            OffsetsTopic.NAME,
+            s.offsetsTopicPartitions(),
+            s.effectiveOffsetsTopicReplicationFactor(broker.region().nodes().size()),
+            List.of(),
+            OffsetsTopic.CONFIGS);
+    broker
+        .submit(new ControllerRequest.CreateTopics(List.of(topic), false, true))
+        .onComplete(
+            ar -> {
+              creatingOffsetsTopic.set(false);
+              if (ar.succeeded()) {
+                ItemResult r = ar.result().get(0);
+                if (r.ok()) {
+                  LOG.info(
+                      "created {} with {} partitions, replication factor {}",
+                      OffsetsTopic.NAME,
+                      r.partitions(),
+                      r.replicationFactor());
+                } else if (r.error() != Errors.TOPIC_ALREADY_EXISTS) {
+                  LOG.warn(
+                      "cannot create {} yet: {} {}", OffsetsTopic.NAME, r.error(), r.message());
+                }
+              }
+            });
+  }
+
   private FindCoordinatorResponseData.Coordinator find(String key, byte keyType) {
     FindCoordinatorResponseData.Coordinator c =
         new FindCoordinatorResponseData.Coordinator()
@@ -61,10 +135,7 @@ public final class FindCoordinatorHandler implements ApiHandler {
             .setHost("")
             .setPort(-1);
     if (keyType == CoordinatorType.GROUP.id()) {
-      return c.setNodeId(broker.nodeId())
-          .setHost(broker.host())
-          .setPort(broker.port().getAsInt())
-          .setErrorCode(Errors.NONE.code());
+      return groupCoordinator(key, c);
     }
     if (keyType == CoordinatorType.TRANSACTION.id()) {
       return c.setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())

@@ -1,7 +1,8 @@
 package dev.meridian.node.api;
 
-import dev.meridian.node.cluster.TopicConfigUpdate;
-import dev.meridian.node.cluster.TopicManager;
+import dev.meridian.node.controller.ControllerRequest;
+import dev.meridian.node.controller.ItemResult;
+import dev.meridian.node.controller.TopicConfigUpdate;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import io.vertx.core.Future;
@@ -17,12 +18,13 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * IncrementalAlterConfigs 0–1 for TOPIC resources: SET, DELETE, and APPEND/SUBTRACT on the one
- * list-type config ({@code cleanup.policy}); see {@link TopicConfigUpdate}. Each resource is
- * validated and applied as a whole (persisted in the metadata image and applied live to the
- * partition logs), or only validated with validateOnly. Broker configs come from the region config
- * file and are static: BROKER and BROKER_LOGGER resources are INVALID_REQUEST, as are other types
- * and a resource named twice in one request.
+ * IncrementalAlterConfigs 0–1 for TOPIC resources, decided by the region's controller (this node
+ * forwards): SET, DELETE, and APPEND/SUBTRACT on the one list-type config ({@code cleanup.policy});
+ * see {@link TopicConfigUpdate}. Each resource is validated and applied as a whole (committed in
+ * the region's metadata log, then applied live to the partition logs by every replica), or only
+ * validated with validateOnly. Broker configs come from the region config file and are static:
+ * BROKER and BROKER_LOGGER resources are INVALID_REQUEST, as are other types and a resource named
+ * twice in one request.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -44,15 +46,14 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
   @Override
   public Future<ApiMessage> handle(KafkaRequest request) {
     IncrementalAlterConfigsRequestData req = request.data();
-    return broker.blocking(() -> alter(req));
-  }
-
-  private ApiMessage alter(IncrementalAlterConfigsRequestData req) {
     Map<String, Integer> counts = new HashMap<>();
     for (IncrementalAlterConfigsRequestData.AlterConfigsResource r : req.resources()) {
       counts.merge(r.resourceType() + "/" + r.resourceName(), 1, Integer::sum);
     }
-    IncrementalAlterConfigsResponseData resp = new IncrementalAlterConfigsResponseData();
+    List<IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse> results =
+        new ArrayList<>();
+    List<ControllerRequest.TopicConfigOps> forward = new ArrayList<>();
+    List<Integer> forwardedAt = new ArrayList<>();
     for (IncrementalAlterConfigsRequestData.AlterConfigsResource r : req.resources()) {
       IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse result =
           new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
@@ -60,49 +61,66 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
               .setResourceName(r.resourceName())
               .setErrorCode(Errors.NONE.code())
               .setErrorMessage(null);
+      results.add(result);
       try {
         if (counts.get(r.resourceType() + "/" + r.resourceName()) > 1) {
-          throw new TopicManager.TopicException(
-              Errors.INVALID_REQUEST, "Duplicate resource in the request.");
+          throw new ApiException(Errors.INVALID_REQUEST, "Duplicate resource in the request.");
         }
-        alterOne(r, req.validateOnly());
-      } catch (TopicManager.TopicException e) {
+        forward.add(new ControllerRequest.TopicConfigOps(r.resourceName(), topicOps(r)));
+        forwardedAt.add(results.size() - 1);
+      } catch (ApiException e) {
         result.setErrorCode(e.error().code()).setErrorMessage(e.getMessage());
-      } catch (Exception e) {
-        result.setErrorCode(ErrorMapper.toError(e).code()).setErrorMessage(e.getMessage());
       }
-      resp.responses().add(result);
     }
-    return resp;
+    Future<List<ItemResult>> decided =
+        forward.isEmpty()
+            ? Future.succeededFuture(List.of())
+            : broker.submit(new ControllerRequest.AlterConfigs(forward, req.validateOnly()));
+    return decided.map(
+        decisions -> {
+          for (int i = 0; i < decisions.size(); i++) {
+            ItemResult d = decisions.get(i);
+            if (!d.ok()) {
+              results
+                  .get(forwardedAt.get(i))
+                  .setErrorCode(d.error().code())
+                  .setErrorMessage(d.message());
+            }
+          }
+          IncrementalAlterConfigsResponseData resp = new IncrementalAlterConfigsResponseData();
+          resp.responses().addAll(results);
+          return resp;
+        });
   }
 
-  private void alterOne(IncrementalAlterConfigsRequestData.AlterConfigsResource r, boolean validate)
-      throws Exception {
+  private static List<TopicConfigUpdate.Op> topicOps(
+      IncrementalAlterConfigsRequestData.AlterConfigsResource r) throws ApiException {
     ConfigResource.Type type = ConfigResource.Type.forId(r.resourceType());
     switch (type) {
-      case TOPIC -> broker.topics().alterConfigs(r.resourceName(), ops(r), validate);
+      case TOPIC -> {
+        return ops(r);
+      }
       case BROKER, BROKER_LOGGER ->
-          throw new TopicManager.TopicException(
+          throw new ApiException(
               Errors.INVALID_REQUEST,
               "Broker configs are static (region config file) and cannot be altered through the"
                   + " Kafka API; alter topic configs instead.");
       default ->
-          throw new TopicManager.TopicException(
+          throw new ApiException(
               Errors.INVALID_REQUEST,
               "Resource type " + type + " (" + r.resourceType() + ") is not supported.");
     }
   }
 
   private static List<TopicConfigUpdate.Op> ops(
-      IncrementalAlterConfigsRequestData.AlterConfigsResource r)
-      throws TopicManager.TopicException {
+      IncrementalAlterConfigsRequestData.AlterConfigsResource r) throws ApiException {
     List<TopicConfigUpdate.Op> ops = new ArrayList<>();
     for (IncrementalAlterConfigsRequestData.AlterableConfig c : r.configs()) {
       TopicConfigUpdate.OpType op =
           TopicConfigUpdate.OpType.forId(c.configOperation())
               .orElseThrow(
                   () ->
-                      new TopicManager.TopicException(
+                      new ApiException(
                           Errors.INVALID_REQUEST,
                           "Unknown config operation "
                               + c.configOperation()

@@ -1,5 +1,6 @@
 package dev.meridian.node.api;
 
+import dev.meridian.node.cluster.ProducerIdManager;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import io.vertx.core.Future;
@@ -10,10 +11,12 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * InitProducerId 0–5 for idempotent producers: always a fresh producer id, unique across restarts
- * (a producer that re-initialises after an error, KIP-360, simply gets a new one, as Kafka does
- * without a transactional id). Transactions are not supported: a transactional id gets a fatal
- * TRANSACTIONAL_ID_AUTHORIZATION_FAILED at once, so the client fails clearly instead of waiting.
+ * InitProducerId 0–5 for idempotent producers: always a fresh producer id, unique in the region and
+ * across restarts (from blocks the controller hands to each node; a retriable error while no block
+ * can be had); a producer that re-initialises after an error (KIP-360) simply gets a new one, as
+ * Kafka does without a transactional id. Transactions are not supported: a transactional id gets a
+ * fatal TRANSACTIONAL_ID_AUTHORIZATION_FAILED at once, so the client fails clearly instead of
+ * waiting.
  */
 public final class InitProducerIdHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -43,9 +46,17 @@ public final class InitProducerIdHandler implements ApiHandler {
               .setProducerEpoch((short) -1));
     }
     return broker.blocking(
-        () ->
-            new InitProducerIdResponseData()
+        () -> {
+          try {
+            return new InitProducerIdResponseData()
                 .setProducerId(broker.producerIds().nextId())
-                .setProducerEpoch((short) 0));
+                .setProducerEpoch((short) 0);
+          } catch (ProducerIdManager.UnavailableException e) {
+            return new InitProducerIdResponseData()
+                .setErrorCode(e.error().code())
+                .setProducerId(-1)
+                .setProducerEpoch((short) -1);
+          }
+        });
   }
 }

@@ -3,7 +3,6 @@ package dev.meridian.node.api;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import dev.meridian.node.replication.Partition;
-import dev.meridian.node.storage.PartitionLog;
 import dev.meridian.node.storage.TimestampOffset;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -63,23 +62,20 @@ public final class ListOffsetsHandler implements ApiHandler {
                 .setTimestamp(-1)
                 .setOffset(-1);
         parts.add(pr);
-        Partition p = broker.topics().partition(t.name(), lp.partitionIndex()).orElse(null);
+        Partition p = broker.partition(t.name(), lp.partitionIndex()).orElse(null);
         if (p == null) {
-          pr.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+          boolean exists = broker.image().partition(t.name(), lp.partitionIndex()).isPresent();
+          pr.setErrorCode(
+              (exists ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
           continue;
         }
-        if (version >= 4
-            && lp.currentLeaderEpoch() >= 0
-            && lp.currentLeaderEpoch() != p.leaderEpoch()) {
-          pr.setErrorCode(
-              (lp.currentLeaderEpoch() > p.leaderEpoch()
-                      ? Errors.UNKNOWN_LEADER_EPOCH
-                      : Errors.FENCED_LEADER_EPOCH)
-                  .code());
+        Errors leaderError = p.leaderError(version >= 4 ? lp.currentLeaderEpoch() : -1);
+        if (leaderError != Errors.NONE) {
+          pr.setErrorCode(leaderError.code());
           continue;
         }
         try {
-          lookup(p.log(), lp.timestamp(), replica, pr);
+          lookup(p, lp.timestamp(), replica, pr);
           if (version >= 4 && pr.offset() >= 0) {
             pr.setLeaderEpoch(p.leaderEpoch());
           }
@@ -97,7 +93,7 @@ public final class ListOffsetsHandler implements ApiHandler {
   }
 
   private static void lookup(
-      PartitionLog log,
+      Partition log,
       long timestamp,
       boolean replica,
       ListOffsetsResponseData.ListOffsetsPartitionResponse pr) {

@@ -1,8 +1,8 @@
 package dev.meridian.node.api;
 
-import dev.meridian.node.cluster.TopicMetadata;
 import dev.meridian.node.group.CommittedOffset;
 import dev.meridian.node.group.GroupQuery.TopicPartitionRef;
+import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import io.vertx.core.Future;
@@ -47,11 +47,13 @@ public final class OffsetCommitHandler implements ApiHandler {
     Map<TopicPartitionRef, CommittedOffset> valid = new LinkedHashMap<>();
     int maxMetadata = broker.groups().config().maxMetadataBytes();
     for (OffsetCommitRequestData.OffsetCommitRequestTopic t : req.topics()) {
-      TopicMetadata topic = broker.topics().topic(t.name()).orElse(null);
+      TopicImage topic = broker.image().topic(t.name()).orElse(null);
       for (OffsetCommitRequestData.OffsetCommitRequestPartition p : t.partitions()) {
         TopicPartitionRef tp = new TopicPartitionRef(t.name(), p.partitionIndex());
         String metadata = p.committedMetadata() == null ? "" : p.committedMetadata();
-        if (topic == null || p.partitionIndex() < 0 || p.partitionIndex() >= topic.partitions()) {
+        if (topic == null
+            || p.partitionIndex() < 0
+            || p.partitionIndex() >= topic.partitionCount()) {
           errors.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
         } else if (metadata.length() > maxMetadata) {
           errors.put(tp, Errors.OFFSET_METADATA_TOO_LARGE);

@@ -1,8 +1,8 @@
 package dev.meridian.node.api;
 
-import dev.meridian.node.cluster.TopicMetadata;
 import dev.meridian.node.group.GroupCoordinator;
 import dev.meridian.node.group.GroupQuery.TopicPartitionRef;
+import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import io.vertx.core.Future;
@@ -45,10 +45,12 @@ public final class OffsetDeleteHandler implements ApiHandler {
     Map<TopicPartitionRef, Errors> unknown = new HashMap<>();
     List<TopicPartitionRef> wanted = new ArrayList<>();
     for (OffsetDeleteRequestData.OffsetDeleteRequestTopic t : req.topics()) {
-      TopicMetadata topic = broker.topics().topic(t.name()).orElse(null);
+      TopicImage topic = broker.image().topic(t.name()).orElse(null);
       for (OffsetDeleteRequestData.OffsetDeleteRequestPartition p : t.partitions()) {
         TopicPartitionRef tp = new TopicPartitionRef(t.name(), p.partitionIndex());
-        if (topic == null || p.partitionIndex() < 0 || p.partitionIndex() >= topic.partitions()) {
+        if (topic == null
+            || p.partitionIndex() < 0
+            || p.partitionIndex() >= topic.partitionCount()) {
           unknown.put(tp, Errors.UNKNOWN_TOPIC_OR_PARTITION);
         } else {
           wanted.add(tp);

@@ -61,6 +61,11 @@ public final class OffsetFetchHandler implements ApiHandler {
         }
         OffsetFetchResponseData.OffsetFetchResponseGroup rg =
             new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(g.groupId());
+        Errors groupError = broker.groups().coordinatorError(g.groupId());
+        if (groupError != Errors.NONE) {
+          resp.groups().add(rg.setErrorCode(groupError.code()));
+          continue;
+        }
         fetch(g.groupId(), wanted)
             .forEach(
                 (topic, answers) -> {
@@ -79,6 +84,28 @@ public final class OffsetFetchHandler implements ApiHandler {
                   rg.topics().add(rt);
                 });
         resp.groups().add(rg);
+      }
+      return Future.succeededFuture(resp);
+    }
+    Errors groupError = broker.groups().coordinatorError(req.groupId());
+    if (groupError != Errors.NONE) {
+      if (request.version() >= 2) {
+        return Future.succeededFuture(resp.setErrorCode(groupError.code()));
+      }
+      // v1 has no group-level error: every asked partition carries it
+      for (OffsetFetchRequestData.OffsetFetchRequestTopic t : req.topics()) {
+        OffsetFetchResponseData.OffsetFetchResponseTopic rt =
+            new OffsetFetchResponseData.OffsetFetchResponseTopic().setName(t.name());
+        for (int p : t.partitionIndexes()) {
+          rt.partitions()
+              .add(
+                  new OffsetFetchResponseData.OffsetFetchResponsePartition()
+                      .setPartitionIndex(p)
+                      .setCommittedOffset(NO_OFFSET)
+                      .setMetadata("")
+                      .setErrorCode(groupError.code()));
+        }
+        resp.topics().add(rt);
       }
       return Future.succeededFuture(resp);
     }

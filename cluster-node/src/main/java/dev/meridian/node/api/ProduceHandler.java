@@ -1,7 +1,6 @@
 package dev.meridian.node.api;
 
-import dev.meridian.node.cluster.TopicManager;
-import dev.meridian.node.cluster.TopicMetadata;
+import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import dev.meridian.node.protocol.WireRecords;
@@ -21,12 +20,13 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * Produce 3–12: appends each partition's batches as leader. acks=0 gets no response at all, acks=1
- * is answered once the batch is in the log, acks=all once the in-sync replicas have it (today the
- * ISR is this node) and refused with NOT_ENOUGH_REPLICAS below min.insync.replicas. Idempotent
- * retries are answered with their original offsets; errors are per partition. Transactional batches
- * are refused (transactions are not supported), and so are appends to internal topics
- * (INVALID_TOPIC_EXCEPTION, as in Kafka).
+ * Produce 3–12: appends each partition's batches as leader (NOT_LEADER_OR_FOLLOWER on a node that
+ * is not the partition's leader in the current image). acks=0 gets no response at all, acks=1 is
+ * answered once the batch is in the log, acks=all once the in-sync replicas have it and refused
+ * with NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas. Idempotent retries are
+ * answered with their original offsets; errors are per partition. Transactional batches are refused
+ * (transactions are not supported), and so are appends to internal topics (INVALID_TOPIC_EXCEPTION,
+ * as in Kafka).
  */
 public final class ProduceHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -59,7 +59,7 @@ public final class ProduceHandler implements ApiHandler {
     boolean validAcks = acks == 0 || acks == 1 || acks == -1;
     for (ProduceRequestData.TopicProduceData td : req.topicData()) {
       List<ProduceResponseData.PartitionProduceResponse> parts = new ArrayList<>();
-      TopicMetadata topic = broker.topics().topic(td.name()).orElse(null);
+      TopicImage topic = broker.image().topic(td.name()).orElse(null);
       for (ProduceRequestData.PartitionProduceData pd : td.partitionData()) {
         ProduceResponseData.PartitionProduceResponse pr =
             new ProduceResponseData.PartitionProduceResponse().setIndex(pd.index());
@@ -80,16 +80,14 @@ public final class ProduceHandler implements ApiHandler {
   }
 
   private void appendPartition(
-      TopicMetadata topic,
+      TopicImage topic,
       String name,
       ProduceRequestData.PartitionProduceData pd,
       short acks,
       ProduceResponseData.PartitionProduceResponse pr,
       short version) {
     pr.setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
-    Partition partition =
-        topic == null ? null : broker.topics().partition(name, pd.index()).orElse(null);
-    if (partition == null) {
+    if (topic == null || topic.partition(pd.index()).isEmpty()) {
       Errors error =
           topic == null && !Topic.isValid(name)
               ? Errors.INVALID_TOPIC_EXCEPTION
@@ -97,17 +95,32 @@ public final class ProduceHandler implements ApiHandler {
       error(pr, error, "no partition " + name + "-" + pd.index(), version);
       return;
     }
-    if (TopicManager.isInternal(name)) {
+    Partition partition = broker.partition(name, pd.index()).orElse(null);
+    if (partition == null || !partition.isLeader()) {
+      error(
+          pr,
+          Errors.NOT_LEADER_OR_FOLLOWER,
+          "node " + broker.nodeId() + " is not the leader of " + name + "-" + pd.index(),
+          version);
+      return;
+    }
+    if (Topic.isInternal(name)) {
       error(pr, Errors.INVALID_TOPIC_EXCEPTION, "Cannot append to internal topic " + name, version);
       return;
     }
     Map<String, String> overrides = topic.configs();
-    if (acks == -1
-        && partition.isrSize() < broker.topics().configs().minInsyncReplicas(overrides)) {
+    int isr = partition.state() == null ? 0 : partition.state().isr().size();
+    int minIsr = broker.topicConfigs().minInsyncReplicas(overrides);
+    if (acks == -1 && isr < minIsr) {
       error(
           pr,
           Errors.NOT_ENOUGH_REPLICAS,
-          "ISR has " + partition.isrSize() + " replica(s)",
+          "The ISR of "
+              + partition
+              + " has "
+              + isr
+              + " replica(s), min.insync.replicas is "
+              + minIsr,
           version);
       return;
     }
@@ -120,7 +133,7 @@ public final class ProduceHandler implements ApiHandler {
           version);
       return;
     }
-    boolean logAppendTime = broker.topics().configs().logAppendTime(overrides);
+    boolean logAppendTime = broker.topicConfigs().logAppendTime(overrides);
     long now = logAppendTime ? System.currentTimeMillis() : -1;
     try {
       LogAppendInfo info = partition.appendAsLeader(records, now);

@@ -135,6 +135,18 @@ final class ClassicGroup {
   }
 
   /** Marks the group deleted: it takes no more members and answers COORDINATOR_NOT_AVAILABLE. */
+  /**
+   * The coordinator moved to another node: parked JoinGroup and SyncGroup requests answer
+   * NOT_COORDINATOR (the clients find the new coordinator), and the group is dead here.
+   */
+  void unload(long nowMs) {
+    for (MemberMetadata m : members()) {
+      m.completeJoin(joinError(m.memberId(), Errors.NOT_COORDINATOR));
+      m.completeSync(syncError(Errors.NOT_COORDINATOR));
+    }
+    markDead(nowMs);
+  }
+
   void markDead(long nowMs) {
     transitionTo(GroupState.DEAD, nowMs);
     joinDeadlineMs = NONE;

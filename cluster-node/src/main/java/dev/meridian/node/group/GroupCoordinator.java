@@ -25,9 +25,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The classic group coordinator of a node: owns the groups whose offsets partition this node leads
- * (today, with one replica, all of them), runs their rebalances ({@link ClassicGroup}) and keeps
- * their committed offsets, durably in the internal offsets topic ({@link GroupLog}).
+ * The classic group coordinator of a node: owns the groups whose offsets partition this node leads,
+ * runs their rebalances ({@link ClassicGroup}) and keeps their committed offsets, durably in the
+ * internal offsets topic ({@link GroupLog}).
+ *
+ * <p>Shards. Each partition of the offsets topic is one shard: {@link #loadShard} (when this node
+ * becomes the partition's leader) replays the partition's records into memory, {@link #unloadShard}
+ * (when it stops leading) drops its groups and answers their parked requests with NOT_COORDINATOR.
+ * A request for a group of a shard this node does not hold gets NOT_COORDINATOR, one during loading
+ * COORDINATOR_LOAD_IN_PROGRESS ({@link #coordinatorError}).
  *
  * <p>Threads. One lock guards all groups; operations under it are in-memory and short, so handlers
  * call them from event loops. Parked JoinGroup/SyncGroup responses are completed only after the
@@ -48,6 +54,13 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
   private final LongSupplier clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, ClassicGroup> groups = new HashMap<>();
+
+  /** The offsets partitions this node coordinates: loading, or loaded (true). */
+  private final Map<Integer, Boolean> shards = new HashMap<>();
+
+  /** Bumped on every load and unload of a partition, so a load overtaken by an unload is void. */
+  private final Map<Integer, Long> shardGenerations = new HashMap<>();
+
   private final List<Runnable> deferred = new ArrayList<>();
   private long nextExpiryCheckMs;
 
@@ -113,25 +126,131 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
     return new ClassicGroup(groupId, config, this, clock.getAsLong());
   }
 
-  // ---- loading ---------------------------------------------------------------------------------
+  // ---- shards ----------------------------------------------------------------------------------
 
-  /** Rebuilds every group and offset from the log (at startup, before serving; blocking). */
-  public void load() {
+  /**
+   * Why this node cannot serve {@code groupId} now: NOT_COORDINATOR when it does not hold the
+   * group's offsets partition, COORDINATOR_LOAD_IN_PROGRESS while it loads it,
+   * COORDINATOR_NOT_AVAILABLE when the offsets topic does not exist yet; NONE when it can.
+   */
+  public Errors coordinatorError(String groupId) {
+    if (log.partitions() <= 0) {
+      return Errors.COORDINATOR_NOT_AVAILABLE;
+    }
+    int partition = log.partitionFor(groupId);
+    return locked(
+        () -> {
+          Boolean loaded = shards.get(partition);
+          return loaded == null
+              ? Errors.NOT_COORDINATOR
+              : loaded ? Errors.NONE : Errors.COORDINATOR_LOAD_IN_PROGRESS;
+        });
+  }
+
+  private Errors coordinatorErrorLocked(String groupId) {
+    if (log.partitions() <= 0) {
+      return Errors.COORDINATOR_NOT_AVAILABLE;
+    }
+    Boolean loaded = shards.get(log.partitionFor(groupId));
+    return loaded == null
+        ? Errors.NOT_COORDINATOR
+        : loaded ? Errors.NONE : Errors.COORDINATOR_LOAD_IN_PROGRESS;
+  }
+
+  /** Whether this node holds the (loaded) shard of {@code groupId}; call under the lock. */
+  private boolean owns(String groupId) {
+    return log.partitions() > 0 && Boolean.TRUE.equals(shards.get(log.partitionFor(groupId)));
+  }
+
+  /**
+   * Starts coordinating the groups of offsets partition {@code partition}: replays its records on
+   * the writer (blocking there), then serves them. Idempotent.
+   */
+  public void loadShard(int partition) {
+    long generation =
+        locked(
+            () -> {
+              if (shards.containsKey(partition)) {
+                return -1L;
+              }
+              shards.put(partition, false);
+              return shardGenerations.merge(partition, 1L, Long::sum);
+            });
+    if (generation < 0) {
+      return;
+    }
+    writer.execute(() -> loadNow(partition, generation));
+  }
+
+  private void loadNow(int partition, long generation) {
+    long t0 = System.nanoTime();
     long now = clock.getAsLong();
-    int[] count = {0};
+    List<GroupRecord> records = new ArrayList<>();
+    try {
+      log.replay(partition, records::add);
+    } catch (RuntimeException e) {
+      LOG.error(
+          "offsets partition {}: cannot load its groups; not coordinating them", partition, e);
+      locked(
+          () -> {
+            if (shardGenerations.get(partition) == generation) {
+              shards.remove(partition);
+            }
+          });
+      return;
+    }
     locked(
         () -> {
-          log.replay(
-              record -> {
-                count[0]++;
-                apply(record, now);
-              });
+          if (shardGenerations.get(partition) != generation) {
+            return; // unloaded (and maybe loaded again) meanwhile
+          }
+          for (GroupRecord r : records) {
+            apply(r, now);
+          }
+          shards.put(partition, true);
           LOG.info(
-              "loaded {} group records: {} groups, {} committed offsets",
-              count[0],
-              groups.size(),
-              groups.values().stream().mapToInt(g -> g.offsets().size()).sum());
+              "offsets partition {}: loaded {} records in {} ms: {} groups",
+              partition,
+              records.size(),
+              (System.nanoTime() - t0) / 1_000_000,
+              groups.keySet().stream().filter(g -> log.partitionFor(g) == partition).count());
         });
+  }
+
+  /**
+   * Stops coordinating the groups of offsets partition {@code partition}: parked JoinGroup and
+   * SyncGroup requests answer NOT_COORDINATOR, and the groups leave memory. Idempotent.
+   */
+  public void unloadShard(int partition) {
+    locked(
+        () -> {
+          if (shards.remove(partition) == null) {
+            return;
+          }
+          shardGenerations.merge(partition, 1L, Long::sum);
+          long now = clock.getAsLong();
+          int count = 0;
+          for (ClassicGroup g : List.copyOf(groups.values())) {
+            if (log.partitionFor(g.groupId()) == partition) {
+              g.unload(now);
+              groups.remove(g.groupId());
+              count++;
+            }
+          }
+          LOG.info("offsets partition {}: unloaded {} groups", partition, count);
+        });
+  }
+
+  /** Whether this node coordinates the groups of offsets partition {@code partition} (loaded). */
+  public boolean coordinates(int partition) {
+    return locked(() -> Boolean.TRUE.equals(shards.get(partition)));
+  }
+
+  /** Loads every shard (a coordinator that owns the whole offsets log: tests, one node). */
+  public void loadAll() {
+    for (int p = 0; p < log.partitions(); p++) {
+      loadShard(p);
+    }
   }
 
   private void apply(GroupRecord record, long now) {
@@ -208,6 +327,11 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
     }
     locked(
         () -> {
+          if (!owns(groupId)) {
+            future.complete(
+                ClassicGroup.joinError(req.memberId(), coordinatorErrorLocked(groupId)));
+            return;
+          }
           ClassicGroup group = groups.get(groupId);
           if (group == null) {
             if (!req.memberId().isEmpty()) {
@@ -227,6 +351,10 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
     CompletableFuture<SyncGroupResponseData> future = new CompletableFuture<>();
     locked(
         () -> {
+          if (!owns(req.groupId())) {
+            future.complete(ClassicGroup.syncError(coordinatorErrorLocked(req.groupId())));
+            return;
+          }
           ClassicGroup group = groups.get(req.groupId());
           if (group == null) {
             future.complete(ClassicGroup.syncError(Errors.UNKNOWN_MEMBER_ID));
@@ -240,6 +368,9 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
   public Errors heartbeat(String groupId, String memberId, String instanceId, int generation) {
     return locked(
         () -> {
+          if (!owns(groupId)) {
+            return coordinatorErrorLocked(groupId);
+          }
           ClassicGroup group = groups.get(groupId);
           return group == null
               ? Errors.UNKNOWN_MEMBER_ID
@@ -252,6 +383,10 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
       String groupId, List<LeaveGroupRequestData.MemberIdentity> leaving) {
     return locked(
         () -> {
+          if (!owns(groupId)) {
+            return new LeaveGroupResponseData()
+                .setErrorCode(coordinatorErrorLocked(groupId).code());
+          }
           ClassicGroup group = groups.get(groupId);
           if (group == null) {
             LeaveGroupResponseData resp = new LeaveGroupResponseData();
@@ -305,6 +440,9 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
     Errors refused =
         locked(
             () -> {
+              if (!owns(groupId)) {
+                return coordinatorErrorLocked(groupId);
+              }
               ClassicGroup group = groups.get(groupId);
               if (group == null) {
                 if (generation >= 0) {
@@ -333,7 +471,12 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
           });
       error = commitError(append(log.partitionFor(groupId), records));
       if (error == Errors.NONE) {
-        locked(() -> groups.computeIfAbsent(groupId, this::newGroup).offsets().putAll(stamped));
+        locked(
+            () -> {
+              if (owns(groupId)) {
+                groups.computeIfAbsent(groupId, this::newGroup).offsets().putAll(stamped);
+              }
+            });
       }
     }
     Map<TopicPartitionRef, Errors> result = new LinkedHashMap<>();
@@ -394,6 +537,9 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
     Errors groupError =
         locked(
             () -> {
+              if (!owns(groupId)) {
+                return coordinatorErrorLocked(groupId);
+              }
               ClassicGroup group = groups.get(groupId);
               if (group == null || group.is(GroupState.DEAD)) {
                 return Errors.GROUP_ID_NOT_FOUND;
@@ -510,7 +656,9 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
           long now = clock.getAsLong();
           for (String id : groupIds) {
             ClassicGroup group = groups.get(id);
-            if (group == null || group.is(GroupState.DEAD)) {
+            if (!owns(id)) {
+              result.put(id, coordinatorErrorLocked(id));
+            } else if (group == null || group.is(GroupState.DEAD)) {
               result.put(id, Errors.GROUP_ID_NOT_FOUND);
             } else if (!group.is(GroupState.EMPTY)) {
               result.put(id, Errors.NON_EMPTY_GROUP);

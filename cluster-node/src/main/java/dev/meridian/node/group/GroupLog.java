@@ -24,7 +24,10 @@ public interface GroupLog {
     }
   }
 
-  /** The number of partitions; a group's records go to {@code partitionFor(groupId)}. */
+  /**
+   * The number of partitions (0 while the offsets topic does not exist); a group's records go to
+   * {@code partitionFor(groupId)}.
+   */
   int partitions();
 
   /**
@@ -35,8 +38,15 @@ public interface GroupLog {
    */
   void append(int partition, List<GroupRecord> records);
 
+  /** Hands every record of {@code partition} to {@code visitor}, in log order. */
+  void replay(int partition, Consumer<GroupRecord> visitor);
+
   /** Hands every record of every partition to {@code visitor}, in log order per partition. */
-  void replay(Consumer<GroupRecord> visitor);
+  default void replay(Consumer<GroupRecord> visitor) {
+    for (int p = 0; p < partitions(); p++) {
+      replay(p, visitor);
+    }
+  }
 
   /** The partition holding the records of {@code groupId}: Kafka's {@code abs(hash) % n}. */
   default int partitionFor(String groupId) {

@@ -1,22 +1,21 @@
 package dev.meridian.node.group;
 
-import dev.meridian.node.cluster.TopicConfigs;
-import dev.meridian.node.cluster.TopicManager;
-import dev.meridian.node.cluster.TopicMetadata;
+import dev.meridian.node.metadata.MetadataImage;
+import dev.meridian.node.metadata.TopicConfigs;
 import dev.meridian.node.replication.Partition;
+import dev.meridian.node.replication.ReplicaManager;
 import dev.meridian.node.storage.FetchIsolation;
 import dev.meridian.node.storage.LogAppendInfo;
 import dev.meridian.node.storage.LogReadResult;
-import dev.meridian.node.storage.PartitionLog;
 import dev.meridian.node.storage.RecordTooLargeException;
 import dev.meridian.node.storage.record.KafkaRecords;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,18 +23,17 @@ import org.slf4j.LoggerFactory;
 /**
  * The internal topic {@value #NAME}: a compacted topic whose partitions hold the committed offsets
  * and group metadata of the groups that hash to them ({@link GroupRecordCodec} has the record
- * format). Made at the node's first start with {@link #DEFAULT_PARTITIONS} partitions; the count
- * never changes afterwards, since it decides where every group lives. Clients cannot produce to it
- * or delete it.
+ * format). The region's controller creates it when a group first needs a coordinator, with {@code
+ * broker.offsetsTopicPartitions} partitions replicated like any topic; the count never changes
+ * afterwards, since it decides where every group lives. Clients cannot produce to it or delete it.
  *
- * <p>Appends and {@link #replay} block (file I/O): call them from workers.
+ * <p>The coordinator of a partition's groups is the partition's leader: appends and {@link #replay}
+ * go through the hosted {@link Partition} as leader, and fail with NOT_LEADER_OR_FOLLOWER
+ * elsewhere. Both block (file I/O): call them from workers.
  */
 public final class OffsetsTopic implements GroupLog {
   /** The topic's name, as in Kafka. */
   public static final String NAME = "__consumer_offsets";
-
-  /** Partitions of a new offsets topic (Kafka's offsets.topic.num.partitions is 50). */
-  public static final int DEFAULT_PARTITIONS = 10;
 
   /**
    * The overrides of the topic, like Kafka's: compacted, with 100 MiB segments (Kafka's
@@ -47,47 +45,33 @@ public final class OffsetsTopic implements GroupLog {
   private static final Logger LOG = LoggerFactory.getLogger(OffsetsTopic.class);
   private static final int READ_BYTES = 1 << 20;
 
-  private final TopicManager topics;
-  private final int partitions;
+  private final ReplicaManager replicas;
+  private final Supplier<MetadataImage> image;
   private final LongSupplier clock;
 
-  private OffsetsTopic(TopicManager topics, int partitions, LongSupplier clock) {
-    this.topics = topics;
-    this.partitions = partitions;
-    this.clock = clock;
-  }
-
   /**
-   * The offsets topic of {@code topics}, created (compacted, {@code partitionsIfNew} partitions)
-   * when it does not exist yet; an existing topic keeps its partition count.
+   * @param replicas the node's hosted partitions
+   * @param image the node's current metadata image (for the partition count)
    */
-  public static OffsetsTopic open(TopicManager topics, int partitionsIfNew, LongSupplier clock)
-      throws IOException {
-    TopicMetadata t = topics.topic(NAME).orElse(null);
-    if (t == null) {
-      try {
-        t = topics.createInternal(NAME, partitionsIfNew, CONFIGS);
-      } catch (TopicManager.TopicException e) {
-        throw new IOException("cannot create " + NAME + ": " + e.getMessage(), e);
-      }
-      LOG.info("created {} with {} partitions", NAME, partitionsIfNew);
-    }
-    return new OffsetsTopic(topics, t.partitions(), clock);
+  public OffsetsTopic(ReplicaManager replicas, Supplier<MetadataImage> image, LongSupplier clock) {
+    this.replicas = replicas;
+    this.image = image;
+    this.clock = clock;
   }
 
   @Override
   public int partitions() {
-    return partitions;
+    return image.get().topic(NAME).map(t -> t.partitionCount()).orElse(0);
   }
 
   private Partition partition(int index) {
-    return topics
+    return replicas
         .partition(NAME, index)
         .orElseThrow(
             () ->
                 new AppendException(
-                    Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                    NAME + "-" + index + " is not hosted",
+                    Errors.NOT_LEADER_OR_FOLLOWER,
+                    NAME + "-" + index + " is not hosted here",
                     null));
   }
 
@@ -102,6 +86,8 @@ public final class OffsetsTopic implements GroupLog {
     LogAppendInfo info;
     try {
       info = p.appendAsLeader(batch, -1);
+    } catch (Partition.NotLeaderException e) {
+      throw new AppendException(e.error(), e.getMessage(), e);
     } catch (RecordTooLargeException e) {
       throw new AppendException(Errors.MESSAGE_TOO_LARGE, e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -114,18 +100,13 @@ public final class OffsetsTopic implements GroupLog {
   }
 
   @Override
-  public void replay(Consumer<GroupRecord> visitor) {
-    for (int i = 0; i < partitions; i++) {
-      replayPartition(partition(i).log(), visitor);
-    }
-  }
-
-  private static void replayPartition(PartitionLog log, Consumer<GroupRecord> visitor) {
-    String name = log.topic() + "-" + log.partition();
-    long offset = log.logStartOffset();
-    long end = log.logEndOffset();
+  public void replay(int partition, Consumer<GroupRecord> visitor) {
+    Partition p = partition(partition);
+    String name = p.toString();
+    long offset = p.logStartOffset();
+    long end = p.logEndOffset();
     while (offset < end) {
-      LogReadResult read = log.read(offset, READ_BYTES, FetchIsolation.LOG_END, true);
+      LogReadResult read = p.read(offset, READ_BYTES, FetchIsolation.LOG_END);
       if (!read.records().hasRemaining()) {
         break;
       }

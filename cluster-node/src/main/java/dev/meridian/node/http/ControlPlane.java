@@ -1,5 +1,6 @@
 package dev.meridian.node.http;
 
+import dev.meridian.node.cluster.MetadataService;
 import dev.meridian.node.group.LagReporter;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -11,7 +12,15 @@ import java.util.function.Supplier;
  * <table>
  *   <caption>routes</caption>
  *   <tr><th>route</th><th>answer</th></tr>
- *   <tr><td>{@code GET /v1/health}</td><td>200, {@link Health} as JSON</td></tr>
+ *   <tr><td>{@code GET /v1/health}</td><td>200 with {@link Health} as JSON while the node is a
+ *       live member of its region (status {@code UP}); 503 with the same body before
+ *       (status {@code STARTING})</td></tr>
+ *   <tr><td>{@code GET /v1/cluster}</td><td>200, the region: cluster id, nodes, controller and
+ *       its epoch, metadata version ({@link ClusterRoutes})</td></tr>
+ *   <tr><td>{@code GET /v1/topics}</td><td>200, every topic with its partition count and
+ *       replication factor</td></tr>
+ *   <tr><td>{@code GET /v1/topics/{name}}</td><td>200, the topic's partitions with leader,
+ *       replicas, ISR, epochs and log offsets; 404 problem {@code topic-not-found}</td></tr>
  *   <tr><td>{@code GET /v1/groups}</td><td>200, the consumer groups with their total lag and
  *       status, as a JSON array; 400 for an unknown {@code status} filter</td></tr>
  *   <tr><td>{@code GET /v1/groups/{group}}</td><td>200, the group with its members and each
@@ -35,16 +44,37 @@ public final class ControlPlane {
    * @param lag the consumer groups and their lag; called on the event loop
    */
   public static Router router(Vertx vertx, Supplier<Health> health, LagReporter lag) {
+    return router(vertx, health, lag, null, null);
+  }
+
+  /**
+   * Creates the router with the region routes ({@link ClusterRoutes}) of a node.
+   *
+   * @param metadata the node's view of its region, or {@code null} for no region routes
+   * @param region the region's name
+   */
+  public static Router router(
+      Vertx vertx,
+      Supplier<Health> health,
+      LagReporter lag,
+      MetadataService metadata,
+      String region) {
     Router router = Router.router(vertx);
     router
         .get("/v1/health")
         .handler(
-            ctx ->
-                ctx.response()
-                    .putHeader("content-type", "application/json")
-                    .putHeader("cache-control", "no-store")
-                    .end(health.get().toJson().encode()));
+            ctx -> {
+              Health h = health.get();
+              ctx.response()
+                  .setStatusCode("UP".equals(h.status()) ? 200 : 503)
+                  .putHeader("content-type", "application/json")
+                  .putHeader("cache-control", "no-store")
+                  .end(h.toJson().encode());
+            });
     GroupRoutes.install(router, lag);
+    if (metadata != null) {
+      ClusterRoutes.install(router, metadata, region);
+    }
     Problems.install(router);
     return router;
   }

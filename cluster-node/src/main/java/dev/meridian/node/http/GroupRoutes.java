@@ -144,7 +144,7 @@ final class GroupRoutes {
     return value < 0 ? null : value;
   }
 
-  private static void json(RoutingContext ctx, String body) {
+  static void json(RoutingContext ctx, String body) {
     ctx.response()
         .putHeader("content-type", "application/json")
         .putHeader("cache-control", "no-store")

@@ -5,14 +5,15 @@ import io.vertx.core.json.JsonObject;
 /**
  * A node's answer to {@code GET /v1/health}.
  *
- * @param status {@code UP} while the node serves; the only value a running node reports today
+ * @param status {@code UP} once the region's controller has registered the node (it leads
+ *     partitions and coordinates groups); {@code STARTING} before
  * @param nodeId the node id from the region config
  * @param region the node's region
  * @param kafkaPort the Kafka protocol port (the configured one while the listener is pending)
  * @param kafkaListener {@code pending} until the Kafka protocol listener exists, then {@code UP}
  * @param httpPort the bound control-plane port
  * @param uptimeMs milliseconds since the node started
- * @param partitions partition logs open on this node
+ * @param partitions partition replicas hosted on this node
  */
 public record Health(
     String status,

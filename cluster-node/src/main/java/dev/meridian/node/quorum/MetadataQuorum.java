@@ -68,7 +68,10 @@ public final class MetadataQuorum {
   private record Grant(long lastVersion, long lastEpoch) {}
 
   private final int self;
-  private final Set<Integer> voters;
+
+  /** The voters in id order (iteration order must not depend on the JVM: simulations replay). */
+  private final List<Integer> voters;
+
   private final int majority;
   private final QuorumStore store;
   private final QuorumEnv env;
@@ -115,7 +118,7 @@ public final class MetadataQuorum {
       throw new IllegalArgumentException("node " + self + " is not one of the voters " + voters);
     }
     this.self = self;
-    this.voters = Set.copyOf(new TreeSet<>(voters));
+    this.voters = List.copyOf(new TreeSet<>(voters));
     this.majority = voters.size() / 2 + 1;
     this.store = store;
     this.env = env;

@@ -1,52 +1,239 @@
 package dev.meridian.node.replication;
 
-import dev.meridian.node.storage.LogConfig;
+import dev.meridian.node.metadata.MetadataImage;
+import dev.meridian.node.metadata.MetadataPublisher;
+import dev.meridian.node.metadata.PartitionState;
+import dev.meridian.node.metadata.TopicConfigs;
+import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.storage.LogManager;
+import dev.meridian.node.storage.PartitionLog;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The partitions this node hosts, over the node's {@link LogManager}. Thread-safe. */
-public final class ReplicaManager {
+/**
+ * The replicas this node hosts, kept in step with the region's metadata image: for every partition
+ * whose replicas name this node it opens the log and gives the {@link Partition} its role (leader
+ * when the image says so and this process is a live node of it); it closes and deletes the logs of
+ * partitions that are gone (topic deleted, or this node no longer a replica).
+ *
+ * <p>Each partition directory holds {@code partition.metadata} ({@code topic_id: <uuid>}, as in
+ * Kafka), so a topic deleted and created again under the same name while this node was down never
+ * mixes with the old data. Once the node is live in the image, logs on disk that no partition of
+ * the image claims are deleted (logged at WARN).
+ *
+ * <p>{@link #publish} runs on the metadata publisher thread and blocks (opens and deletes logs).
+ * Lookups are lock-free. Thread-safe.
+ */
+public final class ReplicaManager implements MetadataPublisher {
+  /** Hears when this node starts or stops leading a partition. Called on the publisher thread. */
+  public interface LeadershipListener {
+    void becameLeader(Partition partition);
+
+    void stoppedLeading(Partition partition);
+  }
+
+  static final String PARTITION_METADATA = "partition.metadata";
+  private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
+
+  private final int nodeId;
   private final LogManager logs;
+  private final TopicConfigs configs;
+  private final Predicate<MetadataImage> active;
   private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
+  private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
+  private boolean straysChecked;
 
-  public ReplicaManager(LogManager logs) {
+  /**
+   * @param active whether an image holds this process as a live node (only then it leads)
+   */
+  public ReplicaManager(
+      int nodeId, LogManager logs, TopicConfigs configs, Predicate<MetadataImage> active) {
+    this.nodeId = nodeId;
     this.logs = logs;
+    this.configs = configs;
+    this.active = active;
   }
 
   private static String key(String topic, int index) {
     return topic + "-" + index;
   }
 
+  public void addLeadershipListener(LeadershipListener listener) {
+    listeners.add(listener);
+  }
+
+  /** The hosted replica of a partition. */
   public Optional<Partition> partition(String topic, int index) {
     return Optional.ofNullable(partitions.get(key(topic, index)));
   }
 
-  /** Opens (creating if needed) a partition's log with {@code config}; blocking. */
-  public Partition ensurePartition(String topic, int index, LogConfig config) {
-    return partitions.computeIfAbsent(
-        key(topic, index),
-        k -> {
-          var log = logs.getOrCreate(topic, index, config);
-          log.updateConfig(config);
-          return new Partition(topic, index, log, 0);
-        });
+  /** Every hosted replica. */
+  public Collection<Partition> partitions() {
+    return List.copyOf(partitions.values());
   }
 
-  /** Applies new log settings to every open partition of {@code topic}. */
-  public void updateConfig(String topic, int partitionCount, LogConfig config) {
-    for (int i = 0; i < partitionCount; i++) {
-      partition(topic, i).ifPresent(p -> p.log().updateConfig(config));
+  /** The number of hosted replicas. */
+  public int partitionCount() {
+    return partitions.size();
+  }
+
+  @Override
+  public void publish(MetadataImage previous, MetadataImage next) {
+    boolean isActive = active.test(next);
+    for (Partition p : partitions()) {
+      TopicImage t = next.topic(p.topic()).orElse(null);
+      boolean kept =
+          t != null
+              && t.id().equals(p.topicId())
+              && p.index() < t.partitionCount()
+              && t.partitions().get(p.index()).replicas().contains(nodeId);
+      if (!kept) {
+        remove(p, t == null ? "its topic was deleted" : "this node is no longer a replica");
+      }
+    }
+    for (TopicImage t : next.topics().values()) {
+      TopicImage before = previous.topic(t.name()).orElse(null);
+      boolean configChanged = before == null || !before.configs().equals(t.configs());
+      for (int i = 0; i < t.partitionCount(); i++) {
+        PartitionState state = t.partitions().get(i);
+        if (!state.replicas().contains(nodeId)) {
+          continue;
+        }
+        try {
+          Partition p = partitions.get(key(t.name(), i));
+          if (p == null) {
+            p = open(t, i);
+          } else if (configChanged) {
+            p.updateConfig(configs.logConfig(t.configs()));
+          }
+          boolean wasLeader = p.isLeader();
+          boolean became = p.update(state, isActive);
+          if (became) {
+            LOG.info("{}: leader in epoch {}", p, state.leaderEpoch());
+            for (LeadershipListener l : listeners) {
+              l.becameLeader(p);
+            }
+          } else if (wasLeader && !p.isLeader()) {
+            LOG.info(
+                "{}: no longer leader (leader {}, epoch {})",
+                p,
+                state.leader(),
+                state.leaderEpoch());
+            for (LeadershipListener l : listeners) {
+              l.stoppedLeading(p);
+            }
+          }
+        } catch (RuntimeException e) {
+          LOG.error("{}-{}: cannot host this replica", t.name(), i, e);
+        }
+      }
+    }
+    if (isActive && !straysChecked) {
+      straysChecked = true;
+      setAsideStrays();
     }
   }
 
-  /** Closes and deletes the logs of a topic's partitions; blocking. */
-  public void deleteTopic(String topic, int partitionCount) throws IOException {
-    for (int i = 0; i < partitionCount; i++) {
-      partitions.remove(key(topic, i));
-      logs.delete(topic, i);
+  private Partition open(TopicImage t, int index) {
+    PartitionLog log = logs.getOrCreate(t.name(), index, configs.logConfig(t.configs()));
+    Uuid onDisk = readTopicId(log.dir());
+    if (onDisk != null && !onDisk.equals(t.id())) {
+      LOG.warn(
+          "{}-{}: the log on disk belongs to an older topic of that name (id {}, now {});"
+              + " deleting it",
+          t.name(),
+          index,
+          onDisk,
+          t.id());
+      try {
+        logs.delete(t.name(), index);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      log = logs.getOrCreate(t.name(), index, configs.logConfig(t.configs()));
+      onDisk = null;
+    }
+    log.updateConfig(configs.logConfig(t.configs()));
+    if (onDisk == null) {
+      writeTopicId(log.dir(), t.id());
+    }
+    Partition p = new Partition(t.name(), index, t.id(), log, nodeId);
+    partitions.put(key(t.name(), index), p);
+    return p;
+  }
+
+  private void remove(Partition p, String why) {
+    partitions.remove(key(p.topic(), p.index()));
+    if (p.isLeader()) {
+      for (LeadershipListener l : listeners) {
+        l.stoppedLeading(p);
+      }
+    }
+    try {
+      logs.delete(p.topic(), p.index());
+      LOG.info("{}: replica deleted: {}", p, why);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("{}: cannot delete the replica ({})", p, why, e);
+    }
+  }
+
+  /** Sets aside the logs on disk that no hosted partition claims (left from before a restart). */
+  private void setAsideStrays() {
+    for (PartitionLog log : logs.all()) {
+      if (!partitions.containsKey(key(log.topic(), log.partition()))) {
+        try {
+          Path aside = logs.setAside(log.topic(), log.partition());
+          LOG.warn(
+              "{}: no partition of the region's metadata claims this log; set aside as {}",
+              log,
+              aside);
+        } catch (IOException | RuntimeException e) {
+          LOG.error("{}: cannot set a stray log aside", log, e);
+        }
+      }
+    }
+  }
+
+  static Uuid readTopicId(Path dir) {
+    Path file = dir.resolve(PARTITION_METADATA);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    try {
+      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+        if (line.startsWith("topic_id:")) {
+          return Uuid.fromString(line.substring("topic_id:".length()).trim());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: unreadable; treating the log as of unknown topic", file, e);
+    }
+    return null;
+  }
+
+  private static void writeTopicId(Path dir, Uuid id) {
+    try {
+      Path tmp = dir.resolve(PARTITION_METADATA + ".tmp");
+      Files.writeString(tmp, "version: 0\ntopic_id: " + id + "\n", StandardCharsets.UTF_8);
+      Files.move(
+          tmp,
+          dir.resolve(PARTITION_METADATA),
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(dir + ": cannot write " + PARTITION_METADATA, e);
     }
   }
 }

@@ -190,6 +190,21 @@ public final class LogManager implements Closeable {
     }
   }
 
+  /**
+   * Closes a partition's log and renames its directory {@code <topic>-<partition>.<ms>-stray}, so
+   * that it is neither opened again nor lost; returns the new directory.
+   */
+  public Path setAside(String topic, int partition) throws IOException {
+    PartitionLog log = logs.remove(key(topic, partition));
+    Path dir = dataDir.resolve(key(topic, partition));
+    if (log != null) {
+      log.close();
+    }
+    Path aside = dataDir.resolve(key(topic, partition) + "." + clock.getAsLong() + "-stray");
+    Files.move(dir, aside);
+    return aside;
+  }
+
   /** Starts the background retention, flush and compaction agents. */
   public void startAgents(long retentionCheckMs, long cleanerMs) {
     scheduler.scheduleWithFixedDelay(

@@ -7,16 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.config.TopicDefaults;
-import dev.meridian.node.NodeLogConfigs;
-import dev.meridian.node.cluster.ProducerIdManager;
-import dev.meridian.node.cluster.TopicConfigs;
-import dev.meridian.node.cluster.TopicManager;
-import dev.meridian.node.cluster.TopicMetadata;
-import dev.meridian.node.cluster.TopicStore;
+import dev.meridian.node.TestBroker;
+import dev.meridian.node.metadata.TopicConfigs;
+import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.protocol.ApiHandler;
-import dev.meridian.node.replication.ReplicaManager;
-import dev.meridian.node.storage.LogManager;
-import io.vertx.core.Vertx;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
@@ -63,38 +58,23 @@ class AdminHandlersTest {
   private static final byte BROKER = 4;
 
   @TempDir Path dir;
-  private Vertx vertx;
-  private LogManager logs;
-  private TopicManager topics;
+  private TestBroker node;
   private BrokerContext broker;
 
   @BeforeEach
   void setUp() throws Exception {
-    vertx = Vertx.vertx();
-    logs = LogManager.open(dir, NodeLogConfigs.from(TopicDefaults.DEFAULTS));
-    topics =
-        new TopicManager(
-            TopicStore.open(dir),
-            new ReplicaManager(logs),
-            new TopicConfigs(TopicDefaults.DEFAULTS),
-            1);
-    broker =
-        new BrokerContext(
-            vertx,
-            NODE,
-            "127.0.0.1",
-            () -> 9092,
-            "cluster-x",
-            topics,
-            ProducerIdManager.open(dir),
-            false,
-            null);
+    node = TestBroker.start(dir, y -> y.topicDefault("autoCreateTopics", false));
+    broker = node.context();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    logs.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    node.close();
+  }
+
+  /** The published image's topic, if any. */
+  private Optional<TopicImage> topic(String name) {
+    return broker.image().topic(name);
   }
 
   private <T extends ApiMessage> T call(ApiHandler handler, ApiMessage data, short version)
@@ -133,8 +113,8 @@ class AdminHandlersTest {
     DeleteTopicsHandler h = new DeleteTopicsHandler(broker);
     for (short v : versions(h)) {
       String name = "del-" + v;
-      TopicMetadata t = topics.create(name, 2, (short) 1, Map.of());
-      Path partitionDir = dir.resolve(name + "-1");
+      TopicImage t = node.createTopic(name, 2, Map.of());
+      Path partitionDir = node.logsDir(dir).resolve(name + "-1");
       assertTrue(Files.isDirectory(partitionDir));
       DeleteTopicsRequestData req = new DeleteTopicsRequestData().setTimeoutMs(1000);
       if (v >= 6) {
@@ -151,10 +131,10 @@ class AdminHandlersTest {
       assertEquals(v >= 6 ? t.id() : Uuid.ZERO_UUID, results.get(0).topicId());
       assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), results.get(1).errorCode());
       assertEquals(v >= 5, results.get(1).errorMessage() != null, "message from v5, v" + v);
-      assertTrue(topics.topic(name).isEmpty());
+      assertTrue(topic(name).isEmpty());
       assertFalse(Files.exists(partitionDir));
     }
-    TopicMetadata byId = topics.create("by-id", 1, (short) 1, Map.of());
+    TopicImage byId = node.createTopic("by-id", 1, Map.of());
     Uuid unknown = Uuid.randomUuid();
     DeleteTopicsRequestData req = new DeleteTopicsRequestData();
     req.topics().add(new DeleteTopicsRequestData.DeleteTopicState().setTopicId(byId.id()));
@@ -166,7 +146,7 @@ class AdminHandlersTest {
     assertEquals("by-id", results.get(0).name());
     assertEquals(byId.id(), results.get(0).topicId());
     assertEquals(Errors.NONE.code(), results.get(0).errorCode());
-    assertTrue(topics.topic("by-id").isEmpty());
+    assertTrue(topic("by-id").isEmpty());
     assertNull(results.get(1).name());
     assertEquals(unknown, results.get(1).topicId());
     assertEquals(Errors.UNKNOWN_TOPIC_ID.code(), results.get(1).errorCode());
@@ -175,8 +155,8 @@ class AdminHandlersTest {
 
   @Test
   void deleteTopicsRefusesADuplicateNameButDeletesTheOthers() throws Exception {
-    topics.create("a", 1, (short) 1, Map.of());
-    topics.create("b", 1, (short) 1, Map.of());
+    node.createTopic("a", 1, Map.of());
+    node.createTopic("b", 1, Map.of());
     DeleteTopicsRequestData req =
         new DeleteTopicsRequestData().setTopicNames(List.of("a", "b", "a"));
     List<DeleteTopicsResponseData.DeletableTopicResult> results =
@@ -186,8 +166,8 @@ class AdminHandlersTest {
     assertEquals(Errors.INVALID_REQUEST.code(), results.get(0).errorCode());
     assertEquals(Errors.NONE.code(), results.get(1).errorCode());
     assertEquals(Errors.INVALID_REQUEST.code(), results.get(2).errorCode());
-    assertTrue(topics.topic("a").isPresent());
-    assertTrue(topics.topic("b").isEmpty());
+    assertTrue(topic("a").isPresent());
+    assertTrue(topic("b").isEmpty());
   }
 
   private static CreatePartitionsRequestData.CreatePartitionsTopic grow(
@@ -211,7 +191,7 @@ class AdminHandlersTest {
     CreatePartitionsHandler h = new CreatePartitionsHandler(broker);
     for (short v : versions(h)) {
       String name = "cp-" + v;
-      topics.create(name, 1, (short) 1, Map.of());
+      node.createTopic(name, 1, Map.of());
       CreatePartitionsRequestData req = new CreatePartitionsRequestData().setTimeoutMs(1000);
       req.topics().add(grow(name, 3, List.of(List.of(NODE), List.of(NODE))));
       req.topics().add(grow("missing-" + v, 3, null));
@@ -219,14 +199,14 @@ class AdminHandlersTest {
           ((CreatePartitionsResponseData) call(h, req, v)).results();
       assertEquals(Errors.NONE.code(), results.get(0).errorCode(), "v" + v);
       assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), results.get(1).errorCode());
-      assertEquals(3, topics.topic(name).orElseThrow().partitions());
-      assertTrue(topics.partition(name, 2).isPresent());
+      assertEquals(3, topic(name).orElseThrow().partitionCount());
+      assertTrue(broker.partition(name, 2).isPresent());
     }
   }
 
   @Test
   void createPartitionsValidatesAssignmentsCountsAndValidateOnly() throws Exception {
-    topics.create("g", 2, (short) 1, Map.of());
+    node.createTopic("g", 2, Map.of());
     CreatePartitionsRequestData req = new CreatePartitionsRequestData().setValidateOnly(true);
     req.topics().add(grow("g", 4, null));
     assertEquals(
@@ -235,7 +215,7 @@ class AdminHandlersTest {
             .results()
             .get(0)
             .errorCode());
-    assertEquals(2, topics.topic("g").orElseThrow().partitions(), "validateOnly changes nothing");
+    assertEquals(2, topic("g").orElseThrow().partitionCount(), "validateOnly changes nothing");
 
     for (CreatePartitionsRequestData.CreatePartitionsTopic bad :
         List.of(
@@ -260,7 +240,7 @@ class AdminHandlersTest {
             .results()
             .get(0)
             .errorCode());
-    assertEquals(2, topics.topic("g").orElseThrow().partitions());
+    assertEquals(2, topic("g").orElseThrow().partitionCount());
   }
 
   private static ByteBuffer records(int count) {
@@ -289,10 +269,10 @@ class AdminHandlersTest {
     DeleteRecordsHandler h = new DeleteRecordsHandler(broker);
     for (short v : versions(h)) {
       String name = "dr-" + v;
-      topics.create(name, 4, (short) 1, Map.of());
+      node.createTopic(name, 4, Map.of());
       for (int p = 0; p < 3; p++) {
         for (int b = 0; b < 5; b++) {
-          topics.partition(name, p).orElseThrow().appendAsLeader(records(2), -1);
+          broker.partition(name, p).orElseThrow().appendAsLeader(records(2), -1);
         }
       }
       // p0: to 4; p1: -1 = high watermark 10; p2: 11 > HW; p3: empty, to 0; p4: no such partition
@@ -311,8 +291,8 @@ class AdminHandlersTest {
         assertEquals(errors[p].code(), pr.errorCode(), "v" + v + " p" + p);
         assertEquals(low[p], pr.lowWatermark(), "v" + v + " p" + p);
       }
-      assertEquals(4, topics.partition(name, 0).orElseThrow().log().logStartOffset());
-      assertEquals(0, topics.partition(name, 2).orElseThrow().log().logStartOffset());
+      assertEquals(4, broker.partition(name, 0).orElseThrow().logStartOffset());
+      assertEquals(0, broker.partition(name, 2).orElseThrow().logStartOffset());
       // going back is not an error: the low watermark stays where it is
       DeleteRecordsResponseData again = call(h, deleteRecords(name, 2), v);
       assertEquals(4, again.topics().find(name).partitions().find(0).lowWatermark());
@@ -341,7 +321,7 @@ class AdminHandlersTest {
 
   @Test
   void describeTopicConfigsAtEveryVersion() throws Exception {
-    topics.create("dc", 1, (short) 1, Map.of("retention.ms", "1234"));
+    node.createTopic("dc", 1, Map.of("retention.ms", "1234"));
     DescribeConfigsHandler h = new DescribeConfigsHandler(broker);
     for (short v : versions(h)) {
       DescribeConfigsResponseData resp = call(h, describe(TOPIC, "dc", null, true, true, v), v);
@@ -406,6 +386,11 @@ class AdminHandlersTest {
               .get(0);
       assertEquals(Errors.NONE.code(), clusterDefaults.errorCode());
       assertTrue(clusterDefaults.configs().isEmpty());
+      DescribeConfigsResponseData.DescribeConfigsResourceResult rebalance =
+          find(own, "group.initial.rebalance.delay.ms");
+      assertEquals("3000", rebalance.value(), "broker settings of the region config are shown");
+      assertEquals(ConfigSource.STATIC_BROKER_CONFIG.id(), rebalance.configSource());
+      assertEquals("10", find(own, "offsets.topic.num.partitions").value());
       for (String other : List.of("2", "x")) {
         assertEquals(
             Errors.INVALID_REQUEST.code(),
@@ -459,7 +444,7 @@ class AdminHandlersTest {
     IncrementalAlterConfigsHandler h = new IncrementalAlterConfigsHandler(broker);
     for (short v : versions(h)) {
       String name = "ia-" + v;
-      topics.create(name, 2, (short) 1, Map.of("segment.ms", "60000"));
+      node.createTopic(name, 2, Map.of("segment.ms", "60000"));
       assertEquals(
           Errors.NONE.code(),
           first(
@@ -469,13 +454,12 @@ class AdminHandlersTest {
                       v))
               .errorCode(),
           "v" + v);
-      assertEquals(Map.of("retention.ms", "5000"), topics.topic(name).orElseThrow().configs());
-      assertEquals(5000, topics.partition(name, 1).orElseThrow().log().config().retentionMs());
+      assertEquals(Map.of("retention.ms", "5000"), topic(name).orElseThrow().configs());
+      assertEquals(5000, broker.partition(name, 1).orElseThrow().logConfig().retentionMs());
       assertEquals(
           Errors.NONE.code(),
           first(call(h, alter(TOPIC, name, false, "cleanup.policy", 2, "compact"), v)).errorCode());
-      assertEquals(
-          "delete,compact", topics.topic(name).orElseThrow().configs().get("cleanup.policy"));
+      assertEquals("delete,compact", topic(name).orElseThrow().configs().get("cleanup.policy"));
 
       IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse bad =
           first(call(h, alter(TOPIC, name, false, "retention.ms", 0, "abc"), v));
@@ -484,7 +468,7 @@ class AdminHandlersTest {
       assertEquals(
           Errors.NONE.code(),
           first(call(h, alter(TOPIC, name, true, "retention.ms", 0, "9"), v)).errorCode());
-      assertEquals("5000", topics.topic(name).orElseThrow().configs().get("retention.ms"));
+      assertEquals("5000", topic(name).orElseThrow().configs().get("retention.ms"));
       assertEquals(
           Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
           first(call(h, alter(TOPIC, "nope", false, "retention.ms", 0, "9"), v)).errorCode());
@@ -499,7 +483,7 @@ class AdminHandlersTest {
 
   @Test
   void incrementalAlterConfigsAnswersEachResourceOnItsOwn() throws Exception {
-    topics.create("ok", 1, (short) 1, Map.of());
+    node.createTopic("ok", 1, Map.of());
     IncrementalAlterConfigsRequestData req = alter(TOPIC, "ok", false, "retention.ms", 0, "77");
     req.resources()
         .add(
@@ -511,7 +495,7 @@ class AdminHandlersTest {
         call(new IncrementalAlterConfigsHandler(broker), req, (short) 1);
     assertEquals(Errors.NONE.code(), resp.responses().get(0).errorCode());
     assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), resp.responses().get(1).errorCode());
-    assertEquals("77", topics.topic("ok").orElseThrow().configs().get("retention.ms"));
+    assertEquals("77", topic("ok").orElseThrow().configs().get("retention.ms"));
   }
 
   @Test
@@ -524,13 +508,17 @@ class AdminHandlersTest {
       }
       DescribeClusterResponseData resp = call(h, req, v);
       assertEquals(Errors.NONE.code(), resp.errorCode(), "v" + v);
-      assertEquals("cluster-x", resp.clusterId());
+      assertEquals(broker.image().clusterId(), resp.clusterId());
+      assertNotNull(resp.clusterId(), "the first controller gave the region a cluster id");
       assertEquals(NODE, resp.controllerId());
       assertEquals(1, resp.brokers().size());
       DescribeClusterResponseData.DescribeClusterBroker b = resp.brokers().find(NODE);
       assertEquals("127.0.0.1", b.host());
-      assertEquals(9092, b.port());
+      assertEquals(broker.image().node(NODE).orElseThrow().kafkaPort(), b.port());
       assertNull(b.rack());
+      if (v >= 2) {
+        assertFalse(b.isFenced());
+      }
       assertEquals(Integer.MIN_VALUE, resp.clusterAuthorizedOperations());
       if (v >= 1) {
         assertEquals(1, resp.endpointType());
@@ -547,8 +535,8 @@ class AdminHandlersTest {
 
   @Test
   void metadataV0WithAnEmptyTopicListDescribesEveryTopic() throws Exception {
-    topics.create("a", 1, (short) 1, Map.of());
-    topics.create("b", 2, (short) 1, Map.of());
+    node.createTopic("a", 1, Map.of());
+    node.createTopic("b", 2, Map.of());
     org.apache.kafka.common.message.MetadataResponseData v0 =
         call(
             new MetadataHandler(broker),

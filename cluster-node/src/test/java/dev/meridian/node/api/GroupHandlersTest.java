@@ -5,30 +5,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.meridian.config.TopicDefaults;
-import dev.meridian.node.NodeLogConfigs;
-import dev.meridian.node.cluster.ProducerIdManager;
-import dev.meridian.node.cluster.TopicConfigs;
-import dev.meridian.node.cluster.TopicManager;
-import dev.meridian.node.cluster.TopicStore;
-import dev.meridian.node.group.GroupConfig;
+import dev.meridian.node.TestBroker;
 import dev.meridian.node.group.GroupCoordinator;
 import dev.meridian.node.group.OffsetsTopic;
 import dev.meridian.node.protocol.ApiHandler;
-import dev.meridian.node.replication.ReplicaManager;
-import dev.meridian.node.storage.LogManager;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
@@ -68,53 +59,33 @@ class GroupHandlersTest {
   private static final int NODE = 1;
 
   @TempDir Path dir;
-  private LogManager logs;
-  private TopicManager topics;
+  private TestBroker node;
   private GroupCoordinator groups;
-  private final ArrayDeque<Runnable> writes = new ArrayDeque<>();
-  private final Executor writer = writes::add;
-  private Vertx vertx;
   private BrokerContext broker;
 
   @BeforeEach
   void setUp() throws Exception {
-    logs = LogManager.open(dir, NodeLogConfigs.from(TopicDefaults.DEFAULTS));
-    topics =
-        new TopicManager(
-            TopicStore.open(dir),
-            new ReplicaManager(logs),
-            new TopicConfigs(TopicDefaults.DEFAULTS),
-            1);
-    topics.create("t", 3, (short) 1, Map.of());
-    vertx = Vertx.vertx();
-    groups =
-        new GroupCoordinator(
-            GroupConfig.DEFAULTS.withInitialRebalanceDelayMs(0),
-            OffsetsTopic.open(topics, 4, System::currentTimeMillis),
-            writer,
-            System::currentTimeMillis);
-    broker =
-        new BrokerContext(
-            vertx,
-            NODE,
-            "127.0.0.1",
-            () -> 9092,
-            "cluster-x",
-            topics,
-            ProducerIdManager.open(dir),
-            false,
-            groups);
+    node =
+        TestBroker.start(
+            dir,
+            y ->
+                y.topicDefault("autoCreateTopics", false)
+                    .broker("groupInitialRebalanceDelayMs", 0)
+                    .broker("offsetsTopicPartitions", 4));
+    broker = node.context();
+    groups = broker.groups();
+    node.createTopic("t", 3, Map.of());
+    node.createOffsetsTopic();
   }
 
   @AfterEach
   void tearDown() throws Exception {
-    logs.close();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    node.close();
   }
 
   /**
-   * Encodes, parses and handles; runs the coordinator's writes and ticks until it is answered;
-   * encodes and decodes the response.
+   * Encodes, parses and handles; ticks the coordinator until it is answered; encodes and decodes
+   * the response.
    */
   private <T extends ApiMessage> T call(ApiHandler handler, ApiMessage data, short version)
       throws Exception {
@@ -123,10 +94,8 @@ class GroupHandlersTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!f.isComplete()) {
       assertTrue(System.nanoTime() < deadline, key + " v" + version + " answered");
-      while (!writes.isEmpty()) {
-        writes.poll().run();
-      }
       groups.tick();
+      Thread.onSpinWait();
     }
     ApiMessage resp = f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return WireRoundTrip.response(key, resp, version);
@@ -172,7 +141,7 @@ class GroupHandlersTest {
         assertEquals(2, resp.coordinators().size(), "v" + v);
         for (FindCoordinatorResponseData.Coordinator c : resp.coordinators()) {
           assertEquals(NODE, c.nodeId());
-          assertEquals(9092, c.port());
+          assertEquals(broker.image().node(NODE).orElseThrow().kafkaPort(), c.port());
           assertEquals(Errors.NONE.code(), c.errorCode());
         }
       } else {
@@ -507,10 +476,13 @@ class GroupHandlersTest {
     var pr = resp.responses().iterator().next().partitionResponses().get(0);
     assertEquals(Errors.INVALID_TOPIC_EXCEPTION.code(), pr.errorCode());
     assertTrue(pr.errorMessage().contains("internal topic"));
-    TopicManager.TopicException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            TopicManager.TopicException.class, () -> topics.delete(OffsetsTopic.NAME));
-    assertEquals(Errors.INVALID_TOPIC_EXCEPTION, e.error());
-    assertFalse(topics.topic(OffsetsTopic.NAME).isEmpty());
+    DeleteTopicsResponseData deleted =
+        call(
+            new DeleteTopicsHandler(broker),
+            new DeleteTopicsRequestData().setTopicNames(List.of(OffsetsTopic.NAME)),
+            (short) 5);
+    assertEquals(
+        Errors.INVALID_TOPIC_EXCEPTION.code(), deleted.responses().iterator().next().errorCode());
+    assertFalse(broker.image().topic(OffsetsTopic.NAME).isEmpty());
   }
 }

@@ -64,8 +64,8 @@ class GroupCoordinatorTest {
     }
 
     @Override
-    public void replay(Consumer<GroupRecord> visitor) {
-      partitions.forEach(p -> p.forEach(visitor));
+    public void replay(int partition, Consumer<GroupRecord> visitor) {
+      partitions.get(partition).forEach(visitor);
     }
   }
 
@@ -90,8 +90,12 @@ class GroupCoordinatorTest {
     coordinator = newCoordinator(GroupConfig.DEFAULTS.withInitialRebalanceDelayMs(0));
   }
 
+  /** A coordinator that owns every offsets partition, loaded. */
   private GroupCoordinator newCoordinator(GroupConfig config) {
-    return new GroupCoordinator(config, log, writer, () -> now);
+    GroupCoordinator c = new GroupCoordinator(config, log, writer, () -> now);
+    c.loadAll();
+    writer.drain();
+    return c;
   }
 
   private void advance(long ms) {
@@ -385,7 +389,6 @@ class GroupCoordinatorTest {
     assertEquals(Errors.NONE, done(simple).get(t0));
 
     GroupCoordinator reloaded = newCoordinator(GroupConfig.DEFAULTS);
-    reloaded.load();
     assertEquals(5, reloaded.committedOffsets("g").get(t0).offset());
     assertEquals("m", reloaded.committedOffsets("g").get(t0).metadata());
     assertEquals(now, reloaded.committedOffsets("g").get(t0).commitTimestampMs());
@@ -434,7 +437,6 @@ class GroupCoordinatorTest {
     assertEquals(Map.of("g", Errors.NONE), done(gone));
     assertTrue(coordinator.group("g").isEmpty());
     GroupCoordinator reloaded = newCoordinator(GroupConfig.DEFAULTS);
-    reloaded.load();
     assertTrue(reloaded.group("g").isEmpty(), "tombstones delete it for good");
     assertTrue(reloaded.committedOffsets("g").isEmpty());
   }
@@ -469,7 +471,6 @@ class GroupCoordinatorTest {
     assertEquals(
         2, coordinator.committedOffsets("busy").get(t0).offset(), "groups with members keep");
     GroupCoordinator reloaded = newCoordinator(GroupConfig.DEFAULTS);
-    reloaded.load();
     assertTrue(reloaded.group("solo").isEmpty());
   }
 
@@ -560,7 +561,39 @@ class GroupCoordinatorTest {
         Map.of(u0, new CommittedOffset(2, -1, "", now)), coordinator.committedOffsets("a"));
     assertTrue(coordinator.committedOffsets("b").isEmpty());
     GroupCoordinator reloaded = newCoordinator(GroupConfig.DEFAULTS);
-    reloaded.load();
     assertEquals(Map.of(u0, new CommittedOffset(2, -1, "", now)), reloaded.committedOffsets("a"));
+  }
+
+  @Test
+  void onlyLoadedShardsAreServedAndUnloadingAnswersParkedRequestsWithNotCoordinator() {
+    GroupCoordinator c =
+        new GroupCoordinator(
+            GroupConfig.DEFAULTS.withInitialRebalanceDelayMs(0), log, writer, () -> now);
+    assertEquals(Errors.NOT_COORDINATOR, c.coordinatorError("g"));
+    assertEquals(
+        Errors.NOT_COORDINATOR.code(),
+        c.join(joinRequest("g", "", null), V, "client", "/127.0.0.1").getNow(null).errorCode());
+    int p = c.partitionFor("g");
+    c.loadShard(p);
+    assertEquals(Errors.COORDINATOR_LOAD_IN_PROGRESS, c.coordinatorError("g"), "until replayed");
+    writer.drain();
+    assertEquals(Errors.NONE, c.coordinatorError("g"));
+    assertTrue(c.coordinates(p));
+
+    coordinator = c;
+    List<CompletableFuture<JoinGroupResponseData>> parked = new ArrayList<>();
+    for (CompletableFuture<JoinGroupResponseData> f : List.of(newMember("g"), newMember("g"))) {
+      if (!f.isDone()) {
+        parked.add(f);
+      }
+    }
+    assertFalse(parked.isEmpty(), "a second member waits for the first to rejoin");
+    c.unloadShard(p);
+    for (CompletableFuture<JoinGroupResponseData> f : parked) {
+      assertEquals(Errors.NOT_COORDINATOR.code(), f.getNow(null).errorCode());
+    }
+    assertEquals(Errors.NOT_COORDINATOR, c.coordinatorError("g"));
+    assertTrue(c.groups().isEmpty(), "the shard's groups left memory");
+    assertEquals(Errors.NOT_COORDINATOR, c.heartbeat("g", "m", null, 1));
   }
 }

@@ -64,7 +64,7 @@ class ProtocolBadInputIT {
   @BeforeAll
   static void startNode() throws Exception {
     // no auto-creation: mutated Metadata/Produce frames must not litter the node with topics
-    node = TestNode.start(dir, "  partitions: 1\n  autoCreateTopics: false\n");
+    node = TestNode.start(dir, y -> y.topicDefault("autoCreateTopics", false));
     node.createTopics("live");
   }
 

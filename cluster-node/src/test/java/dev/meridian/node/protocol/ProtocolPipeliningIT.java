@@ -46,7 +46,7 @@ class ProtocolPipeliningIT {
 
   @BeforeAll
   static void startNode() throws Exception {
-    node = TestNode.start(dir, "  partitions: 1\n  autoCreateTopics: false\n");
+    node = TestNode.start(dir, y -> y.topicDefault("autoCreateTopics", false));
     node.createTopics("empty");
   }
 

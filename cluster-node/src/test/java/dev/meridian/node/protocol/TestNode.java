@@ -1,10 +1,12 @@
 package dev.meridian.node.protocol;
 
-import dev.meridian.config.ConfigLoader;
 import dev.meridian.node.MeridianNode;
+import dev.meridian.testsupport.RegionYaml;
+import dev.meridian.testsupport.Wait;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Properties;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -18,19 +20,15 @@ final class TestNode implements AutoCloseable {
   }
 
   /**
-   * Starts one node in {@code dataDir}.
+   * Starts one node (a region of its own) in {@code dataDir} and waits until it is active.
    *
-   * @param topicDefaultsYaml the {@code topicDefaults} block, indented by two spaces
+   * @param settings adds topic defaults and broker settings to the region config
    */
-  static TestNode start(Path dataDir, String topicDefaultsYaml) throws Exception {
-    String yaml =
-        "regions:\n  - name: east\n    nodes:\n      - id: 1\n        host: 127.0.0.1\n"
-            + "        kafkaPort: 0\n        httpPort: 0\n        dataDir: east-1\n"
-            + "topicDefaults:\n"
-            + topicDefaultsYaml;
+  static TestNode start(Path dataDir, UnaryOperator<RegionYaml> settings) throws Exception {
     MeridianNode node =
-        new MeridianNode(ConfigLoader.parse(yaml, "protocol-test.yaml"), 1, dataDir);
+        new MeridianNode(settings.apply(RegionYaml.of("east", 1)).config(), 1, dataDir);
     node.start();
+    Wait.until("node active", node::isActive);
     return new TestNode(node);
   }
 

@@ -1,7 +1,17 @@
 package dev.meridian.node.quorum;
 
+import dev.meridian.config.BrokerSettings;
+import dev.meridian.config.NodeConfig;
+import dev.meridian.config.RegionConfig;
+import dev.meridian.config.TopicDefaults;
+import dev.meridian.node.controller.ClusterController;
+import dev.meridian.node.controller.ControllerRequest;
+import dev.meridian.node.controller.LiveNode;
 import dev.meridian.node.metadata.MetadataImage;
 import dev.meridian.node.metadata.MetadataRecord;
+import dev.meridian.node.metadata.PartitionState;
+import dev.meridian.node.metadata.TopicConfigs;
+import dev.meridian.node.metadata.TopicImage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,21 +22,25 @@ import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.kafka.common.Uuid;
 
 /**
  * A deterministic simulation of a region's metadata quorum: {@code n} nodes running {@link
  * MetadataQuorum} over an in-memory network that loses, delays, duplicates and reorders messages;
  * nodes crash (their {@link MemoryQuorumStore} is the disk that survives) and restart; the network
  * splits and heals; membership views follow with a detection delay, ordered by join time as
- * Hazelcast orders members; the epoch register refuses a side without a majority. A client proposes
- * changes to whoever leads.
+ * Hazelcast orders members; the epoch register refuses a side without a majority (as seen by the
+ * member's lagging view, and each side of a split keeps its own copy). Whoever leads runs the real
+ * {@link ClusterController}: it registers and fences nodes as its view changes and elects partition
+ * leaders; a client creates topics and takes producer ids through it.
  *
  * <p>Invariants, checked as the simulation runs ({@link AssertionError} with the seed and the time
  * on a violation): at most one controller per epoch; promised epochs only grow on every node, also
  * across restarts; every node's committed entries agree with every other's (same version, same
  * entry); an entry is committed only while a majority of the nodes stores it; an acknowledged
- * change is never lost; after healing and a quiet period every node holds the same image, and one
- * controller leads.
+ * change is never lost; leader and partition epochs only grow and a partition is only ever led by a
+ * live registered node; after healing and a quiet period every node holds the same image, one
+ * controller leads, and every node is registered alive in its current incarnation.
  *
  * <p>Everything random comes from one seed, so a failing seed replays exactly.
  */
@@ -51,6 +65,8 @@ final class QuorumSimulation {
   private int proposals;
   private int commits;
   private final List<String> trace = new ArrayList<>();
+  private final ClusterController controller;
+  private int topicsCreated;
 
   private record Event(long at, long seq, Runnable action) {}
 
@@ -138,6 +154,7 @@ final class QuorumSimulation {
       if (committed.version() < image.version()) {
         fail("node " + id + " committed image went back from " + image.version());
       }
+      checkEpochsGrow(id, image, committed);
       image = committed;
       for (LogEntry e : entries) {
         LogEntry known = committedEntries.putIfAbsent(e.version(), e);
@@ -147,7 +164,9 @@ final class QuorumSimulation {
         if (quorum != null && quorum.isLeader()) {
           int holders = 0;
           for (SimNode n : nodes.values()) {
-            if (n.disk.epochAt(e.version()) == e.epoch()) {
+            // a node holds the entry in its log, or in a snapshot it took of committed entries
+            if (n.disk.epochAt(e.version()) == e.epoch()
+                || n.disk.snapshot().version() >= e.version()) {
               holders++;
             }
           }
@@ -187,9 +206,20 @@ final class QuorumSimulation {
     this.size = size;
     this.majority = size / 2 + 1;
     this.dropRate = dropRate;
+    List<NodeConfig> configs = new ArrayList<>();
     for (int i = 1; i <= size; i++) {
       nodes.put(i, new SimNode(i));
+      configs.add(
+          new NodeConfig(
+              i, "127.0.0.1", 9090 + i, 8080 + i, "n" + i, 19090 + i, "rack-" + (i % 2)));
     }
+    this.controller =
+        new ClusterController(
+            new RegionConfig("sim", configs),
+            TopicDefaults.DEFAULTS,
+            BrokerSettings.DEFAULTS,
+            new TopicConfigs(TopicDefaults.DEFAULTS),
+            () -> new Uuid(random.nextLong(), random.nextLong()));
   }
 
   private void schedule(long delay, Runnable action) {
@@ -247,6 +277,7 @@ final class QuorumSimulation {
                       .toList();
               n.view = view;
               n.quorum.onMembership(view, now);
+              reconcile(n);
               n.check();
             }
           });
@@ -294,6 +325,9 @@ final class QuorumSimulation {
             if (n.up) {
               n.quorum.tick(now);
               n.check();
+              if (now % 100 < 10) {
+                reconcile(n); // the controller's periodic pass
+              }
             }
           }
           scheduleTicks();
@@ -309,12 +343,33 @@ final class QuorumSimulation {
           }
           for (SimNode n : nodes.values()) {
             if (n.up && n.quorum.isLeader()) {
+              reconcile(n);
               MetadataImage pending = n.quorum.pendingImage();
+              List<MetadataRecord> change;
+              if (random.nextInt(4) == 0) {
+                int rf = 1 + random.nextInt(size);
+                ClusterController.Decision d =
+                    controller.decide(
+                        pending,
+                        new ControllerRequest.CreateTopics(
+                            List.of(
+                                new ControllerRequest.NewTopic(
+                                    "t" + topicsCreated++,
+                                    1 + random.nextInt(4),
+                                    (short) rf,
+                                    List.of(),
+                                    java.util.Map.of())),
+                            false,
+                            false));
+                change = d.records();
+              } else {
+                change = List.of(new MetadataRecord.ProducerIds(n.id, pending.nextProducerId(), 1));
+              }
+              if (change.isEmpty()) {
+                break; // refused (e.g. more replicas than live nodes): nothing to propose
+              }
               try {
-                long v =
-                    n.quorum.propose(
-                        List.of(new MetadataRecord.ProducerIds(n.id, pending.nextProducerId(), 1)),
-                        now);
+                long v = n.quorum.propose(change, now);
                 proposals++;
                 watchAck(n, v);
               } catch (MetadataQuorum.NotLeaderException e) {
@@ -325,6 +380,65 @@ final class QuorumSimulation {
           }
           scheduleClient(until);
         });
+  }
+
+  /** What the controller of a node's quorum does on a membership change: register and fence. */
+  private void reconcile(SimNode n) {
+    if (!n.up || !n.quorum.isLeader()) {
+      return;
+    }
+    java.util.Map<Integer, LiveNode> live = new java.util.LinkedHashMap<>();
+    for (int id : n.view) {
+      SimNode m = nodes.get(id);
+      live.put(id, new LiveNode(id, m.incarnation, 9090 + id, 8080 + id));
+    }
+    List<MetadataRecord> records = controller.reconcile(n.quorum.pendingImage(), live);
+    if (!records.isEmpty()) {
+      try {
+        n.quorum.propose(records, now);
+      } catch (MetadataQuorum.NotLeaderException e) {
+        fail("a leader refused its own reconciliation");
+      }
+    }
+  }
+
+  /** Leader and partition epochs only grow; leaders are live registered nodes (or none). */
+  private void checkEpochsGrow(int node, MetadataImage before, MetadataImage after) {
+    for (TopicImage t : after.topics().values()) {
+      TopicImage b = before.topic(t.name()).filter(x -> x.id().equals(t.id())).orElse(null);
+      for (int i = 0; i < t.partitionCount(); i++) {
+        PartitionState p = t.partitions().get(i);
+        if (p.hasLeader() && !after.isAlive(p.leader())) {
+          fail(
+              "node "
+                  + node
+                  + " image "
+                  + after.version()
+                  + ": "
+                  + t.name()
+                  + "-"
+                  + i
+                  + " led by dead node "
+                  + p.leader());
+        }
+        if (b != null && i < b.partitionCount()) {
+          PartitionState q = b.partitions().get(i);
+          if (p.leaderEpoch() < q.leaderEpoch() || p.partitionEpoch() < q.partitionEpoch()) {
+            fail(
+                "node "
+                    + node
+                    + ": "
+                    + t.name()
+                    + "-"
+                    + i
+                    + " epochs went back from "
+                    + q
+                    + " to "
+                    + p);
+          }
+        }
+      }
+    }
   }
 
   /** Acknowledges proposal {@code v} once its proposer sees it committed in its own epoch. */
@@ -417,6 +531,11 @@ final class QuorumSimulation {
     }
     if (leaders != 1) {
       fail(leaders + " controllers after healing");
+    }
+    for (SimNode n : all) {
+      if (!first.isAlive(n.id) || first.node(n.id).orElseThrow().incarnation() != n.incarnation) {
+        fail("node " + n.id + " is not registered alive in its incarnation: " + first.nodes());
+      }
     }
     for (long v : acknowledged) {
       if (!committedEntries.containsKey(v) || first.version() < v) {

@@ -1,4 +1,4 @@
-package dev.meridian.node.cluster;
+package dev.meridian.node.metadata;
 
 import dev.meridian.config.TopicDefaults;
 import dev.meridian.node.storage.LogConfig;

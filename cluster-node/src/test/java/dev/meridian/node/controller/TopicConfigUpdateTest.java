@@ -1,12 +1,13 @@
-package dev.meridian.node.cluster;
+package dev.meridian.node.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.config.TopicDefaults;
-import dev.meridian.node.cluster.TopicConfigUpdate.Op;
-import dev.meridian.node.cluster.TopicConfigUpdate.OpType;
+import dev.meridian.node.controller.TopicConfigUpdate.Op;
+import dev.meridian.node.controller.TopicConfigUpdate.OpType;
+import dev.meridian.node.metadata.TopicConfigs;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.protocol.Errors;
@@ -16,12 +17,12 @@ class TopicConfigUpdateTest {
   private final TopicConfigs configs = new TopicConfigs(TopicDefaults.DEFAULTS);
 
   private Map<String, String> apply(Map<String, String> overrides, Op... ops)
-      throws TopicManager.TopicException {
+      throws ControllerException {
     return TopicConfigUpdate.apply(configs, overrides, List.of(ops));
   }
 
   private Errors failure(Map<String, String> overrides, Op... ops) {
-    return assertThrows(TopicManager.TopicException.class, () -> apply(overrides, ops)).error();
+    return assertThrows(ControllerException.class, () -> apply(overrides, ops)).error();
   }
 
   @Test
@@ -70,9 +71,9 @@ class TopicConfigUpdateTest {
 
   @Test
   void listOperationsOnScalarConfigsAreInvalidConfig() {
-    TopicManager.TopicException e =
+    ControllerException e =
         assertThrows(
-            TopicManager.TopicException.class,
+            ControllerException.class,
             () -> apply(Map.of(), new Op("retention.ms", OpType.APPEND, "5")));
     assertEquals(Errors.INVALID_CONFIG, e.error());
     assertTrue(e.getMessage().contains("list-type"), e.getMessage());

@@ -1,5 +1,6 @@
-package dev.meridian.node.cluster;
+package dev.meridian.node.controller;
 
+import dev.meridian.node.metadata.TopicConfigs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -53,16 +54,16 @@ public final class TopicConfigUpdate {
    * Applies {@code ops} to {@code overrides}, validating each resulting value.
    *
    * @return the new overrides
-   * @throws TopicManager.TopicException INVALID_REQUEST for a duplicate key or a missing value,
+   * @throws ControllerException INVALID_REQUEST for a duplicate key or a missing value,
    *     INVALID_CONFIG for an unknown key, APPEND/SUBTRACT on a non-list key or an invalid value
    */
   public static Map<String, String> apply(
       TopicConfigs configs, Map<String, String> overrides, List<Op> ops)
-      throws TopicManager.TopicException {
+      throws ControllerException {
     Set<String> seen = new HashSet<>();
     for (Op op : ops) {
       if (!seen.add(op.key())) {
-        throw new TopicManager.TopicException(
+        throw new ControllerException(
             Errors.INVALID_REQUEST, "Duplicate config key '" + op.key() + "' in one resource.");
       }
     }
@@ -70,11 +71,10 @@ public final class TopicConfigUpdate {
     for (Op op : ops) {
       String key = op.key();
       if (!configs.isKnown(key)) {
-        throw new TopicManager.TopicException(
-            Errors.INVALID_CONFIG, "Unknown topic config '" + key + "'.");
+        throw new ControllerException(Errors.INVALID_CONFIG, "Unknown topic config '" + key + "'.");
       }
       if (op.type() != OpType.DELETE && op.value() == null) {
-        throw new TopicManager.TopicException(
+        throw new ControllerException(
             Errors.INVALID_REQUEST, "Null value for " + op.type() + " of '" + key + "'.");
       }
       switch (op.type()) {
@@ -85,16 +85,16 @@ public final class TopicConfigUpdate {
       }
       String problem = configs.validate(key, next.get(key));
       if (problem != null) {
-        throw new TopicManager.TopicException(Errors.INVALID_CONFIG, problem);
+        throw new ControllerException(Errors.INVALID_CONFIG, problem);
       }
     }
     return next;
   }
 
   private static String listOp(TopicConfigs configs, Map<String, String> current, Op op)
-      throws TopicManager.TopicException {
+      throws ControllerException {
     if (!LIST_KEYS.contains(op.key())) {
-      throw new TopicManager.TopicException(
+      throw new ControllerException(
           Errors.INVALID_CONFIG,
           op.type()
               + " is only allowed on list-type configs "

@@ -1,0 +1,222 @@
+package dev.meridian.node.controller;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * JSON forms of {@link ControllerRequest}s and their {@link ItemResult}s, as a node forwards them
+ * to the controller. Decoding throws {@link IllegalArgumentException} for anything malformed.
+ */
+public final class ControllerCodec {
+  private ControllerCodec() {}
+
+  /** The JSON form of a request. */
+  public static JsonObject toJson(ControllerRequest request) {
+    if (request instanceof ControllerRequest.CreateTopics c) {
+      JsonArray topics = new JsonArray();
+      for (ControllerRequest.NewTopic t : c.topics()) {
+        topics.add(
+            new JsonObject()
+                .put("name", t.name())
+                .put("partitions", t.partitions())
+                .put("replicationFactor", t.replicationFactor())
+                .put("assignments", lists(t.assignments()))
+                .put("configs", map(t.configs())));
+      }
+      return new JsonObject()
+          .put("type", "createTopics")
+          .put("topics", topics)
+          .put("validateOnly", c.validateOnly())
+          .put("internal", c.internal());
+    } else if (request instanceof ControllerRequest.DeleteTopics d) {
+      JsonArray ids = new JsonArray();
+      d.ids().forEach(id -> ids.add(id == null ? null : id.toString()));
+      return new JsonObject()
+          .put("type", "deleteTopics")
+          .put("names", new JsonArray(new ArrayList<>(d.names())))
+          .put("ids", ids);
+    } else if (request instanceof ControllerRequest.CreatePartitions c) {
+      JsonArray topics = new JsonArray();
+      for (ControllerRequest.NewPartitions p : c.topics()) {
+        topics.add(
+            new JsonObject()
+                .put("name", p.name())
+                .put("total", p.total())
+                .put("assignments", lists(p.assignments())));
+      }
+      return new JsonObject()
+          .put("type", "createPartitions")
+          .put("topics", topics)
+          .put("validateOnly", c.validateOnly());
+    } else if (request instanceof ControllerRequest.AlterConfigs a) {
+      JsonArray topics = new JsonArray();
+      for (ControllerRequest.TopicConfigOps t : a.topics()) {
+        JsonArray ops = new JsonArray();
+        for (TopicConfigUpdate.Op op : t.ops()) {
+          ops.add(
+              new JsonObject()
+                  .put("key", op.key())
+                  .put("op", op.type().name())
+                  .put("value", op.value()));
+        }
+        topics.add(new JsonObject().put("name", t.name()).put("ops", ops));
+      }
+      return new JsonObject()
+          .put("type", "alterConfigs")
+          .put("topics", topics)
+          .put("validateOnly", a.validateOnly());
+    } else if (request instanceof ControllerRequest.AllocateProducerIds p) {
+      return new JsonObject().put("type", "allocateProducerIds").put("nodeId", p.nodeId());
+    }
+    throw new IllegalArgumentException("unknown request " + request);
+  }
+
+  /** The request of a JSON form. */
+  public static ControllerRequest requestFromJson(JsonObject j) {
+    try {
+      String type = j.getString("type", "");
+      switch (type) {
+        case "createTopics" -> {
+          List<ControllerRequest.NewTopic> topics = new ArrayList<>();
+          for (Object o : j.getJsonArray("topics")) {
+            JsonObject t = (JsonObject) o;
+            topics.add(
+                new ControllerRequest.NewTopic(
+                    t.getString("name"),
+                    t.getInteger("partitions"),
+                    t.getInteger("replicationFactor").shortValue(),
+                    listsFromJson(t.getJsonArray("assignments")),
+                    mapFromJson(t.getJsonObject("configs"))));
+          }
+          return new ControllerRequest.CreateTopics(
+              topics, j.getBoolean("validateOnly"), j.getBoolean("internal"));
+        }
+        case "deleteTopics" -> {
+          List<String> names = new ArrayList<>();
+          j.getJsonArray("names").forEach(n -> names.add((String) n));
+          List<Uuid> ids = new ArrayList<>();
+          j.getJsonArray("ids")
+              .forEach(i -> ids.add(i == null ? null : Uuid.fromString((String) i)));
+          return new ControllerRequest.DeleteTopics(names, ids);
+        }
+        case "createPartitions" -> {
+          List<ControllerRequest.NewPartitions> topics = new ArrayList<>();
+          for (Object o : j.getJsonArray("topics")) {
+            JsonObject t = (JsonObject) o;
+            topics.add(
+                new ControllerRequest.NewPartitions(
+                    t.getString("name"),
+                    t.getInteger("total"),
+                    listsFromJson(t.getJsonArray("assignments"))));
+          }
+          return new ControllerRequest.CreatePartitions(topics, j.getBoolean("validateOnly"));
+        }
+        case "alterConfigs" -> {
+          List<ControllerRequest.TopicConfigOps> topics = new ArrayList<>();
+          for (Object o : j.getJsonArray("topics")) {
+            JsonObject t = (JsonObject) o;
+            List<TopicConfigUpdate.Op> ops = new ArrayList<>();
+            for (Object p : t.getJsonArray("ops")) {
+              JsonObject op = (JsonObject) p;
+              ops.add(
+                  new TopicConfigUpdate.Op(
+                      op.getString("key"),
+                      TopicConfigUpdate.OpType.valueOf(op.getString("op")),
+                      op.getString("value")));
+            }
+            topics.add(new ControllerRequest.TopicConfigOps(t.getString("name"), ops));
+          }
+          return new ControllerRequest.AlterConfigs(topics, j.getBoolean("validateOnly"));
+        }
+        case "allocateProducerIds" -> {
+          return new ControllerRequest.AllocateProducerIds(j.getInteger("nodeId"));
+        }
+        default -> throw new IllegalArgumentException("unknown controller request type " + type);
+      }
+    } catch (ClassCastException | NullPointerException e) {
+      throw new IllegalArgumentException("malformed controller request", e);
+    }
+  }
+
+  /** The JSON form of results. */
+  public static JsonArray resultsToJson(List<ItemResult> results) {
+    JsonArray a = new JsonArray();
+    for (ItemResult r : results) {
+      a.add(
+          new JsonObject()
+              .put("name", r.name())
+              .put("topicId", r.topicId().toString())
+              .put("error", r.error().code())
+              .put("message", r.message())
+              .put("partitions", r.partitions())
+              .put("replicationFactor", r.replicationFactor())
+              .put("configs", map(r.configs()))
+              .put("firstProducerId", r.firstProducerId())
+              .put("producerIdCount", r.producerIdCount()));
+    }
+    return a;
+  }
+
+  /** The results of a JSON form. */
+  public static List<ItemResult> resultsFromJson(JsonArray a) {
+    try {
+      List<ItemResult> out = new ArrayList<>(a.size());
+      for (int i = 0; i < a.size(); i++) {
+        JsonObject r = a.getJsonObject(i);
+        out.add(
+            new ItemResult(
+                r.getString("name"),
+                Uuid.fromString(r.getString("topicId")),
+                Errors.forCode(r.getInteger("error").shortValue()),
+                r.getString("message"),
+                r.getInteger("partitions"),
+                r.getInteger("replicationFactor").shortValue(),
+                mapFromJson(r.getJsonObject("configs")),
+                r.getLong("firstProducerId"),
+                r.getInteger("producerIdCount")));
+      }
+      return out;
+    } catch (ClassCastException | NullPointerException e) {
+      throw new IllegalArgumentException("malformed controller results", e);
+    }
+  }
+
+  private static JsonArray lists(List<List<Integer>> lists) {
+    JsonArray a = new JsonArray();
+    lists.forEach(l -> a.add(new JsonArray(new ArrayList<>(l))));
+    return a;
+  }
+
+  private static List<List<Integer>> listsFromJson(JsonArray a) {
+    List<List<Integer>> out = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      JsonArray l = a.getJsonArray(i);
+      List<Integer> ints = new ArrayList<>();
+      for (int k = 0; k < l.size(); k++) {
+        ints.add(l.getInteger(k));
+      }
+      out.add(ints);
+    }
+    return out;
+  }
+
+  private static JsonObject map(Map<String, String> m) {
+    JsonObject o = new JsonObject();
+    new TreeMap<>(m).forEach(o::put);
+    return o;
+  }
+
+  private static Map<String, String> mapFromJson(JsonObject o) {
+    Map<String, String> m = new TreeMap<>();
+    if (o != null) {
+      o.forEach(e -> m.put(e.getKey(), e.getValue() == null ? null : e.getValue().toString()));
+    }
+    return m;
+  }
+}
