@@ -72,20 +72,7 @@ public final class TestBroker implements AutoCloseable {
   /** Creates a topic through the controller; waits until it is published and its leaders lead. */
   public TopicImage createTopic(String name, int partitions, Map<String, String> configs)
       throws Exception {
-    List<ItemResult> r =
-        broker
-            .metadata()
-            .submit(
-                new ControllerRequest.CreateTopics(
-                    List.of(
-                        new ControllerRequest.NewTopic(
-                            name, partitions, (short) 1, List.of(), configs)),
-                    false,
-                    false))
-            .get(30, TimeUnit.SECONDS);
-    if (!r.get(0).ok()) {
-      throw new IllegalStateException(r.get(0).error() + ": " + r.get(0).message());
-    }
+    create(new ControllerRequest.NewTopic(name, partitions, (short) 1, List.of(), configs), false);
     await("topic " + name + " led")
         .atMost(WAIT)
         .until(
@@ -106,24 +93,10 @@ public final class TestBroker implements AutoCloseable {
    */
   public void createOffsetsTopic() throws Exception {
     int partitions = context.settings().offsetsTopicPartitions();
-    List<ItemResult> r =
-        broker
-            .metadata()
-            .submit(
-                new ControllerRequest.CreateTopics(
-                    List.of(
-                        new ControllerRequest.NewTopic(
-                            OffsetsTopic.NAME,
-                            partitions,
-                            (short) 1,
-                            List.of(),
-                            OffsetsTopic.CONFIGS)),
-                    false,
-                    true))
-            .get(30, TimeUnit.SECONDS);
-    if (!r.get(0).ok()) {
-      throw new IllegalStateException(r.get(0).error() + ": " + r.get(0).message());
-    }
+    create(
+        new ControllerRequest.NewTopic(
+            OffsetsTopic.NAME, partitions, (short) 1, List.of(), OffsetsTopic.CONFIGS),
+        true);
     await("offsets shards loaded")
         .atMost(WAIT)
         .until(
@@ -135,6 +108,17 @@ public final class TestBroker implements AutoCloseable {
               }
               return true;
             });
+  }
+
+  private void create(ControllerRequest.NewTopic topic, boolean internal) throws Exception {
+    List<ItemResult> r =
+        broker
+            .metadata()
+            .submit(new ControllerRequest.CreateTopics(List.of(topic), false, internal))
+            .get(30, TimeUnit.SECONDS);
+    if (!r.get(0).ok()) {
+      throw new IllegalStateException(r.get(0).error() + ": " + r.get(0).message());
+    }
   }
 
   /** A topic of the published image, or null. */

@@ -345,19 +345,8 @@ public final class ClusterController {
             Errors.INVALID_REPLICATION_FACTOR,
             "Replication factor must be larger than 0, was " + t.replicationFactor() + ".");
       }
-      List<NodeRegistration> alive = image.aliveNodes();
-      if (rf > alive.size()) {
-        throw new ControllerException(
-            Errors.INVALID_REPLICATION_FACTOR,
-            "Unable to replicate the partition "
-                + rf
-                + " time(s): The target replication factor of "
-                + rf
-                + " cannot be reached because only "
-                + alive.size()
-                + " broker(s) are registered.");
-      }
-      assignment = ReplicaPlacement.assign(alive, partitions, rf, placementStart(image));
+      assignment =
+          ReplicaPlacement.assign(liveNodesFor(image, rf), partitions, rf, placementStart(image));
     }
     Uuid id = newTopicId(image);
     List<MetadataRecord> records = new ArrayList<>();
@@ -477,6 +466,33 @@ public final class ClusterController {
     return new Decision(records, results);
   }
 
+  private static TopicImage existing(MetadataImage image, String name) throws ControllerException {
+    return image
+        .topic(name)
+        .orElseThrow(
+            () ->
+                new ControllerException(
+                    Errors.UNKNOWN_TOPIC_OR_PARTITION, "Topic '" + name + "' does not exist."));
+  }
+
+  /** The live nodes, when there are at least {@code rf} of them. */
+  private static List<NodeRegistration> liveNodesFor(MetadataImage image, int rf)
+      throws ControllerException {
+    List<NodeRegistration> alive = image.aliveNodes();
+    if (rf > alive.size()) {
+      throw new ControllerException(
+          Errors.INVALID_REPLICATION_FACTOR,
+          "Unable to replicate the partition "
+              + rf
+              + " time(s): The target replication factor of "
+              + rf
+              + " cannot be reached because only "
+              + alive.size()
+              + " broker(s) are registered.");
+    }
+    return alive;
+  }
+
   private static short replicationFactor(TopicImage t) {
     return t.partitions().isEmpty() ? -1 : (short) t.partitions().get(0).replicas().size();
   }
@@ -487,14 +503,7 @@ public final class ClusterController {
     MetadataImage working = image;
     for (ControllerRequest.NewPartitions np : req.topics()) {
       try {
-        TopicImage t =
-            working
-                .topic(np.name())
-                .orElseThrow(
-                    () ->
-                        new ControllerException(
-                            Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                            "Topic '" + np.name() + "' does not exist."));
+        TopicImage t = existing(working, np.name());
         if (Topic.isInternal(t.name())) {
           throw new ControllerException(
               Errors.INVALID_REQUEST,
@@ -525,17 +534,9 @@ public final class ClusterController {
           }
           assignment = checkAssignments(working, np.assignments(), rf);
         } else {
-          List<NodeRegistration> alive = working.aliveNodes();
-          if (rf > alive.size()) {
-            throw new ControllerException(
-                Errors.INVALID_REPLICATION_FACTOR,
-                "Unable to replicate the partition "
-                    + rf
-                    + " time(s): only "
-                    + alive.size()
-                    + " broker(s) are registered.");
-          }
-          assignment = ReplicaPlacement.assign(alive, adding, rf, placementStart(working));
+          assignment =
+              ReplicaPlacement.assign(
+                  liveNodesFor(working, rf), adding, rf, placementStart(working));
         }
         List<MetadataRecord> added = new ArrayList<>();
         for (int i = 0; i < adding; i++) {
@@ -561,14 +562,7 @@ public final class ClusterController {
     MetadataImage working = image;
     for (ControllerRequest.TopicConfigOps op : req.topics()) {
       try {
-        TopicImage t =
-            working
-                .topic(op.name())
-                .orElseThrow(
-                    () ->
-                        new ControllerException(
-                            Errors.UNKNOWN_TOPIC_OR_PARTITION,
-                            "Topic '" + op.name() + "' does not exist."));
+        TopicImage t = existing(working, op.name());
         Map<String, String> next = TopicConfigUpdate.apply(configs, t.configs(), op.ops());
         results.add(
             ItemResult.topic(t.name(), t.id(), t.partitionCount(), replicationFactor(t), next));
