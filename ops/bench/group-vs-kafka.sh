@@ -9,10 +9,12 @@
 #   environment: REBALANCE_TRIALS (3) joins per rebalance run, REBALANCE_RATE (1000) records/s
 #   the background producer writes during the rebalance runs, MERIDIAN_NO_BUILD=1
 # Needs: ../shared/bench (fetches Kafka from Maven Central on first use); builds Meridian's
-# cluster-node jar first unless MERIDIAN_NO_BUILD=1. Ports: Kafka 127.0.0.1:19092, Meridian 127.0.0.1:29092.
+# cluster-node jar first unless MERIDIAN_NO_BUILD=1. Ports: Kafka 127.0.0.1:19092, Meridian 127.0.0.1:29092
+# (HTTP 28080, cluster port ephemeral).
 # Both brokers run with group.initial.rebalance.delay.ms=0 (kafka-start.sh sets it for Kafka;
-# Meridian gets -Dmeridian.group.initial.rebalance.delay.ms=0), so a new group is not held back
-# 3 s waiting for more members on either.
+# Meridian's region config gets "groupInitialRebalanceDelayMs: 0" in its broker: section), so a
+# new group is not held back 3 s waiting for more members on either. Meridian's startup_s runs
+# until the node is ready (Kafka port open and, with curl, GET /v1/health answering 200).
 set -euo pipefail
 N="${1:-5000000}"; REPS="${2:-1}"
 TRIALS="${REBALANCE_TRIALS:-3}"; RATE="${REBALANCE_RATE:-1000}"
@@ -36,7 +38,7 @@ echo "== Apache Kafka $KAFKA_VERSION" | tee -a "$LOG"
 KPID=$(cat /tmp/anchor-gvk/kafka.pid)
 trap 'stop_meridian; "$ANCHORS/kafka-stop.sh" gvk >/dev/null 2>&1 || true; rm -rf "$MDATA"' EXIT
 echo "== Meridian" | tee -a "$LOG"
-start_meridian -Dmeridian.group.initial.rebalance.delay.ms=0 | tee -a "$LOG"
+start_meridian "groupInitialRebalanceDelayMs: 0" | tee -a "$LOG"
 MPID=$(cat "$MDATA/pid")
 
 declare -A BS=([kafka]="127.0.0.1:$KPORT" [meridian]="127.0.0.1:$MPORT")
@@ -51,8 +53,8 @@ for b in kafka meridian; do
   echo "$b produce: $p (load $(load1))" | tee -a "$LOG"
 done
 
-# warm-up, not counted: the first group a fresh Kafka sees creates __consumer_offsets (50
-# partitions), Meridian makes it at start; one group reading 1 record on each takes that cost out
+# warm-up, not counted: the first group a fresh broker sees creates __consumer_offsets (Kafka 50
+# partitions, Meridian 10); one group reading 1 record on each takes that cost out
 for b in kafka meridian; do
   w=$(timeout 120 "$JAVA" -Xmx1g $TOOL_LOG -cp "$CP" "$ROOT/ops/bench/GroupBench.java" \
         consume "${BS[$b]}" "$TOPIC" 1 "warmup-$RANDOM" 2>&1 | tee -a "$LOG" | grep '^RESULT' | tail -1) || true

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.node.group.GroupQuery.TopicPartitionRef;
+import dev.meridian.testsupport.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,7 +35,7 @@ class GroupCoordinatorTest {
   private static final int REBALANCE = 30_000;
   private static final short V = 9;
 
-  private long now = 1_000_000;
+  private final TestClock clock = new TestClock(1_000_000);
   private final MemoryLog log = new MemoryLog(4);
   private final ManualExecutor writer = new ManualExecutor();
   private GroupCoordinator coordinator;
@@ -92,14 +93,14 @@ class GroupCoordinatorTest {
 
   /** A coordinator that owns every offsets partition, loaded. */
   private GroupCoordinator newCoordinator(GroupConfig config) {
-    GroupCoordinator c = new GroupCoordinator(config, log, writer, () -> now);
+    GroupCoordinator c = new GroupCoordinator(config, log, writer, clock);
     c.loadAll();
     writer.drain();
     return c;
   }
 
   private void advance(long ms) {
-    now += ms;
+    clock.advance(ms);
     coordinator.tick();
     writer.drain();
   }
@@ -391,7 +392,7 @@ class GroupCoordinatorTest {
     GroupCoordinator reloaded = newCoordinator(GroupConfig.DEFAULTS);
     assertEquals(5, reloaded.committedOffsets("g").get(t0).offset());
     assertEquals("m", reloaded.committedOffsets("g").get(t0).metadata());
-    assertEquals(now, reloaded.committedOffsets("g").get(t0).commitTimestampMs());
+    assertEquals(clock.now(), reloaded.committedOffsets("g").get(t0).commitTimestampMs());
     assertEquals(9, reloaded.committedOffsets("g").get(t1).offset());
     assertEquals(3, reloaded.committedOffsets("solo").get(t0).offset());
     GroupQuery.GroupDetail g = reloaded.group("g").orElseThrow();
@@ -485,7 +486,8 @@ class GroupCoordinatorTest {
     writer.drain();
     assertEquals(Errors.NONE, done(f).partitions().get(t0));
     assertEquals(
-        Map.of(u0, new CommittedOffset(2, -1, "", now)), coordinator.committedOffsets("solo"));
+        Map.of(u0, new CommittedOffset(2, -1, "", clock.now())),
+        coordinator.committedOffsets("solo"));
     CompletableFuture<GroupCoordinator.OffsetDeleteResult> missing =
         coordinator.deleteOffsets("nope", List.of(t0));
     writer.drain();
@@ -558,17 +560,18 @@ class GroupCoordinatorTest {
     writer.drain();
     assertEquals(2, done(removed));
     assertEquals(
-        Map.of(u0, new CommittedOffset(2, -1, "", now)), coordinator.committedOffsets("a"));
+        Map.of(u0, new CommittedOffset(2, -1, "", clock.now())), coordinator.committedOffsets("a"));
     assertTrue(coordinator.committedOffsets("b").isEmpty());
     GroupCoordinator reloaded = newCoordinator(GroupConfig.DEFAULTS);
-    assertEquals(Map.of(u0, new CommittedOffset(2, -1, "", now)), reloaded.committedOffsets("a"));
+    assertEquals(
+        Map.of(u0, new CommittedOffset(2, -1, "", clock.now())), reloaded.committedOffsets("a"));
   }
 
   @Test
   void onlyLoadedShardsAreServedAndUnloadingAnswersParkedRequestsWithNotCoordinator() {
     GroupCoordinator c =
         new GroupCoordinator(
-            GroupConfig.DEFAULTS.withInitialRebalanceDelayMs(0), log, writer, () -> now);
+            GroupConfig.DEFAULTS.withInitialRebalanceDelayMs(0), log, writer, clock);
     assertEquals(Errors.NOT_COORDINATOR, c.coordinatorError("g"));
     assertEquals(
         Errors.NOT_COORDINATOR.code(),
