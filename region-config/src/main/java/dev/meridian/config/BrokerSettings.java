@@ -33,6 +33,13 @@ package dev.meridian.config;
  *       <td>{@code >= 1}, more than {@code memberHeartbeatSeconds}</td></tr>
  *   <tr><td>{@code memberMergeDelaySeconds}</td><td>({@code hazelcast.merge.first.run.delay.seconds},
  *       {@code hazelcast.merge.next.run.delay.seconds})</td><td>10</td><td>{@code >= 1}</td></tr>
+ *   <tr><td>{@code replicaLagTimeMaxMs}</td><td>{@code replica.lag.time.max.ms}</td>
+ *       <td>30000</td><td>{@code >= 1}</td></tr>
+ *   <tr><td>{@code leaderImbalanceCheckIntervalSeconds}</td>
+ *       <td>{@code leader.imbalance.check.interval.seconds}</td><td>300</td><td>{@code >= 1}</td></tr>
+ *   <tr><td>{@code reassignmentThrottleBytesPerSecond}</td>
+ *       <td>({@code follower.replication.throttled.rate})</td><td>0 (none)</td>
+ *       <td>{@code >= 0}</td></tr>
  *   <tr><td>{@code controllerRequestTimeoutMs}</td><td>-</td><td>30000</td>
  *       <td>{@code >= 1}</td></tr>
  * </table>
@@ -66,6 +73,14 @@ package dev.meridian.config;
  * @param controllerRequestTimeoutMs how long a node waits for the region's controller to decide a
  *     forwarded admin request (create or delete topics, create partitions, alter configs) before
  *     answering {@code REQUEST_TIMED_OUT} ({@code controllerRequestTimeoutMs})
+ * @param replicaLagTimeMaxMs how long an in-sync follower may stay behind its leader before the
+ *     leader removes it from the ISR ({@code replicaLagTimeMaxMs})
+ * @param leaderImbalanceCheckIntervalSeconds how often the controller moves leadership back to each
+ *     partition's preferred replica where that replica is alive and in sync ({@code
+ *     leaderImbalanceCheckIntervalSeconds})
+ * @param reassignmentThrottleBytesPerSecond the most bytes a second a node copies for the replicas
+ *     a reassignment adds to it, {@code 0} for no limit ({@code
+ *     reassignmentThrottleBytesPerSecond})
  */
 public record BrokerSettings(
     long retentionCheckIntervalMs,
@@ -79,7 +94,42 @@ public record BrokerSettings(
     int memberHeartbeatSeconds,
     int memberFailureSeconds,
     int memberMergeDelaySeconds,
-    long controllerRequestTimeoutMs) {
+    long controllerRequestTimeoutMs,
+    long replicaLagTimeMaxMs,
+    int leaderImbalanceCheckIntervalSeconds,
+    long reassignmentThrottleBytesPerSecond) {
+
+  /** The settings with the replication ones at their defaults. */
+  public BrokerSettings(
+      long retentionCheckIntervalMs,
+      int groupInitialRebalanceDelayMs,
+      long offsetsRetentionMinutes,
+      long offsetsRetentionCheckIntervalMs,
+      int offsetsTopicPartitions,
+      short offsetsTopicReplicationFactor,
+      int lagIntervals,
+      long lagSampleMs,
+      int memberHeartbeatSeconds,
+      int memberFailureSeconds,
+      int memberMergeDelaySeconds,
+      long controllerRequestTimeoutMs) {
+    this(
+        retentionCheckIntervalMs,
+        groupInitialRebalanceDelayMs,
+        offsetsRetentionMinutes,
+        offsetsRetentionCheckIntervalMs,
+        offsetsTopicPartitions,
+        offsetsTopicReplicationFactor,
+        lagIntervals,
+        lagSampleMs,
+        memberHeartbeatSeconds,
+        memberFailureSeconds,
+        memberMergeDelaySeconds,
+        controllerRequestTimeoutMs,
+        30_000L,
+        300,
+        0L);
+  }
 
   /** The largest allowed {@code offsetsTopicPartitions}. */
   public static final int MAX_OFFSETS_TOPIC_PARTITIONS = 10_000;
@@ -107,7 +157,10 @@ public record BrokerSettings(
           1,
           5,
           10,
-          30_000L);
+          30_000L,
+          30_000L,
+          300,
+          0L);
 
   /**
    * The replication factor of {@code __consumer_offsets} in a region: {@link

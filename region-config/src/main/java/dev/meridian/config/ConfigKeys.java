@@ -75,6 +75,10 @@ final class ConfigKeys {
   static final String MEMBER_FAILURE_SECONDS = "memberFailureSeconds";
   static final String MEMBER_MERGE_DELAY_SECONDS = "memberMergeDelaySeconds";
   static final String CONTROLLER_REQUEST_TIMEOUT_MS = "controllerRequestTimeoutMs";
+  static final String REPLICA_LAG_TIME_MAX_MS = "replicaLagTimeMaxMs";
+  static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS =
+      "leaderImbalanceCheckIntervalSeconds";
+  static final String REASSIGNMENT_THROTTLE_BYTES_PER_SECOND = "reassignmentThrottleBytesPerSecond";
 
   /** The broker keys, in schema order. */
   private static final List<String> BROKER_ORDER =
@@ -90,7 +94,10 @@ final class ConfigKeys {
           MEMBER_HEARTBEAT_SECONDS,
           MEMBER_FAILURE_SECONDS,
           MEMBER_MERGE_DELAY_SECONDS,
-          CONTROLLER_REQUEST_TIMEOUT_MS);
+          CONTROLLER_REQUEST_TIMEOUT_MS,
+          REPLICA_LAG_TIME_MAX_MS,
+          LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS,
+          REASSIGNMENT_THROTTLE_BYTES_PER_SECOND);
 
   static final Set<String> BROKER_KEYS = Set.copyOf(BROKER_ORDER);
 

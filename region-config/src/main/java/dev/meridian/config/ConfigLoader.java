@@ -213,7 +213,14 @@ public final class ConfigLoader {
         .put(ConfigKeys.MEMBER_HEARTBEAT_SECONDS, b.memberHeartbeatSeconds())
         .put(ConfigKeys.MEMBER_FAILURE_SECONDS, b.memberFailureSeconds())
         .put(ConfigKeys.MEMBER_MERGE_DELAY_SECONDS, b.memberMergeDelaySeconds())
-        .put(ConfigKeys.CONTROLLER_REQUEST_TIMEOUT_MS, b.controllerRequestTimeoutMs());
+        .put(ConfigKeys.CONTROLLER_REQUEST_TIMEOUT_MS, b.controllerRequestTimeoutMs())
+        .put(ConfigKeys.REPLICA_LAG_TIME_MAX_MS, b.replicaLagTimeMaxMs())
+        .put(
+            ConfigKeys.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS,
+            b.leaderImbalanceCheckIntervalSeconds())
+        .put(
+            ConfigKeys.REASSIGNMENT_THROTTLE_BYTES_PER_SECOND,
+            b.reassignmentThrottleBytesPerSecond());
     try {
       return MAPPER.writeValueAsString(root);
     } catch (JsonProcessingException e) {

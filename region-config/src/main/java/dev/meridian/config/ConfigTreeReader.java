@@ -157,7 +157,18 @@ final class ConfigTreeReader {
         readInt(node, path, MEMBER_HEARTBEAT_SECONDS, d.memberHeartbeatSeconds()),
         readInt(node, path, MEMBER_FAILURE_SECONDS, d.memberFailureSeconds()),
         readInt(node, path, MEMBER_MERGE_DELAY_SECONDS, d.memberMergeDelaySeconds()),
-        readLong(node, path, CONTROLLER_REQUEST_TIMEOUT_MS, d.controllerRequestTimeoutMs()));
+        readLong(node, path, CONTROLLER_REQUEST_TIMEOUT_MS, d.controllerRequestTimeoutMs()),
+        readLong(node, path, ConfigKeys.REPLICA_LAG_TIME_MAX_MS, d.replicaLagTimeMaxMs()),
+        readInt(
+            node,
+            path,
+            ConfigKeys.LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS,
+            d.leaderImbalanceCheckIntervalSeconds()),
+        readLong(
+            node,
+            path,
+            ConfigKeys.REASSIGNMENT_THROTTLE_BYTES_PER_SECOND,
+            d.reassignmentThrottleBytesPerSecond()));
   }
 
   // ---- generic helpers -------------------------------------------------------------------

@@ -243,6 +243,19 @@ final class ConfigValidator {
     }
     atLeast(path, "memberMergeDelaySeconds", broker.memberMergeDelaySeconds(), 1, "");
     atLeast(path, "controllerRequestTimeoutMs", broker.controllerRequestTimeoutMs(), 1, "");
+    atLeast(path, "replicaLagTimeMaxMs", broker.replicaLagTimeMaxMs(), 1, "");
+    atLeast(
+        path,
+        "leaderImbalanceCheckIntervalSeconds",
+        broker.leaderImbalanceCheckIntervalSeconds(),
+        1,
+        "");
+    atLeast(
+        path,
+        "reassignmentThrottleBytesPerSecond",
+        broker.reassignmentThrottleBytesPerSecond(),
+        0,
+        " (0 for no limit)");
   }
 
   /** The region with the fewest nodes, ignoring empty ones; {@code null} if there is none. */

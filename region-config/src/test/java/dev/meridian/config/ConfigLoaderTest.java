@@ -288,7 +288,8 @@ class ConfigLoaderTest {
         yaml.contains("  clusterPort: 19092\n        dataDir: d\n        rack: null\n"), yaml);
     assertTrue(yaml.contains("  replicationFactor: -1\n"), yaml);
     assertTrue(yaml.contains("\nbroker:\n  retentionCheckIntervalMs: 300000\n"), yaml);
-    assertTrue(yaml.endsWith("  controllerRequestTimeoutMs: 30000\n"), yaml);
+    assertTrue(yaml.contains("  controllerRequestTimeoutMs: 30000\n"), yaml);
+    assertTrue(yaml.endsWith("  reassignmentThrottleBytesPerSecond: 0\n"), yaml);
   }
 
   @Test

@@ -44,7 +44,7 @@ class ExamplesTest {
         east.nodes());
     assertEquals(2, east.majority());
     assertEquals(3, config.topicDefaults().replicationFactor());
-    assertEquals(1, config.topicDefaults().minInsyncReplicas());
+    assertEquals(2, config.topicDefaults().minInsyncReplicas());
     assertEquals(3, config.topicDefaults().partitions());
     assertEquals(BrokerSettings.DEFAULTS, config.broker());
   }

@@ -246,9 +246,17 @@ class RoundTripPropertyTest {
                     Combinators.combine(
                             membership,
                             Arbitraries.integers().greaterOrEqual(1),
-                            Arbitraries.longs().greaterOrEqual(1))
+                            Arbitraries.longs().greaterOrEqual(1),
+                            Arbitraries.longs().greaterOrEqual(1),
+                            Arbitraries.integers().greaterOrEqual(1),
+                            Arbitraries.longs().greaterOrEqual(0))
                         .as(
-                            (heartbeatFailure, mergeDelay, controllerTimeout) ->
+                            (heartbeatFailure,
+                                mergeDelay,
+                                controllerTimeout,
+                                replicaLag,
+                                imbalanceCheck,
+                                throttle) ->
                                 new BrokerSettings(
                                     retentionCheck,
                                     rebalanceDelay,
@@ -261,7 +269,10 @@ class RoundTripPropertyTest {
                                     heartbeatFailure[0],
                                     heartbeatFailure[1],
                                     mergeDelay,
-                                    controllerTimeout)));
+                                    controllerTimeout,
+                                    replicaLag,
+                                    imbalanceCheck,
+                                    throttle)));
     return Arbitraries.frequencyOf(
         Tuple.of(1, Arbitraries.just(BrokerSettings.DEFAULTS)), Tuple.of(4, generated));
   }
