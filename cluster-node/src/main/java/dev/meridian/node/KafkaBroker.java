@@ -11,8 +11,10 @@ import dev.meridian.node.cluster.MetadataService;
 import dev.meridian.node.cluster.ProducerIdManager;
 import dev.meridian.node.cluster.RegionMember;
 import dev.meridian.node.cluster.RegionTransport;
+import dev.meridian.node.cluster.RemoteHighWatermarks;
 import dev.meridian.node.cluster.SoloTransport;
 import dev.meridian.node.controller.ClusterController;
+import dev.meridian.node.controller.ControllerRequest;
 import dev.meridian.node.group.GroupConfig;
 import dev.meridian.node.group.GroupCoordinator;
 import dev.meridian.node.group.GroupQuery;
@@ -68,6 +70,9 @@ import org.slf4j.LoggerFactory;
 final class KafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
 
+  /** How long a stopping node waits for its leaderships to move away. */
+  private static final long CONTROLLED_SHUTDOWN_MS = 15_000;
+
   /** How often the group coordinator's deadlines (sessions, rebalance timeouts) are checked. */
   private static final long GROUP_TICK_MS = 100;
 
@@ -87,6 +92,8 @@ final class KafkaBroker implements AutoCloseable {
   private Vertx vertx;
   private long groupTimer = -1;
   private volatile RegionTransport transport;
+  private final RemoteHighWatermarks remoteHighWatermarks;
+  private long remoteTimer = -1;
 
   private KafkaBroker(
       NodeConfig node,
@@ -108,6 +115,7 @@ final class KafkaBroker implements AutoCloseable {
     this.topicConfigs = topicConfigs;
     this.groups = groups;
     this.groupWriter = groupWriter;
+    this.remoteHighWatermarks = new RemoteHighWatermarks(metadata, ClusterRoutes.PARTITION_OFFSETS);
     this.producerIds =
         new ProducerIdManager(
             node.id(), metadata::submit, config.broker().controllerRequestTimeoutMs());
@@ -135,11 +143,29 @@ final class KafkaBroker implements AutoCloseable {
       ClusterController controller =
           new ClusterController(
               region, config.topicDefaults(), settings, topicConfigs, Uuid::randomUuid);
+      MetadataService[] service = new MetadataService[1];
       ReplicaManager replicas =
           new ReplicaManager(
-              node.id(), logs, topicConfigs, image -> isActive(image, node.id(), incarnation));
+              node.id(),
+              logs,
+              topicConfigs,
+              image -> isActive(image, node.id(), incarnation),
+              () -> service[0].image(),
+              (topicId, partition, basedOn, newIsr) ->
+                  service[0]
+                      .submit(
+                          new ControllerRequest.AlterPartition(
+                              topicId,
+                              partition,
+                              node.id(),
+                              basedOn.leaderEpoch(),
+                              basedOn.partitionEpoch(),
+                              newIsr))
+                      .thenApply(
+                          r -> r.get(0).ok() ? null : r.get(0).error() + " " + r.get(0).message()),
+              settings.replicaLagTimeMaxMs(),
+              settings.reassignmentThrottleBytesPerSecond());
       groupWriter = Executors.newSingleThreadExecutor(KafkaBroker::groupLogThread);
-      MetadataService[] service = new MetadataService[1];
       GroupCoordinator[] coordinator = new GroupCoordinator[1];
       Set<Integer> voters = region.nodes().stream().map(NodeConfig::id).collect(Collectors.toSet());
       service[0] =
@@ -177,6 +203,8 @@ final class KafkaBroker implements AutoCloseable {
             }
           });
       service[0].onAsk(ClusterRoutes.PARTITION_OFFSETS, body -> partitionOffsets(replicas, body));
+      service[0].preferredElectionEvery(
+          TimeUnit.SECONDS.toMillis(settings.leaderImbalanceCheckIntervalSeconds()));
       service[0].load();
       logs.startAgents(settings.retentionCheckIntervalMs(), LogManager.DEFAULT_CLEANER_MS);
       return new KafkaBroker(
@@ -256,6 +284,9 @@ final class KafkaBroker implements AutoCloseable {
     BrokerContext ctx = context(vertx);
     this.vertx = vertx;
     groupTimer = vertx.setPeriodic(GROUP_TICK_MS, id -> groups.tick());
+    long sampleMs = config.broker().lagSampleMs();
+    remoteTimer =
+        vertx.setPeriodic(Math.max(100, sampleMs / 2), id -> remoteHighWatermarks.refresh());
     server = new KafkaServer(vertx, BrokerApis.registry(ctx), ProtocolConfig.DEFAULT);
     return server.listen(node.host(), node.kafkaPort()).onSuccess(boundPort::set);
   }
@@ -336,35 +367,45 @@ final class KafkaBroker implements AutoCloseable {
   }
 
   /**
-   * End offsets for lag: the high watermark of each partition this node leads, what Kafka's {@code
-   * kafka-consumer-groups} shows as LOG-END-OFFSET (the offset a consumer reaches when caught up).
-   * Never opens a partition and never blocks.
+   * End offsets for lag: the high watermark of each partition, what Kafka's {@code
+   * kafka-consumer-groups} shows as LOG-END-OFFSET (the offset a consumer reaches when caught up):
+   * read here for the partitions this node leads, else as their leaders last reported it (asked
+   * twice per lag sample period). Never opens a partition and never blocks.
    */
   LogEndOffsets logEndOffsets() {
-    return (topic, partition) ->
-        replicas
-            .partition(topic, partition)
-            .filter(Partition::isLeader)
-            .map(Partition::highWatermark)
-            .orElse(LogEndOffsets.UNKNOWN);
+    return (topic, partition) -> {
+      Partition p = replicas.partition(topic, partition).orElse(null);
+      if (p != null && p.isLeader()) {
+        return p.highWatermark();
+      }
+      long remote = remoteHighWatermarks.get(topic, partition);
+      return remote == RemoteHighWatermarks.UNKNOWN ? LogEndOffsets.UNKNOWN : remote;
+    };
   }
 
   /** Stops listening (call first, on shutdown). */
   Future<Void> stopListening() {
     if (groupTimer >= 0) {
       vertx.cancelTimer(groupTimer);
+      vertx.cancelTimer(remoteTimer);
       groupTimer = -1;
     }
     return server == null ? Future.succeededFuture() : server.close();
   }
 
   /**
-   * Leaves the region (the others see this node go at once), stops the metadata threads, lets the
-   * group writes under way finish, then closes the logs; blocking.
+   * Stops in order, blocking: in a region of several nodes first a controlled shutdown (the
+   * controller moves this node's leaderships to other in-sync replicas and takes it out of the
+   * ISRs, so clients see only retriable errors), then it leaves the region (the others see it go at
+   * once), stops the metadata and replication threads, lets the group writes under way finish, and
+   * closes the logs.
    */
   @Override
   public void close() throws IOException {
     RegionTransport t = transport;
+    if (t != null && region.nodes().size() > 1) {
+      metadata.controlledShutdown(CONTROLLED_SHUTDOWN_MS);
+    }
     if (t != null) {
       try {
         t.close();
@@ -373,6 +414,7 @@ final class KafkaBroker implements AutoCloseable {
       }
     }
     metadata.close();
+    replicas.close();
     groupWriter.shutdown();
     try {
       if (!groupWriter.awaitTermination(10, TimeUnit.SECONDS)) {

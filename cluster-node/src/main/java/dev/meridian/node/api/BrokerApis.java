@@ -38,6 +38,10 @@ public final class BrokerApis {
         .register(new ListGroupsHandler(broker))
         .register(new DescribeGroupsHandler(broker))
         .register(new DeleteGroupsHandler(broker))
-        .register(new OffsetDeleteHandler(broker));
+        .register(new OffsetDeleteHandler(broker))
+        .register(new OffsetForLeaderEpochHandler(broker))
+        .register(new ElectLeadersHandler(broker))
+        .register(new AlterPartitionReassignmentsHandler(broker))
+        .register(new ListPartitionReassignmentsHandler(broker));
   }
 }

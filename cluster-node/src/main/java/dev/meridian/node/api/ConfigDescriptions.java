@@ -60,6 +60,12 @@ final class ConfigDescriptions {
               new Description(
                   ConfigType.INT, "min.insync.replicas", TopicConfig.MIN_IN_SYNC_REPLICAS_DOC)),
           Map.entry(
+              TopicConfigs.UNCLEAN_LEADER_ELECTION,
+              new Description(
+                  ConfigType.BOOLEAN,
+                  "unclean.leader.election.enable",
+                  TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_DOC)),
+          Map.entry(
               TopicConfigs.RETENTION_BYTES,
               new Description(
                   ConfigType.LONG, "log.retention.bytes", TopicConfig.RETENTION_BYTES_DOC)),
@@ -103,6 +109,12 @@ final class ConfigDescriptions {
             Integer.toString(b.groupInitialRebalanceDelayMs()),
             ConfigType.INT,
             "How long a new group waits for more members before its first rebalance."));
+    out.add(
+        new BrokerSetting(
+            "leader.imbalance.check.interval.seconds",
+            Integer.toString(b.leaderImbalanceCheckIntervalSeconds()),
+            ConfigType.INT,
+            "How often leadership moves back to preferred replicas that are alive and in sync."));
     out.add(
         new BrokerSetting(
             "log.retention.check.interval.ms",
@@ -169,6 +181,12 @@ final class ConfigDescriptions {
             Integer.toString(b.offsetsTopicPartitions()),
             ConfigType.INT,
             "Partitions of __consumer_offsets when it is created."));
+    out.add(
+        new BrokerSetting(
+            "replica.lag.time.max.ms",
+            Long.toString(b.replicaLagTimeMaxMs()),
+            ConfigType.LONG,
+            "How long an in-sync follower may stay behind before it leaves the ISR."));
     out.add(
         new BrokerSetting(
             "offsets.topic.replication.factor",

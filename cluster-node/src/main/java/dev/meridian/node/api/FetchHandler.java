@@ -24,11 +24,15 @@ import org.apache.kafka.common.protocol.Errors;
  * Fetch 4–12: whole batches straight from the logs — sent from the segment files with sendfile,
  * never decoded or copied by the broker — within the partition and response byte limits (the first
  * non-empty partition always returns at least one batch, KIP-74). Consumers read up to the high
- * watermark, replicas (replicaId ≥ 0) to the log end.
+ * watermark, followers (replicaId ≥ 0) to the log end. A follower's fetch offset is its log end:
+ * the leader notes it (the high watermark and the ISR may move) and, from v12, answers a follower
+ * whose last fetched epoch does not end where it fetches from with the diverging epoch instead of
+ * records.
  *
  * <p>Long poll: when less than {@code minBytes} is available the request waits up to {@code
- * maxWaitMs}; an append to any fetched partition wakes it (no polling timers). Fetch sessions
- * (KIP-227) are not kept: session id 0 makes clients send full fetches.
+ * maxWaitMs}; a move of the log end (followers) or the high watermark (consumers) of any fetched
+ * partition wakes it (no polling timers). Fetch sessions (KIP-227) are not kept: session id 0 makes
+ * clients send full fetches.
  */
 public final class FetchHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -116,11 +120,32 @@ public final class FetchHandler implements ApiHandler {
     timer[0] = broker.vertx().setTimer(remaining, id -> wake.run());
     // an append between the read and the registration must not be missed
     for (int i = 0; i < pass.parts().size(); i++) {
-      if (pass.parts().get(i).highWatermark() > pass.hw().get(i)) {
+      Partition p = pass.parts().get(i);
+      long now = req.replicaId() >= 0 ? p.logEndOffset() : p.highWatermark();
+      if (now > pass.hw().get(i)) {
         wake.run();
         break;
       }
     }
+  }
+
+  /**
+   * Whether a follower's log diverged from this leader's: the epoch it fetched last ends here
+   * before its fetch offset (or this log does not have it). Then the answer carries the diverging
+   * epoch and its end offset, and no records (Fetch v12+, KIP-595).
+   */
+  private static boolean diverged(
+      Partition p, FetchRequestData.FetchPartition fp, FetchResponseData.PartitionData pd) {
+    long[] end = p.endOffsetForEpoch(fp.lastFetchedEpoch());
+    if (end[0] < 0 || (end[0] == fp.lastFetchedEpoch() && end[1] >= fp.fetchOffset())) {
+      return false;
+    }
+    pd.setDivergingEpoch(
+            new FetchResponseData.EpochEndOffset().setEpoch((int) end[0]).setEndOffset(end[1]))
+        .setHighWatermark(p.highWatermark())
+        .setLastStableOffset(p.highWatermark())
+        .setLogStartOffset(p.logStartOffset());
+    return true;
   }
 
   private Pass read(FetchRequestData req) {
@@ -159,6 +184,14 @@ public final class FetchHandler implements ApiHandler {
           error = true;
           continue;
         }
+        if (replica) {
+          // a follower's fetch offset is its log end: the leader's high watermark may move
+          p.onFollowerFetch(req.replicaId(), fp.fetchOffset(), System.currentTimeMillis());
+          if (fp.lastFetchedEpoch() >= 0 && diverged(p, fp, pd)) {
+            error = true; // answer at once: the follower truncates first
+            continue;
+          }
+        }
         try {
           int limit = Math.min(fp.partitionMaxBytes(), Math.max(0, budget - total));
           LogSlice r =
@@ -172,7 +205,7 @@ public final class FetchHandler implements ApiHandler {
             total += r.length();
           }
           parts.add(p);
-          seen.add(r.highWatermark());
+          seen.add(replica ? p.logEndOffset() : r.highWatermark());
         } catch (RuntimeException e) {
           pd.setErrorCode(ErrorMapper.toError(e).code())
               .setHighWatermark(p.highWatermark())

@@ -74,6 +74,12 @@ public final class ListOffsetsHandler implements ApiHandler {
           pr.setErrorCode(leaderError.code());
           continue;
         }
+        if (!replica && !p.highWatermarkEstablished()) {
+          // a new leader learns the high watermark from its followers' first fetches; until it
+          // reaches where this epoch began, an answer could go back behind one already given
+          pr.setErrorCode(Errors.OFFSET_NOT_AVAILABLE.code());
+          continue;
+        }
         try {
           lookup(p, lp.timestamp(), replica, pr);
           if (version >= 4 && pr.offset() >= 0) {

@@ -22,11 +22,13 @@ import org.apache.kafka.common.protocol.Errors;
 /**
  * Produce 3–12: appends each partition's batches as leader (NOT_LEADER_OR_FOLLOWER on a node that
  * is not the partition's leader in the current image). acks=0 gets no response at all, acks=1 is
- * answered once the batch is in the log, acks=all once the in-sync replicas have it and refused
- * with NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas. Idempotent retries are
- * answered with their original offsets; errors are per partition. Transactional batches are refused
- * (transactions are not supported), and so are appends to internal topics (INVALID_TOPIC_EXCEPTION,
- * as in Kafka).
+ * answered once the batch is in the leader's log, acks=all once the high watermark passed it (every
+ * in-sync replica has it) — waiting holds no thread — and is refused with NOT_ENOUGH_REPLICAS when
+ * the ISR is below min.insync.replicas before the append; NOT_ENOUGH_REPLICAS_AFTER_APPEND when it
+ * fell below meanwhile, REQUEST_TIMED_OUT when the request's timeout passed first. Idempotent
+ * retries are answered with their original offsets; errors are per partition. Transactional batches
+ * are refused (transactions are not supported), and so are appends to internal topics
+ * (INVALID_TOPIC_EXCEPTION, as in Kafka).
  */
 public final class ProduceHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -49,11 +51,44 @@ public final class ProduceHandler implements ApiHandler {
   public Future<ApiMessage> handle(KafkaRequest request) {
     ProduceRequestData req = request.data();
     short acks = req.acks();
-    Future<ApiMessage> result = broker.blocking(() -> produce(req, request.version()));
-    return acks == 0 ? result.map(r -> null) : result;
+    short version = request.version();
+    Future<Appended> appended = broker.blocking(() -> produce(req, version));
+    if (acks == 0) {
+      return appended.map(r -> null);
+    }
+    return appended.compose(a -> a.replicated(version));
   }
 
-  private ApiMessage produce(ProduceRequestData req, short version) {
+  /**
+   * The response so far and, for acks=all, the partitions whose appends must reach the in-sync
+   * replicas before it is sent.
+   */
+  private record Appended(ProduceResponseData response, List<Replication> waits) {
+    Future<ApiMessage> replicated(short version) {
+      if (waits.isEmpty()) {
+        return Future.succeededFuture(response);
+      }
+      List<Future<Errors>> all = new ArrayList<>();
+      for (Replication w : waits) {
+        all.add(
+            BrokerContext.future(w.done())
+                .onSuccess(
+                    e -> {
+                      if (e != Errors.NONE) {
+                        error(w.response(), e, "not replicated: " + e, version);
+                      }
+                    }));
+      }
+      return Future.join(all).map(v -> response);
+    }
+  }
+
+  private record Replication(
+      ProduceResponseData.PartitionProduceResponse response,
+      java.util.concurrent.CompletableFuture<Errors> done) {}
+
+  private Appended produce(ProduceRequestData req, short version) {
+    List<Replication> waits = new ArrayList<>();
     ProduceResponseData resp = new ProduceResponseData();
     short acks = req.acks();
     boolean validAcks = acks == 0 || acks == 1 || acks == -1;
@@ -66,7 +101,7 @@ public final class ProduceHandler implements ApiHandler {
         if (!validAcks) {
           pr.setErrorCode(Errors.INVALID_REQUIRED_ACKS.code());
         } else {
-          appendPartition(topic, td.name(), pd, acks, pr, version);
+          appendPartition(topic, td.name(), pd, req, pr, version, waits);
         }
         parts.add(pr);
       }
@@ -76,16 +111,18 @@ public final class ProduceHandler implements ApiHandler {
                   .setName(td.name())
                   .setPartitionResponses(parts));
     }
-    return resp;
+    return new Appended(resp, waits);
   }
 
   private void appendPartition(
       TopicImage topic,
       String name,
       ProduceRequestData.PartitionProduceData pd,
-      short acks,
+      ProduceRequestData req,
       ProduceResponseData.PartitionProduceResponse pr,
-      short version) {
+      short version,
+      List<Replication> waits) {
+    short acks = req.acks();
     pr.setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
     if (topic == null || topic.partition(pd.index()).isEmpty()) {
       Errors error =
@@ -142,6 +179,13 @@ public final class ProduceHandler implements ApiHandler {
           pr.setBaseOffset(info.firstOffset()).setLogStartOffset(info.logStartOffset());
           if (logAppendTime) {
             pr.setLogAppendTimeMs(now);
+          }
+          if (acks == -1) {
+            waits.add(
+                new Replication(
+                    pr,
+                    partition.awaitReplication(
+                        info.lastOffset() + 1, minIsr, Math.max(1, req.timeoutMs()))));
           }
         }
         case OUT_OF_ORDER_SEQUENCE ->

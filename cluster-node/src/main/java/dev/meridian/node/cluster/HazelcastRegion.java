@@ -104,11 +104,10 @@ public final class HazelcastRegion implements RegionTransport {
     c.setProperty(
         "hazelcast.merge.next.run.delay.seconds",
         String.valueOf(settings.memberMergeDelaySeconds()));
-    // a small member: one map entry and a few messages a second
+    // a small member: one map entry and a few messages a second. The I/O and operation threads
+    // keep Hazelcast's defaults: with one of each, a member's mastership claim after the master
+    // was paused (SIGSTOP) was never answered, and the region split into single members.
     c.setProperty("hazelcast.partition.count", "7");
-    c.setProperty("hazelcast.io.thread.count", "1");
-    c.setProperty("hazelcast.operation.thread.count", "2");
-    c.setProperty("hazelcast.operation.generic.thread.count", "1");
     c.setProperty("hazelcast.event.thread.count", "1");
     c.setProperty("hazelcast.client.engine.thread.count", "1");
     c.setProperty("hazelcast.operation.call.timeout.millis", "5000");

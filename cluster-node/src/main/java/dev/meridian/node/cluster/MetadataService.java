@@ -91,6 +91,8 @@ public final class MetadataService implements QuorumListener, RegionTransport.Re
   private volatile boolean closed;
   private List<RegionMember> members = List.of();
   private long lastReconcileMs;
+  private long lastPreferredElectionMs = System.currentTimeMillis();
+  private long preferredElectionEveryMs = 300_000;
 
   /**
    * @param voters the ids of the region's configured nodes
@@ -420,6 +422,12 @@ public final class MetadataService implements QuorumListener, RegionTransport.Re
       c.topics().forEach(t -> out.add(ItemResult.failed(t.name(), zero, error, message)));
     } else if (request instanceof ControllerRequest.AlterConfigs a) {
       a.topics().forEach(t -> out.add(ItemResult.failed(t.name(), zero, error, message)));
+    } else if (request instanceof ControllerRequest.ElectLeaders e && !e.partitions().isEmpty()) {
+      e.partitions()
+          .forEach(
+              tp ->
+                  out.add(
+                      ItemResult.failed(tp.topic() + "-" + tp.partition(), zero, error, message)));
     } else {
       out.add(ItemResult.failed(null, zero, error, message));
     }
@@ -427,6 +435,51 @@ public final class MetadataService implements QuorumListener, RegionTransport.Re
   }
 
   // ---- asking other nodes ----------------------------------------------------------------------
+
+  /**
+   * Asks the controller to move this node's leaderships away and fence it until it restarts, and
+   * waits (at most {@code timeoutMs}) until this node has published an image that shows it fenced.
+   * Best effort: a region without a controller just sees the node leave.
+   */
+  public void controlledShutdown(long timeoutMs) {
+    if (!isActive()) {
+      return;
+    }
+    long t0 = System.currentTimeMillis();
+    try {
+      List<ItemResult> r =
+          submit(new ControllerRequest.ControlledShutdown(nodeId, incarnation))
+              .get(timeoutMs, TimeUnit.MILLISECONDS);
+      if (!r.get(0).ok()) {
+        LOG.warn(
+            "node {}: controlled shutdown refused: {} {}",
+            nodeId,
+            r.get(0).error(),
+            r.get(0).message());
+        return;
+      }
+      long left = Math.max(1, timeoutMs - (System.currentTimeMillis() - t0));
+      long deadline = System.currentTimeMillis() + left;
+      while (isActive() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(20);
+      }
+      LOG.info(
+          "node {}: controlled shutdown: leaderships moved in {} ms",
+          nodeId,
+          System.currentTimeMillis() - t0);
+    } catch (java.util.concurrent.TimeoutException e) {
+      LOG.warn("node {}: controlled shutdown not confirmed within {} ms", nodeId, timeoutMs);
+    } catch (java.util.concurrent.ExecutionException e) {
+      LOG.warn("node {}: controlled shutdown failed: {}", nodeId, e.getCause().toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How often the controller elects preferred leaders where it can (the broker setting). */
+  public void preferredElectionEvery(long ms) {
+    execute(() -> preferredElectionEveryMs = ms);
+  }
 
   /** Registers the handler of asks of {@code kind}; it runs on the metadata thread. */
   public void onAsk(String kind, Function<JsonObject, CompletionStage<JsonObject>> handler) {
@@ -619,6 +672,14 @@ public final class MetadataService implements QuorumListener, RegionTransport.Re
     lastReconcileMs = t;
     List<MetadataRecord> records = controller.reconcile(quorum.pendingImage(), live());
     propose(records);
+    if (t - lastPreferredElectionMs >= preferredElectionEveryMs) {
+      lastPreferredElectionMs = t;
+      List<MetadataRecord> elections = controller.preferredElections(quorum.pendingImage());
+      if (!elections.isEmpty()) {
+        LOG.info("controller: {} partition(s) back to their preferred leader", elections.size());
+        propose(elections);
+      }
+    }
   }
 
   private void propose(List<MetadataRecord> records) {
@@ -665,6 +726,23 @@ public final class MetadataService implements QuorumListener, RegionTransport.Re
       LOG.error("node {}: publishing metadata version {} failed", nodeId, next.version(), e);
     }
     published = next;
+    if (isActive(next) != isActive(prev)) {
+      if (isActive(next)) {
+        LOG.info(
+            "node {}: active: the controller registered this process (metadata version {},"
+                + " controller {} in epoch {})",
+            nodeId,
+            next.version(),
+            next.controllerId(),
+            next.controllerEpoch());
+      } else {
+        LOG.warn(
+            "node {}: fenced by the controller (metadata version {}): it leads nothing until it is"
+                + " registered again",
+            nodeId,
+            next.version());
+      }
+    }
     List<CompletableFuture<Void>> ready = new ArrayList<>();
     synchronized (publishWaiters) {
       while (!publishWaiters.isEmpty() && publishWaiters.firstKey() <= next.version()) {

@@ -123,6 +123,9 @@ public final class ClusterController {
         continue; // not a node of this region's config
       }
       NodeRegistration reg = scratch.node(l.id()).orElse(null);
+      if (reg != null && reg.shuttingDown() && reg.incarnation() == l.incarnation()) {
+        continue; // it asked to stop: fenced until a new process of it registers
+      }
       NodeRegistration wanted =
           new NodeRegistration(
               l.id(),
@@ -165,14 +168,25 @@ public final class ClusterController {
   }
 
   /** The partitions whose state an election changes, by topic (new state lists). */
-  private static Map<String, List<PartitionState>> electAll(
-      MetadataImage image, IntPredicate alive) {
+  private Map<String, List<PartitionState>> electAll(MetadataImage image, IntPredicate alive) {
     Map<String, List<PartitionState>> changed = new LinkedHashMap<>();
     for (TopicImage t : image.topics().values()) {
       List<PartitionState> next = new ArrayList<>(t.partitions());
       boolean any = false;
+      boolean unclean = configs.uncleanLeaderElection(t.configs());
       for (int i = 0; i < next.size(); i++) {
         PartitionState e = elect(next.get(i), alive);
+        if (!e.hasLeader() && unclean) {
+          e = electUnclean(e, alive);
+          if (e.hasLeader()) {
+            LOG.warn(
+                "{}-{}: unclean leader election (unclean.leader.election.enable=true): node {}"
+                    + " leads without being in sync; records the old ISR had may be lost",
+                t.name(),
+                i,
+                e.leader());
+          }
+        }
         if (!e.equals(next.get(i))) {
           next.set(i, e);
           any = true;
@@ -204,6 +218,16 @@ public final class ClusterController {
       return s;
     }
     return s.withLeaderAndIsr(PartitionState.NO_LEADER, liveIsr.isEmpty() ? s.isr() : liveIsr);
+  }
+
+  /** A partition without a live in-sync replica led by its first live replica, alone in sync. */
+  static PartitionState electUnclean(PartitionState s, IntPredicate alive) {
+    for (int r : s.replicas()) {
+      if (alive.test(r)) {
+        return s.withLeaderAndIsr(r, List.of(r));
+      }
+    }
+    return s;
   }
 
   private static List<MetadataRecord> partitionRecords(
@@ -248,6 +272,17 @@ public final class ClusterController {
       return createPartitions(image, c);
     } else if (request instanceof ControllerRequest.AlterConfigs a) {
       return alterConfigs(image, a);
+    } else if (request instanceof ControllerRequest.AlterPartition a) {
+      return alterPartition(image, a);
+    } else if (request instanceof ControllerRequest.ControlledShutdown c) {
+      return controlledShutdown(image, c);
+    } else if (request instanceof ControllerRequest.ElectLeaders e) {
+      return electLeaders(image, e);
+    } else if (request instanceof ControllerRequest.AlterReassignments a) {
+      return Reassignments.alter(image, a);
+    } else if (request instanceof ControllerRequest.Rebalance) {
+      return Reassignments.alter(
+          image, new ControllerRequest.AlterReassignments(RebalancePlan.plan(image)));
     } else if (request instanceof ControllerRequest.AllocateProducerIds p) {
       long first = image.nextProducerId();
       return new Decision(
@@ -265,6 +300,138 @@ public final class ClusterController {
                   PRODUCER_ID_BLOCK)));
     }
     throw new IllegalArgumentException("unknown request " + request);
+  }
+
+  /**
+   * A leader's ISR change: accepted when the leader and partition epochs it is based on are
+   * current, the requester leads, the new ISR holds the leader and only replicas, and every added
+   * member is alive. Grows the partition epoch.
+   */
+  private Decision alterPartition(MetadataImage image, ControllerRequest.AlterPartition a) {
+    TopicImage t = image.topic(a.topicId()).orElse(null);
+    String name = t == null ? null : t.name();
+    PartitionState s = t == null ? null : t.partition(a.partition()).orElse(null);
+    Errors error = Errors.NONE;
+    String message = null;
+    if (s == null) {
+      error = Errors.UNKNOWN_TOPIC_OR_PARTITION;
+    } else if (a.leaderEpoch() != s.leaderEpoch() || a.leaderId() != s.leader()) {
+      error = Errors.FENCED_LEADER_EPOCH;
+      message = "leader " + s.leader() + " in epoch " + s.leaderEpoch();
+    } else if (a.partitionEpoch() != s.partitionEpoch()) {
+      error = Errors.INVALID_UPDATE_VERSION;
+      message = "partition epoch is " + s.partitionEpoch();
+    } else if (!a.newIsr().contains(s.leader())
+        || !s.replicas().containsAll(a.newIsr())
+        || a.newIsr().stream().anyMatch(r -> !s.isr().contains(r) && !image.isAlive(r))) {
+      error = Errors.INVALID_REQUEST;
+      message = "ISR " + a.newIsr() + " does not fit replicas " + s.replicas();
+    }
+    if (error != Errors.NONE) {
+      return new Decision(List.of(), List.of(ItemResult.failed(name, a.topicId(), error, message)));
+    }
+    // the ISR change that brings the last added replica in completes a running reassignment
+    PartitionState next =
+        Reassignments.maybeComplete(s.withLeaderAndIsr(s.leader(), a.newIsr()), image::isAlive);
+    return new Decision(
+        List.of(new MetadataRecord.Partition(a.topicId(), a.partition(), next)),
+        List.of(
+            ItemResult.topic(
+                name, a.topicId(), t.partitionCount(), (short) s.replicas().size(), t.configs())));
+  }
+
+  /**
+   * A node about to stop: fenced as shutting down (so it is not registered again until it
+   * restarts), its leaderships move to other live in-sync replicas, and it leaves the ISRs.
+   */
+  private Decision controlledShutdown(MetadataImage image, ControllerRequest.ControlledShutdown c) {
+    NodeRegistration n = image.node(c.nodeId()).orElse(null);
+    if (n == null || n.incarnation() != c.incarnation()) {
+      return new Decision(
+          List.of(),
+          List.of(
+              ItemResult.failed(
+                  null, Uuid.ZERO_UUID, Errors.STALE_BROKER_EPOCH, "not this node's incarnation")));
+    }
+    List<MetadataRecord> records = new ArrayList<>();
+    records.add(new MetadataRecord.Node(n.shutDown()));
+    MetadataImage scratch = scratch(image, records);
+    records.addAll(partitionRecords(scratch, electAll(scratch, scratch::isAlive)));
+    LOG.info(
+        "region {}: node {} shuts down: {} partition(s) change leader or ISR",
+        region.name(),
+        c.nodeId(),
+        records.size() - 1);
+    return new Decision(
+        records,
+        List.of(
+            new ItemResult(
+                null, Uuid.ZERO_UUID, Errors.NONE, null, -1, (short) -1, Map.of(), -1, 0)));
+  }
+
+  /** Preferred (or unclean) leader election for some or all partitions. */
+  private Decision electLeaders(MetadataImage image, ControllerRequest.ElectLeaders e) {
+    List<ControllerRequest.TopicPartitionRef> wanted = new ArrayList<>(e.partitions());
+    if (wanted.isEmpty()) {
+      for (TopicImage t : image.topics().values()) {
+        for (int i = 0; i < t.partitionCount(); i++) {
+          wanted.add(new ControllerRequest.TopicPartitionRef(t.name(), i));
+        }
+      }
+    }
+    List<MetadataRecord> records = new ArrayList<>();
+    List<ItemResult> results = new ArrayList<>();
+    for (ControllerRequest.TopicPartitionRef tp : wanted) {
+      TopicImage t = image.topic(tp.topic()).orElse(null);
+      PartitionState s = t == null ? null : t.partition(tp.partition()).orElse(null);
+      String label = tp.topic() + "-" + tp.partition();
+      if (s == null) {
+        results.add(
+            ItemResult.failed(label, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION, null));
+        continue;
+      }
+      PartitionState next = s;
+      if (e.unclean()) {
+        if (s.hasLeader()) {
+          results.add(ItemResult.failed(label, t.id(), Errors.ELECTION_NOT_NEEDED, null));
+          continue;
+        }
+        next = elect(s, image::isAlive);
+        if (!next.hasLeader()) {
+          next = electUnclean(s, image::isAlive);
+        }
+      } else {
+        int preferred = s.replicas().get(0);
+        if (s.leader() == preferred) {
+          results.add(ItemResult.failed(label, t.id(), Errors.ELECTION_NOT_NEEDED, null));
+          continue;
+        }
+        if (!image.isAlive(preferred) || !s.isr().contains(preferred)) {
+          results.add(
+              ItemResult.failed(
+                  label,
+                  t.id(),
+                  Errors.PREFERRED_LEADER_NOT_AVAILABLE,
+                  "Preferred replica " + preferred + " is not alive and in sync."));
+          continue;
+        }
+        next = s.withLeaderAndIsr(preferred, s.isr());
+      }
+      if (!next.hasLeader()) {
+        results.add(ItemResult.failed(label, t.id(), Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE, null));
+        continue;
+      }
+      records.add(new MetadataRecord.Partition(t.id(), tp.partition(), next));
+      results.add(
+          new ItemResult(
+              label, t.id(), Errors.NONE, null, next.leader(), (short) -1, Map.of(), -1, 0));
+    }
+    return new Decision(records, results);
+  }
+
+  /** The partitions whose leader is not their preferred replica though it is alive and in sync. */
+  public List<MetadataRecord> preferredElections(MetadataImage image) {
+    return electLeaders(image, new ControllerRequest.ElectLeaders(List.of(), false)).records();
   }
 
   private Decision createTopics(MetadataImage image, ControllerRequest.CreateTopics req) {
@@ -377,16 +544,15 @@ public final class ClusterController {
   }
 
   /**
-   * A new partition: led by its first live replica, which alone is in sync (the others have no data
-   * yet); without a live replica it starts offline with the first replica as its ISR.
+   * A new partition: every live replica is in sync (all logs are empty), led by the first of them;
+   * without a live replica it starts offline with the first replica as its ISR.
    */
   private static PartitionState initialState(MetadataImage image, List<Integer> replicas) {
-    for (int r : replicas) {
-      if (image.isAlive(r)) {
-        return new PartitionState(replicas, List.of(r), r, 0, 0);
-      }
+    List<Integer> live = replicas.stream().filter(image::isAlive).toList();
+    if (live.isEmpty()) {
+      return new PartitionState(replicas, List.of(replicas.get(0)), PartitionState.NO_LEADER, 0, 0);
     }
-    return new PartitionState(replicas, List.of(replicas.get(0)), PartitionState.NO_LEADER, 0, 0);
+    return new PartitionState(replicas, live, live.get(0), 0, 0);
   }
 
   /** Checks explicit replica lists: non-empty, no duplicates, known nodes, one size for all. */

@@ -73,6 +73,45 @@ public final class ControllerCodec {
           .put("validateOnly", a.validateOnly());
     } else if (request instanceof ControllerRequest.AllocateProducerIds p) {
       return new JsonObject().put("type", "allocateProducerIds").put("nodeId", p.nodeId());
+    } else if (request instanceof ControllerRequest.AlterPartition a) {
+      return new JsonObject()
+          .put("type", "alterPartition")
+          .put("topicId", a.topicId().toString())
+          .put("partition", a.partition())
+          .put("leaderId", a.leaderId())
+          .put("leaderEpoch", a.leaderEpoch())
+          .put("partitionEpoch", a.partitionEpoch())
+          .put("newIsr", new JsonArray(new ArrayList<>(a.newIsr())));
+    } else if (request instanceof ControllerRequest.ControlledShutdown c) {
+      return new JsonObject()
+          .put("type", "controlledShutdown")
+          .put("nodeId", c.nodeId())
+          .put("incarnation", c.incarnation());
+    } else if (request instanceof ControllerRequest.ElectLeaders e) {
+      JsonArray partitions = new JsonArray();
+      e.partitions()
+          .forEach(
+              tp ->
+                  partitions.add(
+                      new JsonObject().put("topic", tp.topic()).put("partition", tp.partition())));
+      return new JsonObject()
+          .put("type", "electLeaders")
+          .put("partitions", partitions)
+          .put("unclean", e.unclean());
+    } else if (request instanceof ControllerRequest.AlterReassignments a) {
+      JsonArray partitions = new JsonArray();
+      for (ControllerRequest.Reassignment r : a.partitions()) {
+        partitions.add(
+            new JsonObject()
+                .put("topic", r.topic())
+                .put("partition", r.partition())
+                .put(
+                    "target",
+                    r.target() == null ? null : new JsonArray(new ArrayList<>(r.target()))));
+      }
+      return new JsonObject().put("type", "alterReassignments").put("partitions", partitions);
+    } else if (request instanceof ControllerRequest.Rebalance) {
+      return new JsonObject().put("type", "rebalance");
     }
     throw new IllegalArgumentException("unknown request " + request);
   }
@@ -136,6 +175,52 @@ public final class ControllerCodec {
         }
         case "allocateProducerIds" -> {
           return new ControllerRequest.AllocateProducerIds(j.getInteger("nodeId"));
+        }
+        case "alterPartition" -> {
+          List<Integer> isr = new ArrayList<>();
+          j.getJsonArray("newIsr").forEach(i -> isr.add((Integer) i));
+          return new ControllerRequest.AlterPartition(
+              Uuid.fromString(j.getString("topicId")),
+              j.getInteger("partition"),
+              j.getInteger("leaderId"),
+              j.getInteger("leaderEpoch"),
+              j.getInteger("partitionEpoch"),
+              isr);
+        }
+        case "controlledShutdown" -> {
+          return new ControllerRequest.ControlledShutdown(
+              j.getInteger("nodeId"), j.getLong("incarnation"));
+        }
+        case "electLeaders" -> {
+          List<ControllerRequest.TopicPartitionRef> partitions = new ArrayList<>();
+          for (Object o : j.getJsonArray("partitions")) {
+            JsonObject tp = (JsonObject) o;
+            partitions.add(
+                new ControllerRequest.TopicPartitionRef(
+                    tp.getString("topic"), tp.getInteger("partition")));
+          }
+          return new ControllerRequest.ElectLeaders(partitions, j.getBoolean("unclean"));
+        }
+        case "alterReassignments" -> {
+          List<ControllerRequest.Reassignment> partitions = new ArrayList<>();
+          for (Object o : j.getJsonArray("partitions")) {
+            JsonObject r = (JsonObject) o;
+            JsonArray target = r.getJsonArray("target");
+            List<Integer> replicas = null;
+            if (target != null) {
+              replicas = new ArrayList<>();
+              for (int i = 0; i < target.size(); i++) {
+                replicas.add(target.getInteger(i));
+              }
+            }
+            partitions.add(
+                new ControllerRequest.Reassignment(
+                    r.getString("topic"), r.getInteger("partition"), replicas));
+          }
+          return new ControllerRequest.AlterReassignments(partitions);
+        }
+        case "rebalance" -> {
+          return new ControllerRequest.Rebalance();
         }
         default -> throw new IllegalArgumentException("unknown controller request type " + type);
       }

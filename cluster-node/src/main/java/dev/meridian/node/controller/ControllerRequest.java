@@ -89,4 +89,70 @@ public sealed interface ControllerRequest {
 
   /** A block of producer ids for node {@code nodeId}. */
   record AllocateProducerIds(int nodeId) implements ControllerRequest {}
+
+  /**
+   * A partition's leader asks for a new ISR, based on the partition state it knows (its leader and
+   * partition epochs fence stale requests: Kafka's AlterPartition).
+   */
+  record AlterPartition(
+      Uuid topicId,
+      int partition,
+      int leaderId,
+      int leaderEpoch,
+      int partitionEpoch,
+      List<Integer> newIsr)
+      implements ControllerRequest {
+    /** Copies the ISR. */
+    public AlterPartition {
+      newIsr = List.copyOf(newIsr);
+    }
+  }
+
+  /**
+   * A node about to stop asks that its leaderships move to other in-sync replicas first and that it
+   * leave every ISR (Kafka's controlled shutdown); the node is fenced until it restarts.
+   */
+  record ControlledShutdown(int nodeId, long incarnation) implements ControllerRequest {}
+
+  /**
+   * Elects the preferred replica (the first of the replica list) where it is alive and in sync, or,
+   * when {@code unclean}, any live replica of partitions without a leader (Kafka's ElectLeaders).
+   * An empty list means every partition.
+   */
+  record ElectLeaders(List<TopicPartitionRef> partitions, boolean unclean)
+      implements ControllerRequest {
+    /** Copies the list. */
+    public ElectLeaders {
+      partitions = List.copyOf(partitions);
+    }
+  }
+
+  /** A partition by topic name and index. */
+  record TopicPartitionRef(String topic, int partition) {}
+
+  /** Starts, replaces or cancels partition reassignments (Kafka's AlterPartitionReassignments). */
+  record AlterReassignments(List<Reassignment> partitions) implements ControllerRequest {
+    /** Copies the list. */
+    public AlterReassignments {
+      partitions = List.copyOf(partitions);
+    }
+  }
+
+  /**
+   * One partition's reassignment.
+   *
+   * @param target the replicas it ends with, first the preferred leader; null cancels a running
+   *     reassignment
+   */
+  record Reassignment(String topic, int partition, List<Integer> target) {
+    /** Copies the list. */
+    public Reassignment {
+      target = target == null ? null : List.copyOf(target);
+    }
+  }
+
+  /**
+   * Reassigns replicas so every live node holds an even share ({@code POST /v1/cluster/rebalance}).
+   */
+  record Rebalance() implements ControllerRequest {}
 }

@@ -1,6 +1,8 @@
 package dev.meridian.node.http;
 
 import dev.meridian.node.cluster.MetadataService;
+import dev.meridian.node.controller.ControllerRequest;
+import dev.meridian.node.controller.ItemResult;
 import dev.meridian.node.metadata.MetadataImage;
 import dev.meridian.node.metadata.NodeRegistration;
 import dev.meridian.node.metadata.PartitionState;
@@ -21,9 +23,10 @@ import org.apache.kafka.common.internals.Topic;
 /**
  * The region routes of the control plane, answered from this node's metadata image (every node
  * answers the same): {@code GET /v1/cluster}, {@code GET /v1/topics} and {@code GET
- * /v1/topics/{name}}. A topic's log offsets come from each partition's leader, asked over the
- * region's membership ({@value #PARTITION_OFFSETS}); a leader that does not answer within a second
- * leaves its partitions' offsets {@code null}. {@code docs/rest-api.md} describes the bodies.
+ * /v1/topics/{name}}, and {@code POST /v1/cluster/rebalance}. A topic's log offsets come from each
+ * partition's leader, asked over the region's membership ({@value #PARTITION_OFFSETS}); a leader
+ * that does not answer within a second leaves its partitions' offsets {@code null}. {@code
+ * docs/rest-api.md} describes the bodies.
  */
 public final class ClusterRoutes {
   /** The ask handler a leader answers its partitions' offsets with. */
@@ -40,6 +43,53 @@ public final class ClusterRoutes {
     router.get("/v1/cluster").handler(ctx -> cluster(ctx, metadata, region));
     router.get("/v1/topics").handler(ctx -> topics(ctx, metadata));
     router.get("/v1/topics/:name").handler(ctx -> topic(ctx, metadata));
+    router.post("/v1/cluster/rebalance").handler(ctx -> rebalance(ctx, metadata));
+  }
+
+  /**
+   * {@code POST /v1/cluster/rebalance}: the controller reassigns replicas so every live node holds
+   * an even share (after a node was added). 202 with the partitions whose reassignment started;
+   * they complete as the new replicas catch up ({@code GET /v1/topics/{name}} shows {@code adding}
+   * and {@code removing}). 503 when no controller decides in time.
+   */
+  private static void rebalance(RoutingContext ctx, MetadataService metadata) {
+    metadata
+        .submit(new ControllerRequest.Rebalance())
+        .whenComplete(
+            (results, error) ->
+                ctx.vertx()
+                    .runOnContext(
+                        v -> {
+                          if (error != null) {
+                            Problems.send(
+                                ctx,
+                                503,
+                                "the region's controller did not decide the rebalance: "
+                                    + error.getMessage());
+                            return;
+                          }
+                          JsonArray started = new JsonArray();
+                          JsonArray failed = new JsonArray();
+                          for (ItemResult r : results) {
+                            if (r.ok()) {
+                              started.add(r.name());
+                            } else {
+                              failed.add(
+                                  new JsonObject()
+                                      .put("partition", r.name())
+                                      .put("error", r.error().name())
+                                      .put("message", r.message()));
+                            }
+                          }
+                          ctx.response()
+                              .setStatusCode(202)
+                              .putHeader("content-type", "application/json")
+                              .end(
+                                  new JsonObject()
+                                      .put("reassigning", started)
+                                      .put("refused", failed)
+                                      .encode());
+                        }));
   }
 
   private static void cluster(RoutingContext ctx, MetadataService metadata, String region) {
@@ -146,6 +196,8 @@ public final class ClusterRoutes {
                         .put("partitionEpoch", p.partitionEpoch())
                         .put("replicas", new JsonArray(new ArrayList<>(p.replicas())))
                         .put("isr", new JsonArray(new ArrayList<>(p.isr())))
+                        .put("adding", new JsonArray(new ArrayList<>(p.adding())))
+                        .put("removing", new JsonArray(new ArrayList<>(p.removing())))
                         .put("logStartOffset", o == null ? null : o.getLong("logStartOffset"))
                         .put("logEndOffset", o == null ? null : o.getLong("logEndOffset"))
                         .put("highWatermark", o == null ? null : o.getLong("highWatermark")));

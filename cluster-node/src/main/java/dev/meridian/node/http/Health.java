@@ -10,7 +10,7 @@ import io.vertx.core.json.JsonObject;
  * @param nodeId the node id from the region config
  * @param region the node's region
  * @param kafkaPort the Kafka protocol port (the configured one while the listener is pending)
- * @param kafkaListener {@code pending} until the Kafka protocol listener exists, then {@code UP}
+ * @param kafkaListener the Kafka listener as {@code host:port}
  * @param httpPort the bound control-plane port
  * @param uptimeMs milliseconds since the node started
  * @param partitions partition replicas hosted on this node

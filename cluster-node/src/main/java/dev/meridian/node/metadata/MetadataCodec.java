@@ -204,7 +204,8 @@ public final class MetadataCodec {
         .put("httpPort", n.httpPort())
         .put("rack", n.rack())
         .put("incarnation", n.incarnation())
-        .put("fenced", n.fenced());
+        .put("fenced", n.fenced())
+        .put("shuttingDown", n.shuttingDown());
   }
 
   private static NodeRegistration nodeFromJson(JsonObject j) {
@@ -215,7 +216,8 @@ public final class MetadataCodec {
         j.getInteger("httpPort"),
         j.getString("rack"),
         j.getLong("incarnation"),
-        j.getBoolean("fenced"));
+        j.getBoolean("fenced"),
+        j.getBoolean("shuttingDown", false));
   }
 
   private static JsonObject partition(PartitionState p) {
@@ -224,7 +226,9 @@ public final class MetadataCodec {
         .put("isr", new JsonArray(new ArrayList<>(p.isr())))
         .put("leader", p.leader())
         .put("leaderEpoch", p.leaderEpoch())
-        .put("partitionEpoch", p.partitionEpoch());
+        .put("partitionEpoch", p.partitionEpoch())
+        .put("adding", new JsonArray(new ArrayList<>(p.adding())))
+        .put("removing", new JsonArray(new ArrayList<>(p.removing())));
   }
 
   private static PartitionState partitionFromJson(JsonObject j) {
@@ -233,7 +237,9 @@ public final class MetadataCodec {
         ints(j.getJsonArray("isr")),
         j.getInteger("leader"),
         j.getInteger("leaderEpoch"),
-        j.getInteger("partitionEpoch"));
+        j.getInteger("partitionEpoch"),
+        j.containsKey("adding") ? ints(j.getJsonArray("adding")) : List.of(),
+        j.containsKey("removing") ? ints(j.getJsonArray("removing")) : List.of());
   }
 
   private static List<Integer> ints(JsonArray a) {

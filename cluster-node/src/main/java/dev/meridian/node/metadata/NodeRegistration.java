@@ -17,6 +17,8 @@ package dev.meridian.node.metadata;
  * @param rack its rack, or {@code null}
  * @param incarnation a number unique to one start of the node's process
  * @param fenced whether the node is out of the region (not alive)
+ * @param shuttingDown whether this incarnation asked to stop (controlled shutdown): it stays fenced
+ *     until a new process of the node registers
  */
 public record NodeRegistration(
     int id,
@@ -25,7 +27,20 @@ public record NodeRegistration(
     int httpPort,
     String rack,
     long incarnation,
-    boolean fenced) {
+    boolean fenced,
+    boolean shuttingDown) {
+
+  /** A registration that did not ask to stop. */
+  public NodeRegistration(
+      int id,
+      String host,
+      int kafkaPort,
+      int httpPort,
+      String rack,
+      long incarnation,
+      boolean fenced) {
+    this(id, host, kafkaPort, httpPort, rack, incarnation, fenced, false);
+  }
 
   /** Whether the node is registered and not fenced. */
   public boolean alive() {
@@ -34,6 +49,12 @@ public record NodeRegistration(
 
   /** The same registration, fenced. */
   public NodeRegistration fence() {
-    return new NodeRegistration(id, host, kafkaPort, httpPort, rack, incarnation, true);
+    return new NodeRegistration(
+        id, host, kafkaPort, httpPort, rack, incarnation, true, shuttingDown);
+  }
+
+  /** The same registration, fenced because its process is shutting down. */
+  public NodeRegistration shutDown() {
+    return new NodeRegistration(id, host, kafkaPort, httpPort, rack, incarnation, true, true);
   }
 }

@@ -18,6 +18,7 @@ public final class TopicConfigs {
   public static final String CLEANUP_POLICY = "cleanup.policy";
   public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
   public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
+  public static final String UNCLEAN_LEADER_ELECTION = "unclean.leader.election.enable";
   public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
   public static final String DELETE_RETENTION_MS = "delete.retention.ms";
   public static final String FLUSH_MESSAGES = "flush.messages";
@@ -34,6 +35,7 @@ public final class TopicConfigs {
     m.put(MAX_MESSAGE_BYTES, Integer.toString(d.maxMessageBytes()));
     m.put(MESSAGE_TIMESTAMP_TYPE, "CreateTime");
     m.put(MIN_INSYNC_REPLICAS, Integer.toString(d.minInsyncReplicas()));
+    m.put(UNCLEAN_LEADER_ELECTION, "false");
     m.put(RETENTION_BYTES, Long.toString(d.retentionBytes()));
     m.put(RETENTION_MS, Long.toString(d.retentionMs()));
     m.put(SEGMENT_BYTES, Long.toString(d.segmentBytes()));
@@ -71,6 +73,11 @@ public final class TopicConfigs {
     try {
       switch (key) {
         case CLEANUP_POLICY -> LogConfig.DEFAULT.withCleanupPolicy(value);
+        case UNCLEAN_LEADER_ELECTION -> {
+          if (!value.equals("true") && !value.equals("false")) {
+            return key + " must be true or false, not '" + value + "'";
+          }
+        }
         case MESSAGE_TIMESTAMP_TYPE -> {
           if (!value.equals("CreateTime") && !value.equals("LogAppendTime")) {
             return key + " must be CreateTime or LogAppendTime, not '" + value + "'";
@@ -121,6 +128,11 @@ public final class TopicConfigs {
 
   public int minInsyncReplicas(Map<String, String> overrides) {
     return Integer.parseInt(value(overrides, MIN_INSYNC_REPLICAS));
+  }
+
+  /** Whether a partition without a live in-sync replica may elect an out-of-sync one. */
+  public boolean uncleanLeaderElection(Map<String, String> overrides) {
+    return "true".equals(value(overrides, UNCLEAN_LEADER_ELECTION));
   }
 
   public boolean logAppendTime(Map<String, String> overrides) {

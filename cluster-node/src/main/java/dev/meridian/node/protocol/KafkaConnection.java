@@ -86,6 +86,7 @@ final class KafkaConnection {
 
   private boolean handling;
   private boolean expectSize = true;
+  private int expectedBytes;
   private boolean paused;
   private boolean closed;
 
@@ -106,6 +107,11 @@ final class KafkaConnection {
     if (closed) {
       return;
     }
+    if (chunk.length() < (expectSize ? 4 : expectedBytes)) {
+      // the stream ended inside a frame: the parser hands over what it has
+      close("connection ended after " + chunk.length() + " byte(s) of a frame");
+      return;
+    }
     if (expectSize) {
       int size = chunk.getInt(0);
       if (size <= 0 || size > config.maxRequestBytes()) {
@@ -118,6 +124,7 @@ final class KafkaConnection {
         return;
       }
       expectSize = false;
+      expectedBytes = size;
       parser.fixedSizeMode(size);
     } else {
       expectSize = true;

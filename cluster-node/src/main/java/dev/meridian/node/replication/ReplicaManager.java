@@ -15,9 +15,14 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,23 +52,116 @@ public final class ReplicaManager implements MetadataPublisher {
   static final String PARTITION_METADATA = "partition.metadata";
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
 
+  /**
+   * Asks the controller to change a partition's ISR; completes with null when it was committed,
+   * else with the reason it was not.
+   */
+  public interface IsrSubmitter {
+    CompletableFuture<String> alterIsr(
+        Uuid topicId, int partition, PartitionState basedOn, List<Integer> newIsr);
+  }
+
   private final int nodeId;
   private final LogManager logs;
   private final TopicConfigs configs;
   private final Predicate<MetadataImage> active;
+  private final Supplier<MetadataImage> image;
+  private final IsrSubmitter isr;
+  private final long replicaLagTimeMaxMs;
+  private final ScheduledExecutorService timers;
+  private final Map<Integer, ReplicaFetcher> fetchers = new ConcurrentHashMap<>();
   private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
   private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
   private boolean straysChecked;
+  private final ReplicationQuota quota;
 
   /**
    * @param active whether an image holds this process as a live node (only then it leads)
+   * @param image the node's current image (followers find their leaders' endpoints there)
+   * @param isr how a leader asks the controller for a new ISR
+   * @param replicaLagTimeMaxMs how long an in-sync follower may stay behind before it leaves the
+   *     ISR (Kafka's replica.lag.time.max.ms)
+   * @param reassignmentThrottleBytesPerSecond the most bytes a second this node copies for the
+   *     replicas reassignments add to it, 0 for no limit
    */
   public ReplicaManager(
-      int nodeId, LogManager logs, TopicConfigs configs, Predicate<MetadataImage> active) {
+      int nodeId,
+      LogManager logs,
+      TopicConfigs configs,
+      Predicate<MetadataImage> active,
+      Supplier<MetadataImage> image,
+      IsrSubmitter isr,
+      long replicaLagTimeMaxMs,
+      long reassignmentThrottleBytesPerSecond) {
     this.nodeId = nodeId;
     this.logs = logs;
     this.configs = configs;
     this.active = active;
+    this.image = image;
+    this.isr = isr;
+    this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
+    this.quota = new ReplicationQuota(reassignmentThrottleBytesPerSecond, System::nanoTime);
+    ScheduledThreadPoolExecutor t =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "meridian-replication-timers-" + nodeId);
+              th.setDaemon(true);
+              return th;
+            });
+    t.setRemoveOnCancelPolicy(true);
+    this.timers = t;
+    long every = Math.max(100, Math.min(replicaLagTimeMaxMs / 2, 5000));
+    timers.scheduleWithFixedDelay(this::checkIsr, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /** Shrinks the ISR of the partitions this node leads where followers fell behind. */
+  private void checkIsr() {
+    long now = System.currentTimeMillis();
+    for (Partition p : partitions.values()) {
+      if (p.isLeader()) {
+        try {
+          p.maybeChangeIsr(now, replicaLagTimeMaxMs);
+        } catch (RuntimeException e) {
+          LOG.warn("{}: ISR check failed", p, e);
+        }
+      }
+    }
+  }
+
+  private void requestIsr(Partition p, PartitionState basedOn, List<Integer> newIsr) {
+    LOG.info(
+        "{}: asking the controller to change the ISR from {} to {} (partition epoch {})",
+        p,
+        basedOn.isr(),
+        newIsr,
+        basedOn.partitionEpoch());
+    isr.alterIsr(p.topicId(), p.index(), basedOn, newIsr)
+        .whenComplete(
+            (refused, e) -> {
+              if (e != null || refused != null) {
+                LOG.warn(
+                    "{}: ISR change to {} not made: {}",
+                    p,
+                    newIsr,
+                    e != null ? e.toString() : refused);
+              }
+              p.isrChangeDone(e == null && refused == null);
+            });
+  }
+
+  /** Stops the fetchers and timers (before the logs close). */
+  public void close() {
+    timers.shutdownNow();
+    fetchers.values().forEach(ReplicaFetcher::shutdown);
+    for (ReplicaFetcher f : fetchers.values()) {
+      try {
+        f.join(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    fetchers.clear();
   }
 
   private static String key(String topic, int index) {
@@ -120,6 +218,7 @@ public final class ReplicaManager implements MetadataPublisher {
           }
           boolean wasLeader = p.isLeader();
           boolean became = p.update(state, isActive);
+          follow(p, state);
           if (became) {
             LOG.info("{}: leader in epoch {}", p, state.leaderEpoch());
             for (LeadershipListener l : listeners) {
@@ -140,9 +239,40 @@ public final class ReplicaManager implements MetadataPublisher {
         }
       }
     }
+    stopIdleFetchers();
     if (isActive && !straysChecked) {
       straysChecked = true;
       setAsideStrays();
+    }
+  }
+
+  /** Fetches {@code p} from its leader when this node follows it; stops fetching it otherwise. */
+  private void follow(Partition p, PartitionState state) {
+    int leader = p.role() == Partition.Role.FOLLOWER ? state.leader() : PartitionState.NO_LEADER;
+    for (Map.Entry<Integer, ReplicaFetcher> f : fetchers.entrySet()) {
+      if (f.getKey() != leader) {
+        f.getValue().remove(p);
+      }
+    }
+    if (leader != PartitionState.NO_LEADER && leader != nodeId) {
+      fetchers
+          .computeIfAbsent(
+              leader,
+              l -> {
+                ReplicaFetcher f = new ReplicaFetcher(nodeId, l, id -> image.get().node(id), quota);
+                f.start();
+                return f;
+              })
+          .add(p, state.leaderEpoch(), state.adding().contains(nodeId) && quota.enabled());
+    }
+  }
+
+  private void stopIdleFetchers() {
+    for (Map.Entry<Integer, ReplicaFetcher> f : Map.copyOf(fetchers).entrySet()) {
+      if (f.getValue().isEmpty()) {
+        fetchers.remove(f.getKey());
+        f.getValue().shutdown();
+      }
     }
   }
 
@@ -169,13 +299,14 @@ public final class ReplicaManager implements MetadataPublisher {
     if (onDisk == null) {
       writeTopicId(log.dir(), t.id());
     }
-    Partition p = new Partition(t.name(), index, t.id(), log, nodeId);
+    Partition p = new Partition(t.name(), index, t.id(), log, nodeId, timers, this::requestIsr);
     partitions.put(key(t.name(), index), p);
     return p;
   }
 
   private void remove(Partition p, String why) {
     partitions.remove(key(p.topic(), p.index()));
+    fetchers.values().forEach(f -> f.remove(p));
     if (p.isLeader()) {
       for (LeadershipListener l : listeners) {
         l.stoppedLeading(p);

@@ -209,6 +209,23 @@ public final class PartitionLog implements Closeable {
   }
 
   /**
+   * Records that {@code epoch} starts at the current log end, as a new leader does when it takes
+   * office (before its first append), so that followers asking for the end of an earlier epoch get
+   * the exact point where this leader's epoch began. A no-op for an epoch already recorded.
+   */
+  public void assignEpochAtLogEnd(int epoch) {
+    lock.lock();
+    try {
+      ensureOnline();
+      epochs.maybeAssign(epoch, logEndOffset);
+    } catch (IOException e) {
+      throw fail("record leader epoch", e);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
    * Sets the high watermark (by the replication layer), clamped to [logStart, logEnd].
    *
    * @return the value set

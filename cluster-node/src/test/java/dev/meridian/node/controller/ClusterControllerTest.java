@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
@@ -108,7 +109,7 @@ class ClusterControllerTest {
       assertEquals(3, p.replicas().size());
       assertEquals(3, p.replicas().stream().distinct().count());
       assertEquals(p.replicas().get(0), p.leader(), "the preferred replica leads");
-      assertEquals(List.of(p.leader()), p.isr(), "only the leader has data yet");
+      assertEquals(p.replicas(), p.isr(), "every live replica starts in sync (all are empty)");
       assertEquals(0, p.leaderEpoch());
       leaders.merge(p.leader(), 1, Integer::sum);
     }
@@ -148,34 +149,292 @@ class ClusterControllerTest {
     ClusterController c = controller(region(3));
     apply(c.takeOffice(image, live(1, 1, 2, 3)));
     assertTrue(create(c, "t", 3, 3).ok());
-    Map<Integer, Integer> epochs = new HashMap<>();
-    image
-        .topic("t")
-        .orElseThrow()
-        .partitions()
-        .forEach(p -> epochs.put(p.leader(), p.leaderEpoch()));
 
     apply(c.reconcile(image, live(1, 1, 3))); // node 2 dies
     assertFalse(image.isAlive(2));
-    TopicImage t = image.topic("t").orElseThrow();
-    for (PartitionState p : t.partitions()) {
-      if (p.replicas().get(0) == 2) {
-        // its ISR was node 2 alone: no clean leader until node 2 returns
-        assertEquals(PartitionState.NO_LEADER, p.leader());
-        assertEquals(List.of(2), p.isr(), "the last in-sync replica is remembered");
-        assertEquals(1, p.leaderEpoch(), "losing the leader grows the epoch");
-      } else {
-        assertEquals(0, p.leaderEpoch(), "other partitions keep their epochs");
-      }
-    }
-    apply(c.reconcile(image, live(2, 1, 2, 3))); // node 2 returns (a new process)
     for (PartitionState p : image.topic("t").orElseThrow().partitions()) {
-      assertTrue(p.hasLeader(), p.toString());
+      assertFalse(p.isr().contains(2), "a dead node leaves every ISR: " + p);
       if (p.replicas().get(0) == 2) {
-        assertEquals(2, p.leader());
-        assertEquals(2, p.leaderEpoch(), "epochs only grow");
+        assertEquals(p.replicas().get(1), p.leader(), "the next in-sync replica leads: " + p);
+        assertEquals(1, p.leaderEpoch(), "a new leader grows the epoch");
+      } else {
+        assertEquals(0, p.leaderEpoch(), "other partitions keep their leaders' epochs");
+        assertEquals(1, p.partitionEpoch(), "but their ISR changed");
       }
     }
+
+    apply(c.reconcile(image, live(1, 1))); // node 3 dies: node 1 is the last in sync
+    apply(c.reconcile(image, live(1))); // and node 1 too
+    for (PartitionState p : image.topic("t").orElseThrow().partitions()) {
+      assertEquals(PartitionState.NO_LEADER, p.leader(), p.toString());
+      assertEquals(List.of(1), p.isr(), "the last in-sync replica is remembered");
+    }
+
+    // node 2 returns: it may lack acknowledged records, so it does not lead (clean elections)
+    Map<Integer, LiveNode> two = live(2, 2);
+    apply(c.reconcile(image, two));
+    for (PartitionState p : image.topic("t").orElseThrow().partitions()) {
+      assertEquals(PartitionState.NO_LEADER, p.leader(), "no unclean leader: " + p);
+    }
+    // node 1 returns: it leads everything again, with epochs that only grew
+    Map<Integer, LiveNode> oneAndTwo = new LinkedHashMap<>(two);
+    oneAndTwo.putAll(live(2, 1));
+    apply(c.reconcile(image, oneAndTwo));
+    for (PartitionState p : image.topic("t").orElseThrow().partitions()) {
+      assertEquals(1, p.leader(), p.toString());
+      assertTrue(p.leaderEpoch() >= 2, "epochs only grow: " + p);
+      assertEquals(List.of(1), p.isr(), "node 2 joins the ISR once it has caught up");
+    }
+  }
+
+  private PartitionState partition(String topic, int index) {
+    return image.topic(topic).orElseThrow().partition(index).orElseThrow();
+  }
+
+  private ItemResult alterIsr(
+      ClusterController c,
+      String topic,
+      int leader,
+      int leaderEpoch,
+      int partitionEpoch,
+      List<Integer> isr) {
+    ClusterController.Decision d =
+        c.decide(
+            image,
+            new ControllerRequest.AlterPartition(
+                image.topic(topic).orElseThrow().id(),
+                0,
+                leader,
+                leaderEpoch,
+                partitionEpoch,
+                isr));
+    apply(d.records());
+    return d.results().get(0);
+  }
+
+  @Test
+  void anIsrChangeIsAcceptedOnlyFromTheCurrentLeaderAtTheCurrentEpochs() {
+    ClusterController c = controller(region(3));
+    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+    assertTrue(create(c, "t", 1, 3).ok());
+    PartitionState s = partition("t", 0);
+    int leader = s.leader();
+    int follower = s.replicas().get(1);
+    List<Integer> shrunk = s.isr().stream().filter(r -> r != follower).toList();
+
+    assertEquals(
+        Errors.FENCED_LEADER_EPOCH,
+        alterIsr(c, "t", leader, s.leaderEpoch() - 1, s.partitionEpoch(), shrunk).error());
+    assertEquals(
+        Errors.FENCED_LEADER_EPOCH,
+        alterIsr(c, "t", follower, s.leaderEpoch(), s.partitionEpoch(), shrunk).error(),
+        "only the leader changes the ISR");
+    assertEquals(
+        Errors.INVALID_UPDATE_VERSION,
+        alterIsr(c, "t", leader, s.leaderEpoch(), s.partitionEpoch() + 1, shrunk).error());
+    assertEquals(
+        Errors.INVALID_REQUEST,
+        alterIsr(c, "t", leader, s.leaderEpoch(), s.partitionEpoch(), List.of(follower)).error(),
+        "the leader stays in its ISR");
+    assertEquals(s, partition("t", 0), "refusals change nothing");
+
+    assertTrue(alterIsr(c, "t", leader, s.leaderEpoch(), s.partitionEpoch(), shrunk).ok());
+    PartitionState after = partition("t", 0);
+    assertEquals(shrunk, after.isr());
+    assertEquals(s.leaderEpoch(), after.leaderEpoch(), "the leader is the same");
+    assertEquals(s.partitionEpoch() + 1, after.partitionEpoch(), "the partition epoch grows");
+    assertEquals(
+        Errors.INVALID_UPDATE_VERSION,
+        alterIsr(c, "t", leader, s.leaderEpoch(), s.partitionEpoch(), s.isr()).error(),
+        "a retried change based on the old state is refused");
+
+    // a dead replica does not join the ISR
+    apply(
+        c.reconcile(
+            image,
+            live(1, 1, 2, 3).entrySet().stream()
+                .filter(e -> e.getKey() != follower)
+                .collect(
+                    LinkedHashMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll)));
+    PartitionState now = partition("t", 0);
+    assertEquals(
+        Errors.INVALID_REQUEST,
+        alterIsr(c, "t", leader, now.leaderEpoch(), now.partitionEpoch(), s.isr()).error());
+  }
+
+  @Test
+  void aControlledShutdownMovesLeadershipsAndKeepsTheNodeOutUntilItRestarts() {
+    ClusterController c = controller(region(3));
+    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+    assertTrue(create(c, "t", 6, 3).ok());
+    ClusterController.Decision d = c.decide(image, new ControllerRequest.ControlledShutdown(1, 1));
+    assertTrue(d.results().get(0).ok());
+    apply(d.records());
+    for (PartitionState p : image.topic("t").orElseThrow().partitions()) {
+      assertTrue(p.leader() == 2 || p.leader() == 3, "led by a node that stays: " + p);
+      assertFalse(p.isr().contains(1), p.toString());
+    }
+    assertFalse(image.isAlive(1));
+    // still in the membership while it stops: not registered again
+    apply(c.reconcile(image, live(1, 1, 2, 3)));
+    assertFalse(image.isAlive(1), "a node shutting down stays out");
+    // its next process is registered again
+    Map<Integer, LiveNode> restarted = live(1, 2, 3);
+    restarted.putAll(live(2, 1));
+    apply(c.reconcile(image, restarted));
+    assertTrue(image.isAlive(1));
+    assertEquals(
+        Errors.STALE_BROKER_EPOCH,
+        c.decide(image, new ControllerRequest.ControlledShutdown(1, 1)).results().get(0).error(),
+        "an old process's request is refused");
+  }
+
+  private ItemResult elect(ClusterController c, String topic, int partition, boolean unclean) {
+    ClusterController.Decision d =
+        c.decide(
+            image,
+            new ControllerRequest.ElectLeaders(
+                List.of(new ControllerRequest.TopicPartitionRef(topic, partition)), unclean));
+    apply(d.records());
+    return d.results().get(0);
+  }
+
+  @Test
+  void preferredAndUncleanElections() {
+    ClusterController c = controller(region(3));
+    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+    assertTrue(create(c, "t", 1, 3).ok());
+    int preferred = partition("t", 0).replicas().get(0);
+    assertEquals(Errors.ELECTION_NOT_NEEDED, elect(c, "t", 0, false).error());
+
+    // the preferred leader dies: another leads; it returns but is not in sync yet
+    Map<Integer, LiveNode> others = live(1, 1, 2, 3);
+    others.remove(preferred);
+    apply(c.reconcile(image, others));
+    assertTrue(partition("t", 0).leader() != preferred);
+    Map<Integer, LiveNode> all = new LinkedHashMap<>(others);
+    all.putAll(live(2, preferred));
+    apply(c.reconcile(image, all));
+    assertEquals(Errors.PREFERRED_LEADER_NOT_AVAILABLE, elect(c, "t", 0, false).error());
+
+    // once in sync, a preferred election moves leadership back with a new epoch
+    PartitionState s = partition("t", 0);
+    List<Integer> full = new ArrayList<>(s.isr());
+    full.add(preferred);
+    assertTrue(alterIsr(c, "t", s.leader(), s.leaderEpoch(), s.partitionEpoch(), full).ok());
+    ItemResult r = elect(c, "t", 0, false);
+    assertTrue(r.ok(), r.message());
+    assertEquals(preferred, partition("t", 0).leader());
+    assertEquals(s.leaderEpoch() + 1, partition("t", 0).leaderEpoch());
+    assertEquals(Errors.ELECTION_NOT_NEEDED, elect(c, "t", 0, true).error(), "it has a leader");
+
+    // the whole ISR dies but one out-of-sync replica lives: only an unclean election helps
+    s = partition("t", 0);
+    int outOfSync = s.replicas().get(2);
+    List<Integer> without = s.isr().stream().filter(n -> n != outOfSync).toList();
+    assertTrue(alterIsr(c, "t", s.leader(), s.leaderEpoch(), s.partitionEpoch(), without).ok());
+    apply(c.reconcile(image, live(3, outOfSync)));
+    assertFalse(partition("t", 0).hasLeader(), "no clean leader");
+    r = elect(c, "t", 0, true);
+    assertTrue(r.ok(), r.message());
+    assertEquals(outOfSync, partition("t", 0).leader());
+    assertEquals(List.of(outOfSync), partition("t", 0).isr());
+  }
+
+  private ItemResult reassign(ClusterController c, String topic, int partition, List<Integer> to) {
+    ClusterController.Decision d =
+        c.decide(
+            image,
+            new ControllerRequest.AlterReassignments(
+                List.of(new ControllerRequest.Reassignment(topic, partition, to))));
+    apply(d.records());
+    return d.results().get(0);
+  }
+
+  @Test
+  void aReassignmentAddsReplicasAndCompletesWhenTheyAreInSync() {
+    ClusterController c = controller(region(4));
+    apply(c.takeOffice(image, live(1, 1, 2, 3, 4)));
+    assertTrue(create(c, "t", 1, 3).ok());
+    PartitionState s = partition("t", 0);
+    List<Integer> original = s.replicas();
+    int leaving = original.get(0); // the leader leaves: leadership must move
+    List<Integer> target = new ArrayList<>(original.subList(1, 3));
+    target.add(0, 4);
+
+    assertEquals(Errors.NONE, reassign(c, "t", 0, target).error());
+    PartitionState running = partition("t", 0);
+    assertTrue(running.reassigning());
+    assertEquals(List.of(4), running.adding());
+    assertEquals(List.of(leaving), running.removing());
+    assertEquals(List.of(4, original.get(1), original.get(2), leaving), running.replicas());
+    assertEquals(leaving, running.leader(), "the leader leads until the new replica is in sync");
+
+    // the leader adds the caught-up replica to the ISR: the reassignment completes at once
+    List<Integer> withNew = new ArrayList<>(running.isr());
+    withNew.add(4);
+    assertTrue(
+        alterIsr(c, "t", leaving, running.leaderEpoch(), running.partitionEpoch(), withNew).ok());
+    PartitionState done = partition("t", 0);
+    assertFalse(done.reassigning(), done.toString());
+    assertEquals(target, done.replicas());
+    assertFalse(done.isr().contains(leaving));
+    assertEquals(4, done.leader(), "the first in-sync target replica leads");
+    assertEquals(running.leaderEpoch() + 1, done.leaderEpoch());
+  }
+
+  @Test
+  void aReassignmentIsRefusedOrCancelledAsKafkaDoes() {
+    ClusterController c = controller(region(4));
+    apply(c.takeOffice(image, live(1, 1, 2, 3, 4)));
+    assertTrue(create(c, "t", 1, 2).ok());
+    PartitionState s = partition("t", 0);
+    assertEquals(Errors.INVALID_REPLICA_ASSIGNMENT, reassign(c, "t", 0, List.of()).error());
+    assertEquals(Errors.INVALID_REPLICA_ASSIGNMENT, reassign(c, "t", 0, List.of(1, 1)).error());
+    assertEquals(Errors.INVALID_REPLICA_ASSIGNMENT, reassign(c, "t", 0, List.of(1, 9)).error());
+    assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, reassign(c, "t", 5, List.of(1)).error());
+    assertEquals(Errors.NO_REASSIGNMENT_IN_PROGRESS, reassign(c, "t", 0, null).error());
+    assertEquals(s, partition("t", 0), "refusals change nothing");
+
+    List<Integer> others = new ArrayList<>(List.of(1, 2, 3, 4));
+    others.removeAll(s.replicas());
+    assertTrue(reassign(c, "t", 0, others).ok());
+    assertEquals(others, partition("t", 0).adding());
+    assertTrue(reassign(c, "t", 0, null).ok(), "cancel");
+    PartitionState back = partition("t", 0);
+    assertFalse(back.reassigning());
+    assertEquals(s.replicas(), back.replicas());
+    assertEquals(s.isr(), back.isr());
+    assertEquals(s.leader(), back.leader());
+    assertTrue(back.partitionEpoch() > s.partitionEpoch(), "epochs only grow");
+  }
+
+  @Test
+  void aRebalanceSpreadsReplicasAndLeadershipsOntoANewNode() {
+    ClusterController c = controller(region(4));
+    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+    assertTrue(create(c, "a", 6, 3).ok());
+    assertTrue(create(c, "b", 6, 2).ok());
+    apply(c.reconcile(image, live(1, 1, 2, 3, 4))); // node 4 joins: it holds nothing
+    ClusterController.Decision d = c.decide(image, new ControllerRequest.Rebalance());
+    apply(d.records());
+    assertTrue(d.results().stream().allMatch(ItemResult::ok), d.results().toString());
+    Map<Integer, Integer> replicas = new HashMap<>();
+    Map<Integer, Integer> leaders = new HashMap<>();
+    for (String topic : List.of("a", "b")) {
+      for (PartitionState p : image.topic(topic).orElseThrow().partitions()) {
+        List<Integer> target = p.targetReplicas();
+        assertEquals(target.size(), Set.copyOf(target).size(), "no node twice: " + p);
+        target.forEach(r -> replicas.merge(r, 1, Integer::sum));
+        leaders.merge(target.get(0), 1, Integer::sum);
+      }
+    }
+    // 30 replicas and 12 preferred leaderships over 4 nodes
+    replicas.values().forEach(n -> assertTrue(n == 7 || n == 8, "replicas " + replicas));
+    leaders.values().forEach(n -> assertEquals(3, n, "leaders " + leaders));
+    assertTrue(
+        c.decide(image, new ControllerRequest.Rebalance()).records().isEmpty(),
+        "partitions moving are left alone: a second rebalance changes nothing");
   }
 
   @Test

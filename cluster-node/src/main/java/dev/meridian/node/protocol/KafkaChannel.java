@@ -1,0 +1,118 @@
+package dev.meridian.node.protocol;
+
+import java.io.Closeable;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.message.ResponseHeaderData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
+
+/**
+ * A blocking Kafka protocol client connection, one request at a time, with kafka-clients' own
+ * message classes: what a node uses to talk to another node as a client (a follower fetching from
+ * its leader). It runs on the caller's thread — a dedicated one, never an event loop. Not
+ * thread-safe.
+ */
+public final class KafkaChannel implements Closeable {
+  private static final int MAX_RESPONSE_BYTES = 200 * 1024 * 1024;
+
+  private final String host;
+  private final int port;
+  private final String clientId;
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+  private int correlationId;
+
+  /**
+   * Connects.
+   *
+   * @param timeoutMs the connect timeout, and how long a read may wait (requests that park on the
+   *     server, like a long-polling Fetch, must allow for that)
+   */
+  public KafkaChannel(String host, int port, String clientId, int timeoutMs) throws IOException {
+    this.host = host;
+    this.port = port;
+    this.clientId = clientId;
+    this.socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(new InetSocketAddress(host, port), timeoutMs);
+      socket.setSoTimeout(timeoutMs);
+      this.in = new DataInputStream(socket.getInputStream());
+      this.out = socket.getOutputStream();
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /** Where this channel is connected. */
+  public String address() {
+    return host + ":" + port;
+  }
+
+  /**
+   * Sends one request and reads its response.
+   *
+   * @throws IOException on a network error, a timeout, or a response that does not match
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends ApiMessage> T send(ApiKeys key, short version, ApiMessage request)
+      throws IOException {
+    int correlation = ++correlationId;
+    RequestHeaderData header =
+        new RequestHeaderData()
+            .setRequestApiKey(key.id)
+            .setRequestApiVersion(version)
+            .setClientId(clientId)
+            .setCorrelationId(correlation);
+    short headerVersion = key.requestHeaderVersion(version);
+    ObjectSerializationCache cache = new ObjectSerializationCache();
+    int size = header.size(cache, headerVersion) + request.size(cache, version);
+    ByteBuffer buffer = ByteBuffer.allocate(4 + size);
+    buffer.putInt(size);
+    ByteBufferAccessor accessor = new ByteBufferAccessor(buffer);
+    header.write(accessor, cache, headerVersion);
+    request.write(accessor, cache, version);
+    out.write(buffer.array(), 0, buffer.position());
+    out.flush();
+
+    int length = in.readInt();
+    if (length < 0 || length > MAX_RESPONSE_BYTES) {
+      throw new IOException(address() + ": response of " + length + " bytes");
+    }
+    byte[] body = new byte[length];
+    in.readFully(body);
+    ByteBufferAccessor response = new ByteBufferAccessor(ByteBuffer.wrap(body));
+    ResponseHeaderData responseHeader =
+        new ResponseHeaderData(response, key.responseHeaderVersion(version));
+    if (responseHeader.correlationId() != correlation) {
+      throw new IOException(
+          address()
+              + ": response to correlation id "
+              + responseHeader.correlationId()
+              + ", expected "
+              + correlation);
+    }
+    ApiMessage message = key.messageType.newResponse();
+    try {
+      message.read(response, version);
+    } catch (RuntimeException e) {
+      throw new IOException(address() + ": undecodable " + key + " v" + version + " response", e);
+    }
+    return (T) message;
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

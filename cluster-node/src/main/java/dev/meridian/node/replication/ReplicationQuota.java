@@ -1,0 +1,58 @@
+package dev.meridian.node.replication;
+
+import java.util.function.LongSupplier;
+
+/**
+ * A token bucket of bytes a second for throttled replication (the replicas a reassignment adds to
+ * this node): the fetchers leave throttled partitions out of their fetches while it is empty and
+ * charge what the others brought. Up to one second of rate may be spent at once; a fetch that
+ * brings more puts the bucket in debt, so the average holds. A rate of 0 never throttles.
+ */
+final class ReplicationQuota {
+  private final long bytesPerSecond;
+  private final LongSupplier nanoClock;
+  private double tokens;
+  private long last;
+
+  ReplicationQuota(long bytesPerSecond, LongSupplier nanoClock) {
+    this.bytesPerSecond = bytesPerSecond;
+    this.nanoClock = nanoClock;
+    this.tokens = bytesPerSecond;
+    this.last = nanoClock.getAsLong();
+  }
+
+  /** Whether the quota limits anything. */
+  boolean enabled() {
+    return bytesPerSecond > 0;
+  }
+
+  /** The most bytes one throttled partition should ask for in one fetch. */
+  int partitionMaxBytes(int unthrottled) {
+    return enabled()
+        ? (int) Math.max(16 * 1024, Math.min(unthrottled, bytesPerSecond))
+        : unthrottled;
+  }
+
+  /** Whether throttled partitions may be fetched now. */
+  synchronized boolean allows() {
+    if (!enabled()) {
+      return true;
+    }
+    refill();
+    return tokens > 0;
+  }
+
+  /** Charges {@code bytes} fetched for throttled partitions. */
+  synchronized void record(long bytes) {
+    if (enabled()) {
+      refill();
+      tokens -= bytes;
+    }
+  }
+
+  private void refill() {
+    long now = nanoClock.getAsLong();
+    tokens = Math.min(bytesPerSecond, tokens + (now - last) / 1e9 * bytesPerSecond);
+    last = now;
+  }
+}
