@@ -10,6 +10,11 @@
 //       controller where that is not supported), kills its process with SIGKILL and creates topics
 //       through the others until one succeeds. Prints "controller=<id> failover_ms=<kill to the
 //       first successful CreateTopics>".
+//   leader BOOTSTRAP ID:PID,ID:PID,...
+//       creates a 1-partition topic with 3 replicas and min.insync.replicas=2, produces to it with
+//       an idempotent acks=all producer (one record every millisecond), kills the partition
+//       leader's process with SIGKILL and waits for the first acknowledgement of a record sent
+//       after the kill. Prints "leader=<id> leader_failover_ms=<kill to that acknowledgement>".
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -33,6 +38,7 @@ public class RegionBench {
     switch (a[0]) {
       case "ready" -> ready(a[1], Integer.parseInt(a[2]), Long.parseLong(a[3]));
       case "failover" -> failover(a[1], a[2]);
+      case "leader" -> leaderFailover(a[1], a[2]);
       default -> throw new IllegalArgumentException(a[0]);
     }
   }
@@ -129,6 +135,74 @@ public class RegionBench {
       }
       System.out.printf(
           "controller=%d failover_ms=%d%n", controller, (System.nanoTime() - t0) / 1_000_000);
+    }
+  }
+
+  static Map<Integer, Long> pids(String idPids) {
+    Map<Integer, Long> pids = new HashMap<>();
+    for (String ip : idPids.split(",")) {
+      String[] kv = ip.split(":");
+      pids.put(Integer.parseInt(kv[0]), Long.parseLong(kv[1]));
+    }
+    return pids;
+  }
+
+  static void leaderFailover(String bootstrap, String idPids) throws Exception {
+    Map<Integer, Long> pids = pids(idPids);
+    String topic = "leader-failover-" + System.currentTimeMillis();
+    try (Admin admin = admin(bootstrap)) {
+      admin
+          .createTopics(
+              List.of(new NewTopic(topic, 1, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      Properties p = new Properties();
+      p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+      p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+      p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+      p.put(ProducerConfig.ACKS_CONFIG, "all");
+      p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+      p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+      java.util.concurrent.atomic.AtomicLong killedAt = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicLong firstAck = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+        long deadline = System.currentTimeMillis() + 120_000;
+        int leader = -1;
+        while (firstAck.get() == 0) {
+          check(deadline, "an acknowledgement after the leader died");
+          long sentAt = System.nanoTime();
+          producer.send(
+              new ProducerRecord<>(topic, 0, null, "v"),
+              (m, e) -> {
+                if (e == null) {
+                  acked.incrementAndGet();
+                  long k = killedAt.get();
+                  if (k != 0 && sentAt > k) {
+                    firstAck.compareAndSet(0, System.nanoTime());
+                  }
+                }
+              });
+          if (leader < 0 && acked.get() > 2000) {
+            Node l =
+                admin
+                    .describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get(5, TimeUnit.SECONDS)
+                    .get(topic)
+                    .partitions()
+                    .get(0)
+                    .leader();
+            leader = l.id();
+            killedAt.set(System.nanoTime());
+            ProcessHandle.of(pids.get(leader)).orElseThrow().destroyForcibly();
+          }
+          Thread.sleep(1);
+        }
+        System.out.printf(
+            "leader=%d leader_failover_ms=%d%n",
+            leader, (firstAck.get() - killedAt.get()) / 1_000_000);
+      }
     }
   }
 }

@@ -60,15 +60,14 @@ write_region_yaml() {
   } > "$MDATA/region.yaml"
 }
 
-start_region() {  # prints the launch time in ms
+start_region() {  # sets MLAUNCH (launch time, ms) and MPIDS; not in a subshell
   rm -rf "$MDATA/data"; mkdir -p "$MDATA/data"
-  local t0; t0=$(now_ms)
+  MLAUNCH=$(now_ms)
   for i in 1 2 3; do
     nohup "$JAVA" -Xmx512m -XX:+UseG1GC -cp "$MCP" dev.meridian.node.NodeMain \
       --config "$MDATA/region.yaml" --node-id "$i" --data-dir "$MDATA/data" >> "$MDATA/node-$i.log" 2>&1 &
     MPIDS+=("$!")
   done
-  echo "$t0"
 }
 
 write_region_yaml
@@ -90,8 +89,8 @@ for rep in $(seq 1 "$REPS"); do
   echo "$rep,kafka,$(kv ready_s "$kready"),$(kv failover_ms "$kfail"),$(kv controller "$kfail")" >> "$CSV"
 
   echo "== repeat $rep: Meridian, 3 nodes" | tee -a "$LOG"
-  mlaunch=$(start_region)
-  mready=$(bench ready "$MBOOT" 3 "$mlaunch" | tee -a "$LOG" | grep ready_s)
+  start_region
+  mready=$(bench ready "$MBOOT" 3 "$MLAUNCH" | tee -a "$LOG" | grep ready_s)
   mpids=""
   for i in 1 2 3; do mpids+="${mpids:+,}$i:${MPIDS[$((i - 1))]}"; done
   mfail=$(bench failover "$MBOOT" "$mpids" | tee -a "$LOG" | grep failover_ms)

@@ -57,7 +57,8 @@ class RegionClusterIT {
     return RegionYaml.of("east", 3)
         .topicDefault("replicationFactor", 3)
         .broker("groupInitialRebalanceDelayMs", 0)
-        .broker("offsetsTopicPartitions", 6);
+        .broker("offsetsTopicPartitions", 6)
+        .broker("lagSampleMs", 500);
   }
 
   private static Admin admin(String bootstrap) {
@@ -165,6 +166,35 @@ class RegionClusterIT {
         consumer.commitSync(Duration.ofSeconds(30));
       }
       assertEquals(records, seen.size());
+
+      // the group's coordinator knows the end offsets of partitions other nodes lead: lag 0
+      int coordinator;
+      try (Admin admin = admin(one)) {
+        coordinator =
+            admin
+                .describeConsumerGroups(List.of("g"))
+                .all()
+                .get(30, TimeUnit.SECONDS)
+                .get("g")
+                .coordinator()
+                .id();
+      }
+      int coordinatorHttp = region.node(coordinator).httpPort();
+      Wait.until(
+          "lag of g known for every partition on its coordinator",
+          TIMEOUT,
+          () -> {
+            com.fasterxml.jackson.databind.JsonNode g =
+                new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(Http.get(coordinatorHttp, "/v1/groups/g").body());
+            int known = 0;
+            for (com.fasterxml.jackson.databind.JsonNode p : g.path("partitions")) {
+              if (p.path("lag").isNumber() && p.path("lag").asLong() == 0) {
+                known++;
+              }
+            }
+            return known == 6;
+          });
 
       // kill -9 the controller: a new one within 10 s, and topics can be created again
       Map<TopicPartition, Integer> epochsBefore = leaderEpochs(one, "orders");

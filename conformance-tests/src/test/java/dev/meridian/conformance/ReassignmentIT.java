@@ -1,0 +1,199 @@
+package dev.meridian.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meridian.testsupport.RegionYaml;
+import dev.meridian.testsupport.TestRegion;
+import dev.meridian.testsupport.Wait;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.PartitionReassignment;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Partition reassignment (KIP-455) in a region of real node processes, through the Admin API that
+ * {@code kafka-reassign-partitions} uses: a replica moved to a newly started fourth node copies the
+ * log under the region's reassignment throttle, ListPartitionReassignments shows it while it runs,
+ * and {@code POST /v1/cluster/rebalance} spreads replicas and preferred leaderships onto the new
+ * node while an acks=all producer keeps writing; nothing acknowledged is lost and the moved
+ * replicas hold the same batches as the others.
+ */
+class ReassignmentIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final long THROTTLE = 2 * 1024 * 1024;
+
+  @TempDir Path tmp;
+
+  private static Map<Integer, List<Integer>> replicas(Admin admin, String topic) throws Exception {
+    TopicDescription d =
+        admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+    Map<Integer, List<Integer>> out = new TreeMap<>();
+    for (TopicPartitionInfo p : d.partitions()) {
+      out.put(p.partition(), p.replicas().stream().map(Node::id).toList());
+    }
+    return out;
+  }
+
+  @Test
+  void aReplicaMovesToANewNodeUnderTheThrottleAndARebalanceSpreadsTheRegion() throws Exception {
+    RegionYaml yaml =
+        RegionYaml.of("east", 4)
+            .topicDefault("replicationFactor", 3)
+            .topicDefault("minInsyncReplicas", 2)
+            .broker("groupInitialRebalanceDelayMs", 0)
+            .broker("offsetsTopicPartitions", 3)
+            .broker("reassignmentThrottleBytesPerSecond", THROTTLE);
+    try (TestRegion region = TestRegion.ofProcesses(yaml, tmp).start(1, 2, 3);
+        Admin admin = Admin.create(Clients.admin(region.bootstrap()))) {
+      // 8 MiB in one partition on nodes 1-3
+      TopicPartition big = new TopicPartition("big", 0);
+      admin
+          .createTopics(List.of(new NewTopic("big", 1, (short) 3)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      int records = 8 * 1024;
+      byte[] value = new byte[1024];
+      java.util.Properties p = Clients.producer(region.bootstrap());
+      p.put("key.serializer", ByteArraySerializer.class.getName());
+      p.put("value.serializer", ByteArraySerializer.class.getName());
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+        Clients.produceAll(
+            producer,
+            records,
+            i -> new ProducerRecord<>("big", 0, null, value),
+            (m, i) -> {},
+            TIMEOUT);
+      }
+      long bytes = ReplicaFiles.size(ReplicaFiles.partitionDir(region, 1, big));
+      // more topics on the first three nodes, for the rebalance below
+      TopicPartition moving = new TopicPartition("moving", 0);
+      admin
+          .createTopics(
+              List.of(new NewTopic("spread", 8, (short) 3), new NewTopic("moving", 1, (short) 3)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+
+      region.start(4);
+      Wait.until(
+          "four brokers",
+          TIMEOUT,
+          () -> admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).size() == 4);
+
+      // move one replica of "big" to node 4 (its first replica: the preferred leadership moves)
+      List<Integer> before = replicas(admin, "big").get(0);
+      List<Integer> target = new java.util.ArrayList<>(before);
+      int leaving = target.get(target.size() - 1);
+      target.set(target.size() - 1, 4);
+      long t0 = System.nanoTime();
+      admin
+          .alterPartitionReassignments(
+              Map.of(big, Optional.of(new NewPartitionReassignment(target))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      Map<TopicPartition, PartitionReassignment> running =
+          admin.listPartitionReassignments().reassignments().get(10, TimeUnit.SECONDS);
+      assertEquals(List.of(4), running.get(big).addingReplicas(), running.toString());
+      assertEquals(List.of(leaving), running.get(big).removingReplicas());
+      Wait.until(
+          "the reassignment of big-0 completes",
+          TIMEOUT,
+          () ->
+              admin
+                  .listPartitionReassignments()
+                  .reassignments()
+                  .get(5, TimeUnit.SECONDS)
+                  .isEmpty());
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertEquals(target, replicas(admin, "big").get(0));
+      long floorMs = (bytes - THROTTLE) * 1000 / THROTTLE; // one second of burst is allowed
+      System.out.println(
+          "ReassignmentIT: "
+              + bytes
+              + " bytes copied to node 4 in "
+              + ms
+              + " ms under a "
+              + THROTTLE
+              + " B/s throttle");
+      assertTrue(ms >= floorMs * 0.8, "the throttle held: " + ms + " ms for " + bytes + " bytes");
+      assertEquals(
+          ReplicaFiles.batches(ReplicaFiles.partitionDir(region, target.get(0), big)),
+          ReplicaFiles.batches(ReplicaFiles.partitionDir(region, 4, big)),
+          "the new replica holds the leader's batches");
+      Wait.until(
+          "node " + leaving + " deleted its replica of big-0",
+          TIMEOUT,
+          () -> !java.nio.file.Files.exists(ReplicaFiles.partitionDir(region, leaving, big)));
+
+      // a rebalance while a producer writes: node 4 gets its share of replicas and leaderships
+      NavigableSet<Long> acked;
+      try (SequenceLoad load = new SequenceLoad(region.bootstrap(), moving, 1000)) {
+        load.awaitProgress(500, TIMEOUT);
+        java.net.http.HttpResponse<String> r =
+            Http.post(region.node(1).httpPort(), "/v1/cluster/rebalance");
+        assertEquals(202, r.statusCode(), r.body());
+        JsonNode body = new ObjectMapper().readTree(r.body());
+        assertTrue(body.path("reassigning").size() > 0, r.body());
+        Wait.until(
+            "every reassignment completes",
+            TIMEOUT,
+            () ->
+                admin
+                    .listPartitionReassignments()
+                    .reassignments()
+                    .get(5, TimeUnit.SECONDS)
+                    .isEmpty());
+        admin.electLeaders(ElectionType.PREFERRED, null).partitions().get(30, TimeUnit.SECONDS);
+        load.awaitProgress(500, TIMEOUT);
+        acked = load.stop(TIMEOUT);
+        assertEquals(List.of(), load.failures(), "the producer saw only retriable errors");
+      }
+      Map<Integer, Integer> replicaCount = new TreeMap<>();
+      Set<Integer> leaders = new HashSet<>();
+      for (String topic : List.of("big", "moving", "spread")) {
+        TopicDescription d =
+            admin
+                .describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic);
+        for (TopicPartitionInfo pi : d.partitions()) {
+          pi.replicas().forEach(n -> replicaCount.merge(n.id(), 1, Integer::sum));
+          leaders.add(pi.leader().id());
+        }
+      }
+      System.out.println("ReassignmentIT: replicas per node after the rebalance " + replicaCount);
+      assertTrue(leaders.contains(4), "node 4 leads partitions: " + leaders);
+      int most = replicaCount.values().stream().max(Integer::compare).orElseThrow();
+      int least = replicaCount.values().stream().min(Integer::compare).orElseThrow();
+      assertTrue(most - least <= 1, "replicas spread evenly: " + replicaCount);
+      assertFalse(replicas(admin, "moving").get(0).isEmpty());
+      List<Long> log = SequenceLoad.readAll(region.bootstrap(), moving, TIMEOUT);
+      SequenceLoad.assertExactlyOnceInOrder(
+          "the partition written during the rebalance", log, acked);
+    }
+  }
+}

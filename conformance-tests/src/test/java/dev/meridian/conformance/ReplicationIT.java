@@ -1,0 +1,412 @@
+package dev.meridian.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meridian.testsupport.RegionYaml;
+import dev.meridian.testsupport.TestRegion;
+import dev.meridian.testsupport.Wait;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Replication inside a region of three real node processes under real client traffic: an idempotent
+ * acks=all producer (min.insync.replicas=2, three replicas) writes sequence numbers while partition
+ * leaders are killed with SIGKILL, paused with SIGSTOP past the failure timeout, stopped with
+ * SIGTERM in a rolling restart, and while the whole region is killed and started again. Afterwards
+ * everything acknowledged is read back exactly once and in order, and consumers that read
+ * throughout saw exactly the final log (they never read a record that was later undone).
+ *
+ * <p>{@code MERIDIAN_CHAOS_CYCLES} sets how many leader kills the first scenario runs (20 by
+ * default; {@code ops/chaos/replication.sh} runs more).
+ */
+class ReplicationIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final int RATE = 1500;
+  private static final int RECORDS = 200_000;
+
+  @TempDir Path tmp;
+
+  private static RegionYaml region() {
+    return RegionYaml.of("east", 3)
+        .topicDefault("replicationFactor", 3)
+        .topicDefault("minInsyncReplicas", 2)
+        .broker("groupInitialRebalanceDelayMs", 0)
+        .broker("offsetsTopicPartitions", 3)
+        .broker("replicaLagTimeMaxMs", 5000)
+        .broker("memberHeartbeatSeconds", 1)
+        .broker("memberFailureSeconds", 4)
+        .broker("memberMergeDelaySeconds", 2);
+  }
+
+  private static int cycles() {
+    String env = System.getenv("MERIDIAN_CHAOS_CYCLES");
+    return env == null || env.isBlank() ? 20 : Integer.parseInt(env.trim());
+  }
+
+  private static TopicPartitionInfo describe(Admin admin, TopicPartition tp) throws Exception {
+    TopicDescription d =
+        admin
+            .describeTopics(List.of(tp.topic()))
+            .allTopicNames()
+            .get(10, TimeUnit.SECONDS)
+            .get(tp.topic());
+    return d.partitions().get(tp.partition());
+  }
+
+  private static void createTopic(Admin admin, String name) throws Exception {
+    admin.createTopics(List.of(new NewTopic(name, 1, (short) 3))).all().get(30, TimeUnit.SECONDS);
+  }
+
+  /** Waits until every replica of {@code tp} is in sync, and returns the partition. */
+  private static TopicPartitionInfo awaitFullIsr(Admin admin, TopicPartition tp) {
+    return Wait.forValue(
+        tp + " with all three replicas in sync",
+        TIMEOUT,
+        () -> {
+          TopicPartitionInfo p = describe(admin, tp);
+          return p.leader() != null && p.isr().size() == 3 ? p : null;
+        });
+  }
+
+  /** Waits for a leader of {@code tp} other than {@code old} and returns its id. */
+  private static int awaitNewLeader(Admin admin, TopicPartition tp, int old) {
+    return Wait.forValue(
+        tp + " led by a node other than " + old,
+        TIMEOUT,
+        () -> {
+          Node l = describe(admin, tp).leader();
+          return l != null && l.id() >= 0 && l.id() != old ? l.id() : null;
+        });
+  }
+
+  @Test
+  void acknowledgedRecordsSurviveKillingTheLeaderAgainAndAgain() throws Exception {
+    TopicPartition tp = new TopicPartition("durable", 0);
+    try (TestRegion region = TestRegion.ofProcesses(region(), tmp).start();
+        Admin admin = Admin.create(Clients.admin(region.bootstrap()))) {
+      createTopic(admin, tp.topic());
+      awaitFullIsr(admin, tp);
+      List<Long> failoverMs = new ArrayList<>();
+      NavigableSet<Long> acked;
+      List<Long> tailed;
+      try (SequenceLoad load = new SequenceLoad(region.bootstrap(), tp, 2 * RATE);
+          SequenceLoad.Tail tail = new SequenceLoad.Tail(region.bootstrap(), tp, null)) {
+        load.awaitProgress(1000, TIMEOUT);
+        for (int cycle = 0; cycle < cycles(); cycle++) {
+          TopicPartitionInfo before = awaitFullIsr(admin, tp);
+          int leader = before.leader().id();
+          long t0 = System.nanoTime();
+          assertEquals(137, region.child(leader).kill9());
+          int next = awaitNewLeader(admin, tp, leader);
+          load.awaitProgress(100, TIMEOUT);
+          failoverMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+          assertTrue(before.isr().stream().anyMatch(n -> n.id() == next), "led from the ISR");
+          region.child(leader).start();
+          load.awaitProgress(1000, TIMEOUT);
+        }
+        awaitFullIsr(admin, tp);
+        load.awaitProgress(Math.max(0, RECORDS - load.acknowledged()), Duration.ofMinutes(3));
+        acked = load.stop(TIMEOUT);
+        assertEquals(List.of(), load.failures(), "the producer retried through every failover");
+        List<Long> log = SequenceLoad.readAll(region.bootstrap(), tp, TIMEOUT);
+        SequenceLoad.assertExactlyOnceInOrder("after " + cycles() + " leader kills", log, acked);
+        tailed = tail.readTo(log.size(), TIMEOUT);
+        SequenceLoad.assertSameLog("the consumer that read throughout", log, tailed);
+      }
+      System.out.println(
+          "ReplicationIT: "
+              + acked.size()
+              + " records acknowledged across "
+              + cycles()
+              + " leader kills; kill -9 to the next acknowledged write (ms): "
+              + failoverMs);
+      // every replica holds the same batches, byte for byte (same offsets, epochs and CRCs)
+      awaitReplicasIdentical(region, admin, tp);
+    }
+  }
+
+  /**
+   * Waits until the three replicas of {@code tp} hold the same batches on disk (once the load has
+   * stopped, followers reach the leader's log end).
+   */
+  private static void awaitReplicasIdentical(TestRegion region, Admin admin, TopicPartition tp) {
+    awaitFullIsr(admin, tp);
+    Wait.until(
+        "the replicas of " + tp + " hold the same batches",
+        TIMEOUT,
+        () -> {
+          List<String> first = ReplicaFiles.batches(ReplicaFiles.partitionDir(region, 1, tp));
+          return !first.isEmpty()
+              && first.equals(ReplicaFiles.batches(ReplicaFiles.partitionDir(region, 2, tp)))
+              && first.equals(ReplicaFiles.batches(ReplicaFiles.partitionDir(region, 3, tp)));
+        });
+  }
+
+  /**
+   * Waits until every running node's own image (its {@code GET /v1/topics/{name}}) shows the same
+   * leader and leader epoch for {@code tp} and all three replicas in sync; returns the leader. A
+   * node that was cut off answers from a stale image until it is back in the region.
+   */
+  private static int awaitAgreedFullIsr(TestRegion region, TopicPartition tp) {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    return Wait.forValue(
+        "every node agrees on " + tp + " with all three replicas in sync",
+        TIMEOUT,
+        () -> {
+          java.util.Set<String> views = new java.util.HashSet<>();
+          int leader = -1;
+          for (dev.meridian.testsupport.RunningNode n : region.nodes().values()) {
+            com.fasterxml.jackson.databind.JsonNode p =
+                json.readTree(Http.get(n.httpPort(), "/v1/topics/" + tp.topic()).body())
+                    .path("partitions")
+                    .get(tp.partition());
+            if (p.path("isr").size() != 3 || !p.path("leader").isInt()) {
+              return null;
+            }
+            leader = p.path("leader").asInt();
+            views.add(leader + "@" + p.path("leaderEpoch").asInt());
+          }
+          return views.size() == 1 ? leader : null;
+        });
+  }
+
+  /**
+   * Makes {@code id}, the preferred replica of {@code tp}, its leader again with a preferred leader
+   * election once it is in sync.
+   */
+  private static void moveLeader(Admin admin, TopicPartition tp, int id) {
+    Wait.until(
+        "node " + id + " leads " + tp,
+        TIMEOUT,
+        () -> {
+          TopicPartitionInfo p = describe(admin, tp);
+          if (p.leader() != null && p.leader().id() == id) {
+            return true;
+          }
+          if (p.replicas().get(0).id() == id && p.isr().stream().anyMatch(n -> n.id() == id)) {
+            admin
+                .electLeaders(ElectionType.PREFERRED, Set.of(tp))
+                .partitions()
+                .get(10, TimeUnit.SECONDS);
+          }
+          return false;
+        });
+  }
+
+  @Test
+  void aPausedLeaderIsReplacedAndRejoinsWithTheNewLeadersLog() throws Exception {
+    TopicPartition tp = new TopicPartition("paused", 0);
+    try (TestRegion region = TestRegion.ofProcesses(region(), tmp).start();
+        Admin admin = Admin.create(Clients.admin(region.bootstrap()))) {
+      createTopic(admin, tp.topic());
+      int leader = awaitFullIsr(admin, tp).leader().id();
+      NavigableSet<Long> acked;
+      try (SequenceLoad load = new SequenceLoad(region.bootstrap(), tp, RATE)) {
+        load.awaitProgress(1000, TIMEOUT);
+        region.child(leader).pause();
+        long t0 = System.nanoTime();
+        int next = awaitNewLeader(admin, tp, leader);
+        load.awaitProgress(1000, TIMEOUT);
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.println(
+            "ReplicationIT: SIGSTOP of leader "
+                + leader
+                + " to node "
+                + next
+                + " leading and taking 1000 acknowledged writes: "
+                + ms
+                + " ms");
+        region.child(leader).resume();
+        // the old leader learns it was replaced, truncates what only it had, and catches up; until
+        // it is back in the region its own view is stale, so every node's view must agree
+        long t1 = System.nanoTime();
+        awaitAgreedFullIsr(region, tp);
+        System.out.println(
+            "ReplicationIT: SIGCONT to the resumed node agreeing on a full ISR: "
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1)
+                + " ms");
+        load.awaitProgress(1000, TIMEOUT);
+        acked = load.stop(TIMEOUT);
+        assertEquals(List.of(), load.failures());
+      }
+      // it was the preferred replica: it leads again and serves exactly the acknowledged log
+      moveLeader(admin, tp, leader);
+      Wait.until(
+          "every node sees node " + leader + " lead " + tp,
+          TIMEOUT,
+          () -> awaitAgreedFullIsr(region, tp) == leader);
+      List<Long> log = SequenceLoad.readAll(region.bootstrap(), tp, TIMEOUT);
+      SequenceLoad.assertExactlyOnceInOrder("read from the resumed node " + leader, log, acked);
+      awaitReplicasIdentical(region, admin, tp);
+    }
+  }
+
+  @Test
+  void aRollingRestartAndAWholeRegionKillLoseNothingAndGiveClientsNoErrors() throws Exception {
+    TopicPartition tp = new TopicPartition("rolling", 0);
+    try (TestRegion region = TestRegion.ofProcesses(region(), tmp).start();
+        Admin admin = Admin.create(Clients.admin(region.bootstrap()))) {
+      createTopic(admin, tp.topic());
+      awaitFullIsr(admin, tp);
+      NavigableSet<Long> acked;
+      List<Long> log;
+      List<Long> grouped;
+      try (SequenceLoad load = new SequenceLoad(region.bootstrap(), tp, RATE);
+          SequenceLoad.Tail group = new SequenceLoad.Tail(region.bootstrap(), tp, "rolling")) {
+        load.awaitProgress(1000, TIMEOUT);
+        List<Long> stopMs = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+          long t0 = System.nanoTime();
+          int exit = region.child(id).terminate();
+          assertTrue(exit == 0 || exit == 143, "node " + id + " stopped by SIGTERM: " + exit);
+          stopMs.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+          load.awaitProgress(500, TIMEOUT);
+          region.child(id).start();
+          awaitFullIsr(admin, tp);
+          awaitFullIsr(admin, new TopicPartition("__consumer_offsets", 0));
+        }
+        System.out.println("ReplicationIT: SIGTERM to exit per node (ms): " + stopMs);
+        assertEquals(List.of(), load.failures(), "a rolling restart gives the producer no errors");
+
+        // kill -9 every node at once, then start them all
+        for (int id = 1; id <= 3; id++) {
+          region.child(id).kill9();
+        }
+        for (int id = 1; id <= 3; id++) {
+          region.child(id).start();
+        }
+        load.awaitProgress(1000, TIMEOUT);
+        awaitFullIsr(admin, tp);
+        acked = load.stop(TIMEOUT);
+        assertEquals(List.of(), load.failures(), "the producer retried through the outage");
+        log = SequenceLoad.readAll(region.bootstrap(), tp, TIMEOUT);
+        SequenceLoad.assertExactlyOnceInOrder("after the rolling restart", log, acked);
+        grouped = group.readTo(log.size(), TIMEOUT);
+      }
+      // the group read everything (repeats allowed only where a commit was lost with a node)
+      assertTrue(
+          Set.copyOf(grouped).containsAll(acked),
+          "the group consumer read every acknowledged record");
+      Map<TopicPartition, OffsetAndMetadata> committed =
+          admin
+              .listConsumerGroupOffsets("rolling")
+              .partitionsToOffsetAndMetadata()
+              .get(30, TimeUnit.SECONDS);
+      assertEquals(log.size(), committed.get(tp).offset(), "the group committed to the end");
+      assertNotEquals(0, log.size());
+      System.out.println(
+          "ReplicationIT: rolling restart + region kill: "
+              + acked.size()
+              + " acknowledged, "
+              + (grouped.size() - Set.copyOf(grouped).size())
+              + " repeated to the group consumer");
+    }
+  }
+
+  @Test
+  void aConsumerWithCommittedLeaderEpochsContinuesAcrossALeaderChangeWithoutAReset()
+      throws Exception {
+    TopicPartition tp = new TopicPartition("epochs", 0);
+    try (TestRegion region = TestRegion.ofProcesses(region(), tmp).start();
+        Admin admin = Admin.create(Clients.admin(region.bootstrap()))) {
+      createTopic(admin, tp.topic());
+      TopicPartitionInfo before = awaitFullIsr(admin, tp);
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(Clients.producer(region.bootstrap(), "acks", "all"))) {
+        Clients.produceAll(
+            producer,
+            1000,
+            i -> new ProducerRecord<>(tp.topic(), tp.partition(), null, Long.toString(i)),
+            (m, i) -> {},
+            TIMEOUT);
+      }
+      Properties props =
+          Clients.consumer(
+              region.bootstrap(),
+              "none", // a reset would throw instead of silently moving the position
+              ConsumerConfig.GROUP_ID_CONFIG,
+              "epochs",
+              ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+              false,
+              ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+              500);
+      int epochBefore;
+      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+        consumer.assign(List.of(tp));
+        consumer.seek(tp, 0);
+        List<Long> first = new ArrayList<>();
+        Clients.pollUntil(
+            consumer,
+            () -> first.size() >= 500,
+            TIMEOUT,
+            r -> first.add(Long.parseLong(r.value())));
+        consumer.commitSync(Duration.ofSeconds(30));
+        OffsetAndMetadata committed =
+            consumer.committed(Set.of(tp), Duration.ofSeconds(30)).get(tp);
+        assertTrue(committed.leaderEpoch().isPresent(), "the commit carries the leader epoch");
+        epochBefore = committed.leaderEpoch().get();
+      }
+
+      // the leader dies; its successor takes more records in a newer epoch
+      int leader = before.leader().id();
+      region.child(leader).kill9();
+      awaitNewLeader(admin, tp, leader);
+      try (KafkaProducer<String, String> producer =
+          new KafkaProducer<>(Clients.producer(region.bootstrap(), "acks", "all"))) {
+        Clients.produceAll(
+            producer,
+            1000,
+            i -> new ProducerRecord<>(tp.topic(), tp.partition(), null, Long.toString(1000 + i)),
+            (m, i) -> {},
+            TIMEOUT);
+      }
+
+      // a new member of the group validates the committed epoch and continues where it was
+      try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
+        consumer.assign(List.of(tp));
+        List<Long> rest = new ArrayList<>();
+        int[] epochAfter = {-1};
+        Clients.pollUntil(
+            consumer,
+            () -> rest.size() >= 1500,
+            TIMEOUT,
+            r -> {
+              rest.add(Long.parseLong(r.value()));
+              epochAfter[0] = r.leaderEpoch().orElse(-1);
+            });
+        List<Long> expected = new ArrayList<>();
+        for (long v = 500; v < 2000; v++) {
+          expected.add(v);
+        }
+        assertEquals(expected, rest, "no reset, no gap, no repeat");
+        assertTrue(
+            epochAfter[0] > epochBefore,
+            "records of the new leader's epoch " + epochAfter[0] + " > " + epochBefore);
+      }
+    }
+  }
+}
