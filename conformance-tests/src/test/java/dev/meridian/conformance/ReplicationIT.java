@@ -328,7 +328,7 @@ class ReplicationIT {
   }
 
   @Test
-  void aConsumerWithCommittedLeaderEpochsContinuesAcrossALeaderChangeWithoutAReset()
+  void aCommittedLeaderEpochSurvivesALeaderChangeAndAcksAllNeedsMinInsyncReplicas()
       throws Exception {
     TopicPartition tp = new TopicPartition("epochs", 0);
     try (TestRegion region = TestRegion.ofProcesses(region(), tmp).start();
@@ -406,6 +406,60 @@ class ReplicationIT {
         assertTrue(
             epochAfter[0] > epochBefore,
             "records of the new leader's epoch " + epochAfter[0] + " > " + epochBefore);
+      }
+
+      // acks=all below min.insync.replicas: a 2-replica topic loses its follower
+      region.child(leader).start();
+      TopicPartition thin = new TopicPartition("thin", 0);
+      admin
+          .createTopics(List.of(new NewTopic("thin", 1, (short) 2)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      TopicPartitionInfo two =
+          Wait.forValue(
+              "thin with both replicas in sync",
+              TIMEOUT,
+              () -> {
+                TopicPartitionInfo p = describe(admin, thin);
+                return p.leader() != null && p.isr().size() == 2 ? p : null;
+              });
+      int follower =
+          two.replicas().stream()
+              .mapToInt(Node::id)
+              .filter(n -> n != two.leader().id())
+              .findFirst()
+              .orElseThrow();
+      region.child(follower).kill9();
+      Wait.until(
+          "thin's ISR is its leader alone", TIMEOUT, () -> describe(admin, thin).isr().size() == 1);
+      try (KafkaProducer<String, String> strict =
+              new KafkaProducer<>(
+                  Clients.producer(
+                      region.bootstrap(),
+                      "acks",
+                      "all",
+                      "retries",
+                      0,
+                      "enable.idempotence",
+                      false));
+          KafkaProducer<String, String> one =
+              new KafkaProducer<>(
+                  Clients.producer(region.bootstrap(), "acks", "1", "enable.idempotence", false))) {
+        java.util.concurrent.ExecutionException refused =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class,
+                () ->
+                    strict
+                        .send(new ProducerRecord<>("thin", 0, null, "x"))
+                        .get(30, TimeUnit.SECONDS));
+        assertTrue(
+            refused.getCause() instanceof org.apache.kafka.common.errors.NotEnoughReplicasException,
+            "acks=all with 1 in-sync replica of 2 required: " + refused.getCause());
+        one.send(new ProducerRecord<>("thin", 0, null, "y")).get(30, TimeUnit.SECONDS);
+        region.child(follower).start();
+        Wait.until(
+            "thin's follower back in sync", TIMEOUT, () -> describe(admin, thin).isr().size() == 2);
+        strict.send(new ProducerRecord<>("thin", 0, null, "z")).get(30, TimeUnit.SECONDS);
       }
     }
   }

@@ -438,6 +438,38 @@ class ClusterControllerTest {
   }
 
   @Test
+  void aTopicThatAllowsUncleanElectionGetsAnOutOfSyncLeaderAutomatically() {
+    ClusterController c = controller(region(2));
+    apply(c.takeOffice(image, live(1, 1, 2)));
+    for (String name : List.of("clean", "unclean")) {
+      ClusterController.Decision d =
+          c.decide(
+              image,
+              new ControllerRequest.CreateTopics(
+                  List.of(
+                      new ControllerRequest.NewTopic(
+                          name,
+                          -1,
+                          (short) -1,
+                          List.of(List.of(1, 2)),
+                          name.equals("unclean")
+                              ? Map.of("unclean.leader.election.enable", "true")
+                              : Map.of())),
+                  false,
+                  false));
+      apply(d.records());
+      assertTrue(d.results().get(0).ok(), d.results().get(0).message());
+      PartitionState s = partition(name, 0);
+      // node 2 falls out of the ISR
+      assertTrue(alterIsr(c, name, 1, s.leaderEpoch(), s.partitionEpoch(), List.of(1)).ok());
+    }
+    apply(c.reconcile(image, live(1, 2))); // node 1, the only in-sync replica, dies
+    assertFalse(partition("clean", 0).hasLeader(), "clean: offline until node 1 returns");
+    assertEquals(2, partition("unclean", 0).leader(), "unclean: the live replica leads");
+    assertEquals(List.of(2), partition("unclean", 0).isr());
+  }
+
+  @Test
   void aRestartedProcessIsFencedAndRegisteredAgainSoItsLeadershipsGetNewEpochs() {
     ClusterController c = controller(region(1));
     apply(c.takeOffice(image, live(1, 1)));
