@@ -3,7 +3,8 @@
 # (KRaft, each node broker+controller) on this machine, measured in turn with the same tools:
 #   produce   ProducerPerformance (kafka-producer-perf-test), acks=all, 1 KB records, a topic of
 #             6 partitions with 3 replicas and min.insync.replicas=2: MB/s and p99 latency (ms)
-#   consume   AssignConsumerPerf.java reading the same records back: MB/s
+#   consume   AssignConsumerPerf.java reading the same records back, the second of two reads (the
+#             first, ~2 s, mostly measures JIT warm-up on both sides): MB/s
 #   failover  RegionBench.java leader: kill -9 of a partition leader's process under an idempotent
 #             acks=all producer until the first acknowledgement of a record sent after the kill (ms)
 # Every repeat starts both clusters from empty data directories. Prints each figure, the medians
@@ -74,6 +75,7 @@ measure() {  # SYSTEM BOOTSTRAP PIDS REP -> appends a CSV row
   topic="repl-$rep-$RANDOM"
   "$ANCHORS/topic-create.sh" "$bs" "$topic" 6 3 --config min.insync.replicas=2 >> "$LOG" 2>&1
   p=$("$ANCHORS/perf-produce.sh" "$bs" "$topic" "$N" 1000 all none 2>&1 | tee -a "$LOG" | grep '99th' | tail -1)
+  consume "$bs" "$topic" "$N" >> "$LOG" 2>&1  # a first read warms both sides (JIT, caches)
   c=$(consume "$bs" "$topic" "$N" 2>&1 | tee -a "$LOG" | grep RESULT | tail -1)
   f=$(bench leader "$bs" "$pids" 2>&1 | tee -a "$LOG" | grep leader_failover_ms)
   # "N records sent, X records/sec (Y MB/sec), A ms avg latency, M ms max latency, p50 .., p95 .., p99 .., p99.9 .."
