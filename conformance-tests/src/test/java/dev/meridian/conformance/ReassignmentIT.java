@@ -20,6 +20,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.PartitionReassignment;
@@ -30,6 +33,7 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
  * log under the region's reassignment throttle, ListPartitionReassignments shows it while it runs,
  * and {@code POST /v1/cluster/rebalance} spreads replicas and preferred leaderships onto the new
  * node while an acks=all producer keeps writing; nothing acknowledged is lost and the moved
- * replicas hold the same batches as the others.
+ * replicas hold the same batches as the others. Then Kafka's own tools (kafka-tools 4.4.0 in a
+ * child JVM): {@code kafka-reassign-partitions --execute --throttle} sets the nodes' dynamic
+ * throttle rates and the topic's throttled-replica lists, the copy takes as long as the throttle
+ * says, {@code --verify} clears them; the leader's throttle alone holds a second move; {@code
+ * kafka-configs} and {@code kafka-log-dirs} describe what they should.
  */
 class ReassignmentIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -194,6 +202,216 @@ class ReassignmentIT {
       List<Long> log = SequenceLoad.readAll(region.bootstrap(), moving, TIMEOUT);
       SequenceLoad.assertExactlyOnceInOrder(
           "the partition written during the rebalance", log, acked);
+    }
+  }
+
+  /** The value and source of a config of a resource, as DescribeConfigs answers. */
+  private static ConfigEntry config(Admin admin, ConfigResource r, String name) throws Exception {
+    Config c = admin.describeConfigs(List.of(r)).all().get(10, TimeUnit.SECONDS).get(r);
+    return c.get(name);
+  }
+
+  @Test
+  void kafkaReassignPartitionsMovesAReplicaUnderItsThrottleAndClearsIt() throws Exception {
+    RegionYaml yaml =
+        RegionYaml.of("east", 3)
+            .topicDefault("replicationFactor", 2)
+            .broker("groupInitialRebalanceDelayMs", 0)
+            .broker("offsetsTopicPartitions", 1);
+    try (TestRegion region = TestRegion.ofProcesses(yaml, tmp).start(1, 2, 3);
+        Admin admin = Admin.create(Clients.admin(region.bootstrap()))) {
+      String bootstrap = region.bootstrap();
+      TopicPartition tp = new TopicPartition("tool", 0);
+      admin
+          .createTopics(List.of(new NewTopic("tool", Map.of(0, List.of(1, 2)))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      byte[] value = new byte[1024];
+      java.util.Properties p = Clients.producer(bootstrap);
+      p.put("key.serializer", ByteArraySerializer.class.getName());
+      p.put("value.serializer", ByteArraySerializer.class.getName());
+      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+        Clients.produceAll(
+            producer,
+            4096,
+            i -> new ProducerRecord<>("tool", 0, null, value),
+            (m, i) -> {},
+            TIMEOUT);
+      }
+      long bytes = ReplicaFiles.size(ReplicaFiles.partitionDir(region, 1, tp));
+
+      Path plan = tmp.resolve("plan.json");
+      java.nio.file.Files.writeString(
+          plan,
+          "{\"version\":1,\"partitions\":[{\"topic\":\"tool\",\"partition\":0,\"replicas\":[1,3]}]}");
+      long rate = 512 * 1024;
+      long t0 = System.nanoTime();
+      ExternalProcess.Result execute =
+          KafkaTools.run(
+              tmp,
+              KafkaTools.REASSIGN_PARTITIONS,
+              "--bootstrap-server",
+              bootstrap,
+              "--reassignment-json-file",
+              plan.toString(),
+              "--execute",
+              "--throttle",
+              Long.toString(rate));
+      assertTrue(execute.ok(), execute.describe());
+      assertTrue(
+          execute.stdout().contains("Successfully started partition reassignment"),
+          execute.describe());
+      // the tool's throttle: dynamic rates on every node involved, throttled-replica lists on the
+      // topic (the current replicas as leaders, the new one as follower)
+      for (int node : List.of(1, 2, 3)) {
+        ConfigEntry e =
+            config(
+                admin,
+                new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(node)),
+                "follower.replication.throttled.rate");
+        assertEquals(Long.toString(rate), e.value(), "node " + node);
+        assertEquals(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG, e.source());
+      }
+      ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "tool");
+      assertEquals("0:3", config(admin, topic, "follower.replication.throttled.replicas").value());
+      assertTrue(
+          config(admin, topic, "leader.replication.throttled.replicas").value().contains("0:1"));
+      ExternalProcess.Result configs =
+          KafkaTools.run(
+              tmp,
+              KafkaTools.CONFIGS,
+              "--bootstrap-server",
+              bootstrap,
+              "--entity-type",
+              "brokers",
+              "--entity-name",
+              "3",
+              "--describe");
+      assertTrue(configs.ok(), configs.describe());
+      assertTrue(
+          configs.stdout().contains("follower.replication.throttled.rate=" + rate),
+          configs.describe());
+
+      Wait.until(
+          "the reassignment of tool-0 completes",
+          TIMEOUT,
+          () ->
+              admin
+                  .listPartitionReassignments()
+                  .reassignments()
+                  .get(5, TimeUnit.SECONDS)
+                  .isEmpty());
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      System.out.println(
+          "ReassignmentIT: kafka-reassign-partitions moved "
+              + bytes
+              + " bytes in "
+              + ms
+              + " ms under --throttle "
+              + rate);
+      long floorMs = (bytes - rate) * 1000 / rate; // one second of burst is allowed
+      assertTrue(ms >= floorMs * 0.8, "the throttle held: " + ms + " ms for " + bytes + " bytes");
+
+      ExternalProcess.Result verify =
+          KafkaTools.run(
+              tmp,
+              KafkaTools.REASSIGN_PARTITIONS,
+              "--bootstrap-server",
+              bootstrap,
+              "--reassignment-json-file",
+              plan.toString(),
+              "--verify");
+      assertTrue(verify.ok(), verify.describe());
+      assertTrue(
+          verify.stdout().contains("Reassignment of partition tool-0 is completed"),
+          verify.describe());
+      assertEquals(List.of(1, 3), replicas(admin, "tool").get(0));
+      for (int node : List.of(1, 2, 3)) {
+        assertEquals(
+            ConfigEntry.ConfigSource.DEFAULT_CONFIG,
+            config(
+                    admin,
+                    new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(node)),
+                    "follower.replication.throttled.rate")
+                .source(),
+            "--verify cleared the throttle of node " + node);
+      }
+      Wait.until(
+          "--verify cleared the topic's throttled-replica lists (seen by every node)",
+          TIMEOUT,
+          () ->
+              config(admin, topic, "follower.replication.throttled.replicas").value().isEmpty()
+                  && config(admin, topic, "leader.replication.throttled.replicas")
+                      .value()
+                      .isEmpty());
+      assertEquals(
+          ReplicaFiles.batches(ReplicaFiles.partitionDir(region, 1, tp)),
+          ReplicaFiles.batches(ReplicaFiles.partitionDir(region, 3, tp)),
+          "the new replica holds the leader's batches");
+
+      // the leader's throttle alone: node 1 serves the replica moving back to node 2 slowly
+      Wait.until(
+          "node 2 deleted its replica of tool-0",
+          TIMEOUT,
+          () -> !java.nio.file.Files.exists(ReplicaFiles.partitionDir(region, 2, tp)));
+      admin
+          .incrementalAlterConfigs(
+              Map.of(
+                  new ConfigResource(ConfigResource.Type.BROKER, "1"),
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("leader.replication.throttled.rate", Long.toString(rate)),
+                          AlterConfigOp.OpType.SET)),
+                  topic,
+                  List.of(
+                      new AlterConfigOp(
+                          new ConfigEntry("leader.replication.throttled.replicas", "0:1"),
+                          AlterConfigOp.OpType.SET))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      long t1 = System.nanoTime();
+      admin
+          .alterPartitionReassignments(
+              Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1, 2)))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      Wait.until(
+          "the reassignment of tool-0 back to node 2 completes",
+          TIMEOUT,
+          () ->
+              admin
+                  .listPartitionReassignments()
+                  .reassignments()
+                  .get(5, TimeUnit.SECONDS)
+                  .isEmpty());
+      long leaderMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
+      System.out.println(
+          "ReassignmentIT: the leader's throttle alone moved "
+              + bytes
+              + " bytes in "
+              + leaderMs
+              + " ms");
+      assertTrue(
+          leaderMs >= floorMs * 0.8,
+          "the leader's throttle held: " + leaderMs + " ms for " + bytes + " bytes");
+      Wait.until(
+          "every node's metadata shows replicas [1, 2]",
+          TIMEOUT,
+          () -> replicas(admin, "tool").get(0).equals(List.of(1, 2)));
+
+      ExternalProcess.Result dirs =
+          KafkaTools.run(
+              tmp,
+              KafkaTools.LOG_DIRS,
+              "--bootstrap-server",
+              bootstrap,
+              "--describe",
+              "--broker-list",
+              "2",
+              "--topic-list",
+              "tool");
+      assertTrue(dirs.ok(), dirs.describe());
+      assertTrue(dirs.stdout().contains("\"partition\":\"tool-0\""), dirs.describe());
     }
   }
 }

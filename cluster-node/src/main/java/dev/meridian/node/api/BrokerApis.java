@@ -42,6 +42,7 @@ public final class BrokerApis {
         .register(new OffsetForLeaderEpochHandler(broker))
         .register(new ElectLeadersHandler(broker))
         .register(new AlterPartitionReassignmentsHandler(broker))
-        .register(new ListPartitionReassignmentsHandler(broker));
+        .register(new ListPartitionReassignmentsHandler(broker))
+        .register(new DescribeLogDirsHandler(broker));
   }
 }

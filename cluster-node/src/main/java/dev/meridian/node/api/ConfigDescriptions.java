@@ -2,6 +2,7 @@ package dev.meridian.node.api;
 
 import dev.meridian.config.BrokerSettings;
 import dev.meridian.config.TopicDefaults;
+import dev.meridian.node.metadata.DynamicNodeConfigs;
 import dev.meridian.node.metadata.TopicConfigs;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,20 @@ final class ConfigDescriptions {
 
   private static final Map<String, Description> TOPIC =
       Map.ofEntries(
+          Map.entry(
+              TopicConfigs.LEADER_THROTTLED_REPLICAS,
+              new Description(
+                  ConfigType.LIST,
+                  null,
+                  "Replicas (partition:node pairs, or *) whose leaders throttle what they serve to"
+                      + " out-of-sync followers to the node's leader.replication.throttled.rate.")),
+          Map.entry(
+              TopicConfigs.FOLLOWER_THROTTLED_REPLICAS,
+              new Description(
+                  ConfigType.LIST,
+                  null,
+                  "Replicas (partition:node pairs, or *) that, while out of sync, fetch at most the"
+                      + " node's follower.replication.throttled.rate.")),
           Map.entry(
               TopicConfigs.CLEANUP_POLICY,
               new Description(
@@ -183,6 +198,13 @@ final class ConfigDescriptions {
             "Partitions of __consumer_offsets when it is created."));
     out.add(
         new BrokerSetting(
+            "meridian.reassignment.throttle.bytes.per.second",
+            Long.toString(b.reassignmentThrottleBytesPerSecond()),
+            ConfigType.LONG,
+            "The most bytes a second a node copies for replicas a reassignment adds to it (0: no"
+                + " limit), unless follower.replication.throttled.rate is set for the node."));
+    out.add(
+        new BrokerSetting(
             "replica.lag.time.max.ms",
             Long.toString(b.replicaLagTimeMaxMs()),
             ConfigType.LONG,
@@ -197,6 +219,16 @@ final class ConfigDescriptions {
   }
 
   private ConfigDescriptions() {}
+
+  /** The documentation of a dynamic node config. */
+  static String dynamicDoc(String key) {
+    return key.equals(DynamicNodeConfigs.LEADER_RATE)
+        ? "Bytes a second this node, as leader, serves to out-of-sync followers of the replicas"
+            + " listed in leader.replication.throttled.replicas (dynamic, per node)."
+        : "Bytes a second this node, as an out-of-sync follower, fetches for the replicas listed"
+            + " in follower.replication.throttled.replicas and those a reassignment adds to it"
+            + " (dynamic, per node; replaces meridian.reassignment.throttle.bytes.per.second).";
+  }
 
   /** The description of topic config {@code key}. */
   static Description topic(String key) {

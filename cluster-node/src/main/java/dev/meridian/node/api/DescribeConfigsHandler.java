@@ -1,5 +1,6 @@
 package dev.meridian.node.api;
 
+import dev.meridian.node.metadata.DynamicNodeConfigs;
 import dev.meridian.node.metadata.TopicConfigs;
 import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.protocol.ApiHandler;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
+import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
  * DescribeConfigs 1–4, per resource:
@@ -30,9 +32,11 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
  *   <li>BROKER, the id of any node of the region (they share one config): the region-wide topic
  *       defaults under their broker-level names (source DEFAULT_CONFIG), and the region config's
  *       {@code broker} settings under Kafka's names where Kafka has one, else {@code meridian.*}
- *       (source STATIC_BROKER_CONFIG); all read-only (they come from the region config file and
- *       cannot be altered through the Kafka API). The empty name (cluster-wide dynamic defaults)
- *       answers an empty list: there are none. An id not of this region: INVALID_REQUEST.
+ *       (source STATIC_BROKER_CONFIG), read-only (they come from the region config file); and the
+ *       node's dynamic configs ({@link DynamicNodeConfigs}: the replication throttle rates, source
+ *       DYNAMIC_BROKER_CONFIG when set, else DEFAULT_CONFIG with Kafka's "no limit"). The empty
+ *       name (cluster-wide dynamic defaults) answers an empty list: there are none. An id not of
+ *       this region: INVALID_REQUEST.
  *   <li>Other resource types: INVALID_REQUEST.
  * </ul>
  *
@@ -183,6 +187,27 @@ public final class DescribeConfigsHandler implements ApiHandler {
               List.of(synonym(b.name(), b.value(), ConfigSource.STATIC_BROKER_CONFIG)),
               d,
               b.doc(),
+              options));
+    }
+    Map<String, String> dynamic = broker.image().nodeConfigs(Integer.parseInt(name));
+    for (String key : List.of(DynamicNodeConfigs.LEADER_RATE, DynamicNodeConfigs.FOLLOWER_RATE)) {
+      if (keys != null && !keys.contains(key)) {
+        continue;
+      }
+      String value = dynamic.get(key);
+      ConfigSource source =
+          value != null ? ConfigSource.DYNAMIC_BROKER_CONFIG : ConfigSource.DEFAULT_CONFIG;
+      value = value != null ? value : Long.toString(Long.MAX_VALUE);
+      String doc = ConfigDescriptions.dynamicDoc(key);
+      out.add(
+          entry(
+              key,
+              value,
+              source,
+              false,
+              List.of(synonym(key, value, source)),
+              new ConfigDescriptions.Description(ConfigType.LONG, null, doc),
+              doc,
               options));
     }
     out.sort(java.util.Comparator.comparing(e -> e.name()));

@@ -27,7 +27,9 @@ import org.apache.kafka.common.protocol.Errors;
  * watermark, followers (replicaId ≥ 0) to the log end. A follower's fetch offset is its log end:
  * the leader notes it (the high watermark and the ISR may move) and, from v12, answers a follower
  * whose last fetched epoch does not end where it fetches from with the diverging epoch instead of
- * records.
+ * records. Replication throttles (KIP-73): a follower out of the ISR of a replica its topic lists
+ * in {@code leader.replication.throttled.replicas} for this node gets at most this node's {@code
+ * leader.replication.throttled.rate}; while that is spent it gets no records and waits.
  *
  * <p>Long poll: when less than {@code minBytes} is available the request waits up to {@code
  * maxWaitMs}; a move of the log end (followers) or the high watermark (consumers) of any fetched
@@ -62,7 +64,12 @@ public final class FetchHandler implements ApiHandler {
 
   /** Result of one pass over the requested partitions. */
   private record Pass(
-      FetchResponseData response, int bytes, boolean error, List<Partition> parts, List<Long> hw) {}
+      FetchResponseData response,
+      int bytes,
+      boolean error,
+      List<Partition> parts,
+      List<Long> hw,
+      boolean throttled) {}
 
   private void attempt(
       FetchRequestData req, long deadline, Context ctx, Promise<ApiMessage> promise) {
@@ -79,7 +86,7 @@ public final class FetchHandler implements ApiHandler {
               if (pass.bytes() >= Math.max(1, req.minBytes())
                   || pass.error()
                   || remaining <= 0
-                  || pass.parts().isEmpty()) {
+                  || (pass.parts().isEmpty() && !pass.throttled())) {
                 promise.complete(pass.response());
               } else {
                 waitForData(req, deadline, remaining, ctx, promise, pass);
@@ -155,6 +162,7 @@ public final class FetchHandler implements ApiHandler {
     int total = 0;
     boolean error = false;
     boolean first = true;
+    boolean heldBack = false;
     List<Partition> parts = new ArrayList<>();
     List<Long> seen = new ArrayList<>();
     FetchResponseData resp = new FetchResponseData().setSessionId(0);
@@ -192,8 +200,20 @@ public final class FetchHandler implements ApiHandler {
             continue;
           }
         }
+        boolean throttled = replica && broker.replicas().leaderThrottled(p, req.replicaId());
+        if (throttled && !broker.replicas().leaderQuota().allows()) {
+          // the leader's throttle is spent: nothing for this follower now, it waits and asks again
+          pd.setHighWatermark(p.highWatermark())
+              .setLastStableOffset(p.highWatermark())
+              .setLogStartOffset(p.logStartOffset());
+          heldBack = true;
+          continue;
+        }
         try {
           int limit = Math.min(fp.partitionMaxBytes(), Math.max(0, budget - total));
+          if (throttled) {
+            limit = broker.replicas().leaderQuota().partitionMaxBytes(limit);
+          }
           LogSlice r =
               p.readSlice(fp.fetchOffset(), limit, isolation, first, fp.currentLeaderEpoch());
           pd.setHighWatermark(r.highWatermark())
@@ -203,6 +223,9 @@ public final class FetchHandler implements ApiHandler {
           if (r.length() > 0) {
             first = false;
             total += r.length();
+            if (throttled) {
+              broker.replicas().leaderQuota().record(r.length());
+            }
           }
           parts.add(p);
           seen.add(replica ? p.logEndOffset() : r.highWatermark());
@@ -216,6 +239,6 @@ public final class FetchHandler implements ApiHandler {
       }
       resp.responses().add(tr);
     }
-    return new Pass(resp, total, error, parts, seen);
+    return new Pass(resp, total, error, parts, seen, heldBack);
   }
 }

@@ -22,9 +22,11 @@ import org.apache.kafka.common.protocol.Errors;
  * forwards): SET, DELETE, and APPEND/SUBTRACT on the one list-type config ({@code cleanup.policy});
  * see {@link TopicConfigUpdate}. Each resource is validated and applied as a whole (committed in
  * the region's metadata log, then applied live to the partition logs by every replica), or only
- * validated with validateOnly. Broker configs come from the region config file and are static:
- * BROKER and BROKER_LOGGER resources are INVALID_REQUEST, as are other types and a resource named
- * twice in one request.
+ * validated with validateOnly. BROKER resources named by a node id alter that node's dynamic
+ * configs (the replication throttle rates of {@link dev.meridian.node.metadata.DynamicNodeConfigs},
+ * SET and DELETE), also decided by the controller and kept in the metadata image; every other
+ * broker config comes from the region config file. BROKER_LOGGER, the cluster-wide BROKER resource
+ * (empty name), other types and a resource named twice in one request are INVALID_REQUEST.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -52,8 +54,10 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
     }
     List<IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse> results =
         new ArrayList<>();
-    List<ControllerRequest.TopicConfigOps> forward = new ArrayList<>();
-    List<Integer> forwardedAt = new ArrayList<>();
+    List<ControllerRequest.TopicConfigOps> topics = new ArrayList<>();
+    List<Integer> topicsAt = new ArrayList<>();
+    List<ControllerRequest.NodeConfigOps> nodes = new ArrayList<>();
+    List<Integer> nodesAt = new ArrayList<>();
     for (IncrementalAlterConfigsRequestData.AlterConfigsResource r : req.resources()) {
       IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse result =
           new IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse()
@@ -66,49 +70,79 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
         if (counts.get(r.resourceType() + "/" + r.resourceName()) > 1) {
           throw new ApiException(Errors.INVALID_REQUEST, "Duplicate resource in the request.");
         }
-        forward.add(new ControllerRequest.TopicConfigOps(r.resourceName(), topicOps(r)));
-        forwardedAt.add(results.size() - 1);
+        ConfigResource.Type type = ConfigResource.Type.forId(r.resourceType());
+        switch (type) {
+          case TOPIC -> {
+            topics.add(new ControllerRequest.TopicConfigOps(r.resourceName(), ops(r)));
+            topicsAt.add(results.size() - 1);
+          }
+          case BROKER -> {
+            nodes.add(new ControllerRequest.NodeConfigOps(nodeId(r.resourceName()), ops(r)));
+            nodesAt.add(results.size() - 1);
+          }
+          case BROKER_LOGGER ->
+              throw new ApiException(
+                  Errors.INVALID_REQUEST,
+                  "Broker loggers cannot be altered through the Kafka API.");
+          default ->
+              throw new ApiException(
+                  Errors.INVALID_REQUEST,
+                  "Resource type " + type + " (" + r.resourceType() + ") is not supported.");
+        }
       } catch (ApiException e) {
         result.setErrorCode(e.error().code()).setErrorMessage(e.getMessage());
       }
     }
-    Future<List<ItemResult>> decided =
-        forward.isEmpty()
-            ? Future.succeededFuture(List.of())
-            : broker.submit(new ControllerRequest.AlterConfigs(forward, req.validateOnly()));
-    return decided.map(
-        decisions -> {
-          for (int i = 0; i < decisions.size(); i++) {
-            ItemResult d = decisions.get(i);
-            if (!d.ok()) {
-              results
-                  .get(forwardedAt.get(i))
-                  .setErrorCode(d.error().code())
-                  .setErrorMessage(d.message());
-            }
-          }
-          IncrementalAlterConfigsResponseData resp = new IncrementalAlterConfigsResponseData();
-          resp.responses().addAll(results);
-          return resp;
-        });
+    Future<Void> topicsDone =
+        decide(new ControllerRequest.AlterConfigs(topics, req.validateOnly()), topicsAt, results);
+    Future<Void> nodesDone =
+        decide(new ControllerRequest.AlterNodeConfigs(nodes, req.validateOnly()), nodesAt, results);
+    return Future.all(topicsDone, nodesDone)
+        .map(
+            v -> {
+              IncrementalAlterConfigsResponseData resp = new IncrementalAlterConfigsResponseData();
+              resp.responses().addAll(results);
+              return resp;
+            });
   }
 
-  private static List<TopicConfigUpdate.Op> topicOps(
-      IncrementalAlterConfigsRequestData.AlterConfigsResource r) throws ApiException {
-    ConfigResource.Type type = ConfigResource.Type.forId(r.resourceType());
-    switch (type) {
-      case TOPIC -> {
-        return ops(r);
-      }
-      case BROKER, BROKER_LOGGER ->
-          throw new ApiException(
-              Errors.INVALID_REQUEST,
-              "Broker configs are static (region config file) and cannot be altered through the"
-                  + " Kafka API; alter topic configs instead.");
-      default ->
-          throw new ApiException(
-              Errors.INVALID_REQUEST,
-              "Resource type " + type + " (" + r.resourceType() + ") is not supported.");
+  /** Submits {@code request} when it has items; puts each refusal at its resource's result. */
+  private Future<Void> decide(
+      ControllerRequest request,
+      List<Integer> at,
+      List<IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse> results) {
+    if (at.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return broker
+        .submit(request)
+        .map(
+            decisions -> {
+              for (int i = 0; i < decisions.size(); i++) {
+                ItemResult d = decisions.get(i);
+                if (!d.ok()) {
+                  results
+                      .get(at.get(i))
+                      .setErrorCode(d.error().code())
+                      .setErrorMessage(d.message());
+                }
+              }
+              return null;
+            });
+  }
+
+  /** The node a BROKER resource names; cluster-wide defaults (the empty name) are not kept. */
+  private static int nodeId(String name) throws ApiException {
+    if (name.isEmpty()) {
+      throw new ApiException(
+          Errors.INVALID_REQUEST,
+          "Cluster-wide dynamic broker defaults are not supported; set the config per node"
+              + " (resource name = the node id).");
+    }
+    try {
+      return Integer.parseInt(name);
+    } catch (NumberFormatException e) {
+      throw new ApiException(Errors.INVALID_REQUEST, "'" + name + "' is not a node id.");
     }
   }
 

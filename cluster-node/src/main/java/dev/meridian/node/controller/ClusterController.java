@@ -272,6 +272,8 @@ public final class ClusterController {
       return createPartitions(image, c);
     } else if (request instanceof ControllerRequest.AlterConfigs a) {
       return alterConfigs(image, a);
+    } else if (request instanceof ControllerRequest.AlterNodeConfigs a) {
+      return NodeConfigUpdate.alter(image, a);
     } else if (request instanceof ControllerRequest.AlterPartition a) {
       return alterPartition(image, a);
     } else if (request instanceof ControllerRequest.ControlledShutdown c) {

@@ -57,19 +57,20 @@ public final class ControllerCodec {
     } else if (request instanceof ControllerRequest.AlterConfigs a) {
       JsonArray topics = new JsonArray();
       for (ControllerRequest.TopicConfigOps t : a.topics()) {
-        JsonArray ops = new JsonArray();
-        for (TopicConfigUpdate.Op op : t.ops()) {
-          ops.add(
-              new JsonObject()
-                  .put("key", op.key())
-                  .put("op", op.type().name())
-                  .put("value", op.value()));
-        }
-        topics.add(new JsonObject().put("name", t.name()).put("ops", ops));
+        topics.add(new JsonObject().put("name", t.name()).put("ops", ops(t.ops())));
       }
       return new JsonObject()
           .put("type", "alterConfigs")
           .put("topics", topics)
+          .put("validateOnly", a.validateOnly());
+    } else if (request instanceof ControllerRequest.AlterNodeConfigs a) {
+      JsonArray nodes = new JsonArray();
+      for (ControllerRequest.NodeConfigOps n : a.nodes()) {
+        nodes.add(new JsonObject().put("nodeId", n.nodeId()).put("ops", ops(n.ops())));
+      }
+      return new JsonObject()
+          .put("type", "alterNodeConfigs")
+          .put("nodes", nodes)
           .put("validateOnly", a.validateOnly());
     } else if (request instanceof ControllerRequest.AllocateProducerIds p) {
       return new JsonObject().put("type", "allocateProducerIds").put("nodeId", p.nodeId());
@@ -160,18 +161,21 @@ public final class ControllerCodec {
           List<ControllerRequest.TopicConfigOps> topics = new ArrayList<>();
           for (Object o : j.getJsonArray("topics")) {
             JsonObject t = (JsonObject) o;
-            List<TopicConfigUpdate.Op> ops = new ArrayList<>();
-            for (Object p : t.getJsonArray("ops")) {
-              JsonObject op = (JsonObject) p;
-              ops.add(
-                  new TopicConfigUpdate.Op(
-                      op.getString("key"),
-                      TopicConfigUpdate.OpType.valueOf(op.getString("op")),
-                      op.getString("value")));
-            }
-            topics.add(new ControllerRequest.TopicConfigOps(t.getString("name"), ops));
+            topics.add(
+                new ControllerRequest.TopicConfigOps(
+                    t.getString("name"), opsFromJson(t.getJsonArray("ops"))));
           }
           return new ControllerRequest.AlterConfigs(topics, j.getBoolean("validateOnly"));
+        }
+        case "alterNodeConfigs" -> {
+          List<ControllerRequest.NodeConfigOps> nodes = new ArrayList<>();
+          for (Object o : j.getJsonArray("nodes")) {
+            JsonObject n = (JsonObject) o;
+            nodes.add(
+                new ControllerRequest.NodeConfigOps(
+                    n.getInteger("nodeId"), opsFromJson(n.getJsonArray("ops"))));
+          }
+          return new ControllerRequest.AlterNodeConfigs(nodes, j.getBoolean("validateOnly"));
         }
         case "allocateProducerIds" -> {
           return new ControllerRequest.AllocateProducerIds(j.getInteger("nodeId"));
@@ -303,5 +307,30 @@ public final class ControllerCodec {
       o.forEach(e -> m.put(e.getKey(), e.getValue() == null ? null : e.getValue().toString()));
     }
     return m;
+  }
+
+  private static JsonArray ops(List<TopicConfigUpdate.Op> ops) {
+    JsonArray a = new JsonArray();
+    for (TopicConfigUpdate.Op op : ops) {
+      a.add(
+          new JsonObject()
+              .put("key", op.key())
+              .put("op", op.type().name())
+              .put("value", op.value()));
+    }
+    return a;
+  }
+
+  private static List<TopicConfigUpdate.Op> opsFromJson(JsonArray a) {
+    List<TopicConfigUpdate.Op> ops = new ArrayList<>();
+    for (Object p : a) {
+      JsonObject op = (JsonObject) p;
+      ops.add(
+          new TopicConfigUpdate.Op(
+              op.getString("key"),
+              TopicConfigUpdate.OpType.valueOf(op.getString("op")),
+              op.getString("value")));
+    }
+    return ops;
   }
 }

@@ -87,6 +87,25 @@ public sealed interface ControllerRequest {
     }
   }
 
+  /**
+   * Dynamic config operations on one node ({@link dev.meridian.node.metadata.DynamicNodeConfigs}).
+   */
+  record NodeConfigOps(int nodeId, List<TopicConfigUpdate.Op> ops) {
+    /** Copies the list. */
+    public NodeConfigOps {
+      ops = List.copyOf(ops);
+    }
+  }
+
+  /** Alters nodes' dynamic configs, each node as a whole or not at all. */
+  record AlterNodeConfigs(List<NodeConfigOps> nodes, boolean validateOnly)
+      implements ControllerRequest {
+    /** Copies the list. */
+    public AlterNodeConfigs {
+      nodes = List.copyOf(nodes);
+    }
+  }
+
   /** A block of producer ids for node {@code nodeId}. */
   record AllocateProducerIds(int nodeId) implements ControllerRequest {}
 

@@ -21,6 +21,7 @@ import org.apache.kafka.common.Uuid;
  * {"type":"partition","topicId":"&lt;uuid&gt;","index":0,"replicas":[1,2],"isr":[1],"leader":1,
  *  "leaderEpoch":0,"partitionEpoch":0}
  * {"type":"topicConfigs","topicId":"&lt;uuid&gt;","configs":{...}}
+ * {"type":"nodeConfigs","nodeId":1,"configs":{"follower.replication.throttled.rate":"1048576"}}
  * {"type":"removeTopic","topicId":"&lt;uuid&gt;"}
  * {"type":"producerIds","nodeId":1,"firstId":0,"size":1000}
  * </pre>
@@ -58,6 +59,11 @@ public final class MetadataCodec {
           .put("type", "topicConfigs")
           .put("topicId", c.topicId().toString())
           .put("configs", configs(c.configs()));
+    } else if (record instanceof MetadataRecord.NodeConfigs c) {
+      return new JsonObject()
+          .put("type", "nodeConfigs")
+          .put("nodeId", c.nodeId())
+          .put("configs", configs(c.configs()));
     } else if (record instanceof MetadataRecord.RemoveTopic r) {
       return new JsonObject().put("type", "removeTopic").put("topicId", r.topicId().toString());
     } else if (record instanceof MetadataRecord.ProducerIds p) {
@@ -93,6 +99,9 @@ public final class MetadataCodec {
             new MetadataRecord.TopicConfigs(
                 Uuid.fromString(required(json, "topicId")),
                 configsFromJson(json.getJsonObject("configs")));
+        case "nodeConfigs" ->
+            new MetadataRecord.NodeConfigs(
+                json.getInteger("nodeId"), configsFromJson(json.getJsonObject("configs")));
         case "removeTopic" ->
             new MetadataRecord.RemoveTopic(Uuid.fromString(required(json, "topicId")));
         case "producerIds" ->
@@ -147,6 +156,8 @@ public final class MetadataCodec {
                         .put("nodeId", b.nodeId())
                         .put("firstId", b.firstId())
                         .put("size", b.size())));
+    JsonObject nodeConfigs = new JsonObject();
+    image.nodeConfigs().forEach((id, c) -> nodeConfigs.put(Integer.toString(id), configs(c)));
     return new JsonObject()
         .put("version", image.version())
         .put("clusterId", image.clusterId())
@@ -155,7 +166,8 @@ public final class MetadataCodec {
         .put("nodes", nodes)
         .put("topics", topics)
         .put("nextProducerId", image.nextProducerId())
-        .put("producerIdBlocks", blocks);
+        .put("producerIdBlocks", blocks)
+        .put("nodeConfigs", nodeConfigs);
   }
 
   /** The image of a JSON form written by {@link #toJson(MetadataImage)}. */
@@ -182,6 +194,12 @@ public final class MetadataCodec {
             new ProducerIdBlock(
                 b.getInteger("nodeId"), b.getLong("firstId"), b.getInteger("size")));
       }
+      Map<Integer, Map<String, String>> nodeConfigs = new TreeMap<>();
+      JsonObject nc =
+          json.getJsonObject("nodeConfigs", new JsonObject()); // absent in older snapshots
+      for (String id : nc.fieldNames()) {
+        nodeConfigs.put(Integer.parseInt(id), configsFromJson(nc.getJsonObject(id)));
+      }
       return MetadataImage.of(
           json.getLong("version"),
           json.getString("clusterId"),
@@ -190,8 +208,9 @@ public final class MetadataCodec {
           nodes,
           topics,
           json.getLong("nextProducerId"),
-          blocks);
-    } catch (ClassCastException | NullPointerException e) {
+          blocks,
+          nodeConfigs);
+    } catch (ClassCastException | NullPointerException | NumberFormatException e) {
       throw new IllegalArgumentException("malformed metadata image", e);
     }
   }

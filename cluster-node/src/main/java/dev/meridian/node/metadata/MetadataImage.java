@@ -11,9 +11,10 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * An immutable, versioned picture of a region: its nodes, topics and partitions (replicas, ISR,
- * leader, epochs), the controller and its epoch, and the producer-id blocks. Version {@code v} is
- * the result of applying the committed entries {@code 1..v} of the region's metadata log in order;
- * every node that has applied the same version holds an equal image.
+ * leader, epochs), the controller and its epoch, the producer-id blocks and the nodes' dynamic
+ * configs. Version {@code v} is the result of applying the committed entries {@code 1..v} of the
+ * region's metadata log in order; every node that has applied the same version holds an equal
+ * image.
  *
  * <p>Every answer a node gives about the cluster (leaders, replicas, coordinators, brokers) comes
  * from its current image, and leadership is decided nowhere else. Thread-safe (immutable).
@@ -21,7 +22,7 @@ import org.apache.kafka.common.Uuid;
 public final class MetadataImage {
   /** The image before the first entry. */
   public static final MetadataImage EMPTY =
-      new MetadataImage(0, null, -1, 0, Map.of(), Map.of(), Map.of(), 0, Map.of());
+      new MetadataImage(0, null, -1, 0, Map.of(), Map.of(), Map.of(), 0, Map.of(), Map.of());
 
   private final long version;
   private final String clusterId;
@@ -32,6 +33,7 @@ public final class MetadataImage {
   private final Map<Uuid, String> topicNames;
   private final long nextProducerId;
   private final Map<Integer, ProducerIdBlock> producerIdBlocks;
+  private final Map<Integer, Map<String, String>> nodeConfigs;
 
   MetadataImage(
       long version,
@@ -42,7 +44,8 @@ public final class MetadataImage {
       Map<String, TopicImage> topics,
       Map<Uuid, String> topicNames,
       long nextProducerId,
-      Map<Integer, ProducerIdBlock> producerIdBlocks) {
+      Map<Integer, ProducerIdBlock> producerIdBlocks,
+      Map<Integer, Map<String, String>> nodeConfigs) {
     this.version = version;
     this.clusterId = clusterId;
     this.controllerId = controllerId;
@@ -52,6 +55,7 @@ public final class MetadataImage {
     this.topicNames = topicNames;
     this.nextProducerId = nextProducerId;
     this.producerIdBlocks = producerIdBlocks;
+    this.nodeConfigs = nodeConfigs;
   }
 
   /** The version: the number of the last log entry applied. */
@@ -127,6 +131,16 @@ public final class MetadataImage {
     return producerIdBlocks;
   }
 
+  /** The nodes' dynamic configs (only nodes that have any), by node id. */
+  public Map<Integer, Map<String, String>> nodeConfigs() {
+    return nodeConfigs;
+  }
+
+  /** The dynamic configs of node {@code id} (empty when it has none). */
+  public Map<String, String> nodeConfigs(int id) {
+    return nodeConfigs.getOrDefault(id, Map.of());
+  }
+
   /**
    * The image after one log entry: {@code records} applied in order, at {@code newVersion}.
    *
@@ -154,7 +168,8 @@ public final class MetadataImage {
       Collection<NodeRegistration> nodes,
       Collection<TopicImage> topics,
       long nextProducerId,
-      Collection<ProducerIdBlock> blocks) {
+      Collection<ProducerIdBlock> blocks,
+      Map<Integer, Map<String, String>> nodeConfigs) {
     Builder b = new Builder(EMPTY);
     b.clusterId = clusterId;
     b.controllerId = controllerId;
@@ -167,6 +182,7 @@ public final class MetadataImage {
         });
     b.nextProducerId = nextProducerId;
     blocks.forEach(p -> b.blocks.put(p.nodeId(), p));
+    nodeConfigs.forEach((id, c) -> b.nodeConfigs.put(id, Map.copyOf(c)));
     return b.build(version);
   }
 
@@ -180,7 +196,8 @@ public final class MetadataImage {
         && java.util.Objects.equals(clusterId, m.clusterId)
         && nodes.equals(m.nodes)
         && topics.equals(m.topics)
-        && producerIdBlocks.equals(m.producerIdBlocks);
+        && producerIdBlocks.equals(m.producerIdBlocks)
+        && nodeConfigs.equals(m.nodeConfigs);
   }
 
   @Override
@@ -213,6 +230,7 @@ public final class MetadataImage {
     private final Map<Uuid, String> topicNames;
     private long nextProducerId;
     private final Map<Integer, ProducerIdBlock> blocks;
+    private final Map<Integer, Map<String, String>> nodeConfigs;
 
     Builder(MetadataImage base) {
       clusterId = base.clusterId;
@@ -223,6 +241,7 @@ public final class MetadataImage {
       topicNames = new HashMap<>(base.topicNames);
       nextProducerId = base.nextProducerId;
       blocks = new TreeMap<>(base.producerIdBlocks);
+      nodeConfigs = new TreeMap<>(base.nodeConfigs);
     }
 
     void apply(MetadataRecord record) {
@@ -254,6 +273,12 @@ public final class MetadataImage {
       } else if (record instanceof MetadataRecord.TopicConfigs c) {
         TopicImage t = topicOf(c.topicId());
         topics.put(t.name(), new TopicImage(t.name(), t.id(), c.configs(), t.partitions()));
+      } else if (record instanceof MetadataRecord.NodeConfigs c) {
+        if (c.configs().isEmpty()) {
+          nodeConfigs.remove(c.nodeId());
+        } else {
+          nodeConfigs.put(c.nodeId(), c.configs());
+        }
       } else if (record instanceof MetadataRecord.RemoveTopic r) {
         TopicImage t = topicOf(r.topicId());
         topics.remove(t.name());
@@ -284,7 +309,8 @@ public final class MetadataImage {
           java.util.Collections.unmodifiableMap(topics),
           java.util.Collections.unmodifiableMap(topicNames),
           nextProducerId,
-          java.util.Collections.unmodifiableMap(blocks));
+          java.util.Collections.unmodifiableMap(blocks),
+          java.util.Collections.unmodifiableMap(nodeConfigs));
     }
   }
 }

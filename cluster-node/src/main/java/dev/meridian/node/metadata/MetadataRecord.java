@@ -41,6 +41,17 @@ public sealed interface MetadataRecord {
     }
   }
 
+  /**
+   * The dynamic configs of node {@code nodeId} (Kafka's per-broker dynamic configs, e.g. the
+   * replication throttle rates), replaced as a whole; see {@link DynamicNodeConfigs}.
+   */
+  record NodeConfigs(int nodeId, Map<String, String> configs) implements MetadataRecord {
+    /** Copies the configs. */
+    public NodeConfigs {
+      configs = Map.copyOf(configs);
+    }
+  }
+
   /** A topic is deleted with all its partitions. */
   record RemoveTopic(Uuid topicId) implements MetadataRecord {}
 

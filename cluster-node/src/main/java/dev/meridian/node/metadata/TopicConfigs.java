@@ -23,6 +23,9 @@ public final class TopicConfigs {
   public static final String DELETE_RETENTION_MS = "delete.retention.ms";
   public static final String FLUSH_MESSAGES = "flush.messages";
   public static final String FLUSH_MS = "flush.ms";
+  public static final String LEADER_THROTTLED_REPLICAS = "leader.replication.throttled.replicas";
+  public static final String FOLLOWER_THROTTLED_REPLICAS =
+      "follower.replication.throttled.replicas";
 
   private final Map<String, String> defaults;
 
@@ -32,6 +35,8 @@ public final class TopicConfigs {
     m.put(DELETE_RETENTION_MS, Long.toString(d.deleteRetentionMs()));
     m.put(FLUSH_MESSAGES, Long.toString(d.flushMessages()));
     m.put(FLUSH_MS, Long.toString(d.flushMs()));
+    m.put(FOLLOWER_THROTTLED_REPLICAS, "");
+    m.put(LEADER_THROTTLED_REPLICAS, "");
     m.put(MAX_MESSAGE_BYTES, Integer.toString(d.maxMessageBytes()));
     m.put(MESSAGE_TIMESTAMP_TYPE, "CreateTime");
     m.put(MIN_INSYNC_REPLICAS, Integer.toString(d.minInsyncReplicas()));
@@ -94,6 +99,9 @@ public final class TopicConfigs {
         case MAX_MESSAGE_BYTES, MIN_INSYNC_REPLICAS -> atLeast(key, Integer.parseInt(value), 1);
         case SEGMENT_MS, FLUSH_MESSAGES -> atLeast(key, Long.parseLong(value), 1);
         case DELETE_RETENTION_MS, FLUSH_MS -> atLeast(key, Long.parseLong(value), 0);
+        case LEADER_THROTTLED_REPLICAS, FOLLOWER_THROTTLED_REPLICAS -> {
+          return ThrottledReplicas.problem(key, value);
+        }
         default -> throw new IllegalStateException(key);
       }
     } catch (NumberFormatException e) {
@@ -133,6 +141,18 @@ public final class TopicConfigs {
   /** Whether a partition without a live in-sync replica may elect an out-of-sync one. */
   public boolean uncleanLeaderElection(Map<String, String> overrides) {
     return "true".equals(value(overrides, UNCLEAN_LEADER_ELECTION));
+  }
+
+  /**
+   * Whether replication of partition {@code index} to or from {@code node} is throttled by the
+   * topic's {@code leader.replication.throttled.replicas} (leader side) or {@code
+   * follower.replication.throttled.replicas} (follower side), Kafka's lists of {@code
+   * partition:node} pairs or {@code *}.
+   */
+  public boolean throttled(Map<String, String> overrides, boolean leaderSide, int index, int node) {
+    String list =
+        value(overrides, leaderSide ? LEADER_THROTTLED_REPLICAS : FOLLOWER_THROTTLED_REPLICAS);
+    return ThrottledReplicas.contains(list, index, node);
   }
 
   public boolean logAppendTime(Map<String, String> overrides) {

@@ -499,6 +499,11 @@ public final class Partition {
     return log.logStartOffset();
   }
 
+  /** The bytes of the partition's log segments on disk. */
+  public long sizeBytes() {
+    return log.size();
+  }
+
   public long logEndOffset() {
     return log.logEndOffset();
   }

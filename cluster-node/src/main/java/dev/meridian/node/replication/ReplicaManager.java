@@ -1,5 +1,6 @@
 package dev.meridian.node.replication;
 
+import dev.meridian.node.metadata.DynamicNodeConfigs;
 import dev.meridian.node.metadata.MetadataImage;
 import dev.meridian.node.metadata.MetadataPublisher;
 import dev.meridian.node.metadata.PartitionState;
@@ -73,7 +74,9 @@ public final class ReplicaManager implements MetadataPublisher {
   private final Map<String, Partition> partitions = new ConcurrentHashMap<>();
   private final List<LeadershipListener> listeners = new CopyOnWriteArrayList<>();
   private boolean straysChecked;
-  private final ReplicationQuota quota;
+  private final long defaultFollowerRate;
+  private final ReplicationQuota followerQuota;
+  private final ReplicationQuota leaderQuota;
 
   /**
    * @param active whether an image holds this process as a live node (only then it leads)
@@ -100,7 +103,9 @@ public final class ReplicaManager implements MetadataPublisher {
     this.image = image;
     this.isr = isr;
     this.replicaLagTimeMaxMs = replicaLagTimeMaxMs;
-    this.quota = new ReplicationQuota(reassignmentThrottleBytesPerSecond, System::nanoTime);
+    this.defaultFollowerRate = reassignmentThrottleBytesPerSecond;
+    this.followerQuota = new ReplicationQuota(reassignmentThrottleBytesPerSecond, System::nanoTime);
+    this.leaderQuota = new ReplicationQuota(0, System::nanoTime);
     ScheduledThreadPoolExecutor t =
         new ScheduledThreadPoolExecutor(
             1,
@@ -190,6 +195,11 @@ public final class ReplicaManager implements MetadataPublisher {
   @Override
   public void publish(MetadataImage previous, MetadataImage next) {
     boolean isActive = active.test(next);
+    Map<String, String> dynamic = next.nodeConfigs(nodeId);
+    followerQuota.setRate(
+        DynamicNodeConfigs.rate(dynamic, DynamicNodeConfigs.FOLLOWER_RATE)
+            .orElse(defaultFollowerRate));
+    leaderQuota.setRate(DynamicNodeConfigs.rate(dynamic, DynamicNodeConfigs.LEADER_RATE).orElse(0));
     for (Partition p : partitions()) {
       TopicImage t = next.topic(p.topic()).orElse(null);
       boolean kept =
@@ -218,7 +228,7 @@ public final class ReplicaManager implements MetadataPublisher {
           }
           boolean wasLeader = p.isLeader();
           boolean became = p.update(state, isActive);
-          follow(p, state);
+          follow(p, state, t.configs());
           if (became) {
             LOG.info("{}: leader in epoch {}", p, state.leaderEpoch());
             for (LeadershipListener l : listeners) {
@@ -247,7 +257,7 @@ public final class ReplicaManager implements MetadataPublisher {
   }
 
   /** Fetches {@code p} from its leader when this node follows it; stops fetching it otherwise. */
-  private void follow(Partition p, PartitionState state) {
+  private void follow(Partition p, PartitionState state, Map<String, String> topicConfigs) {
     int leader = p.role() == Partition.Role.FOLLOWER ? state.leader() : PartitionState.NO_LEADER;
     for (Map.Entry<Integer, ReplicaFetcher> f : fetchers.entrySet()) {
       if (f.getKey() != leader) {
@@ -259,12 +269,57 @@ public final class ReplicaManager implements MetadataPublisher {
           .computeIfAbsent(
               leader,
               l -> {
-                ReplicaFetcher f = new ReplicaFetcher(nodeId, l, id -> image.get().node(id), quota);
+                ReplicaFetcher f =
+                    new ReplicaFetcher(nodeId, l, id -> image.get().node(id), followerQuota);
                 f.start();
                 return f;
               })
-          .add(p, state.leaderEpoch(), state.adding().contains(nodeId) && quota.enabled());
+          .add(p, state.leaderEpoch(), followerThrottled(p, state, topicConfigs));
     }
+  }
+
+  /**
+   * Whether this node, out of the ISR of {@code p}, fetches it under the follower throttle: a
+   * replica a reassignment adds to it, or one its topic lists in {@code
+   * follower.replication.throttled.replicas} (Kafka throttles only replicas out of sync).
+   */
+  private boolean followerThrottled(
+      Partition p, PartitionState state, Map<String, String> topicConfigs) {
+    return !state.isr().contains(nodeId)
+        && (state.adding().contains(nodeId)
+            || configs.throttled(topicConfigs, false, p.index(), nodeId));
+  }
+
+  /**
+   * Whether this node, leading {@code p}, throttles what it serves follower {@code replicaId}: the
+   * follower is out of the ISR and the topic lists this node's replica in {@code
+   * leader.replication.throttled.replicas} while the node has a {@code
+   * leader.replication.throttled.rate}.
+   */
+  public boolean leaderThrottled(Partition p, int replicaId) {
+    if (!leaderQuota.enabled() || p.isr().contains(replicaId)) {
+      return false;
+    }
+    return image
+        .get()
+        .topic(p.topic())
+        .map(t -> configs.throttled(t.configs(), true, p.index(), nodeId))
+        .orElse(false);
+  }
+
+  /** The directory that holds this node's partition logs. */
+  public java.nio.file.Path logDir() {
+    return logs.dataDir();
+  }
+
+  /** What this node serves throttled followers as a leader ({@link #leaderThrottled}). */
+  public ReplicationQuota leaderQuota() {
+    return leaderQuota;
+  }
+
+  /** What this node fetches for throttled replicas as a follower. */
+  public ReplicationQuota followerQuota() {
+    return followerQuota;
   }
 
   private void stopIdleFetchers() {

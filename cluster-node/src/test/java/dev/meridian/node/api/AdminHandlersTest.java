@@ -32,6 +32,8 @@ import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeClusterResponseData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
 import org.apache.kafka.common.message.DescribeConfigsResponseData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -473,11 +475,184 @@ class AdminHandlersTest {
           Errors.UNKNOWN_TOPIC_OR_PARTITION.code(),
           first(call(h, alter(TOPIC, "nope", false, "retention.ms", 0, "9"), v)).errorCode());
       assertEquals(
-          Errors.INVALID_REQUEST.code(),
-          first(call(h, alter(BROKER, "1", false, "log.retention.ms", 0, "9"), v)).errorCode());
+          Errors.INVALID_CONFIG.code(),
+          first(call(h, alter(BROKER, "1", false, "log.retention.ms", 0, "9"), v)).errorCode(),
+          "static broker configs come from the region config file");
       assertEquals(
           Errors.INVALID_REQUEST.code(),
           first(call(h, alter(TOPIC, name, false, "retention.ms", 9, "9"), v)).errorCode());
+    }
+  }
+
+  @Test
+  void replicationThrottlesAreDynamicPerNodeConfigsKeptInTheImage() throws Exception {
+    IncrementalAlterConfigsHandler h = new IncrementalAlterConfigsHandler(broker);
+    DescribeConfigsHandler d = new DescribeConfigsHandler(broker);
+    for (short v : versions(h)) {
+      assertEquals(
+          Errors.NONE.code(),
+          first(
+                  call(
+                      h,
+                      alter(
+                          BROKER,
+                          "1",
+                          false,
+                          "follower.replication.throttled.rate",
+                          0,
+                          "1048576",
+                          "leader.replication.throttled.rate",
+                          0,
+                          "2097152"),
+                      v))
+              .errorCode(),
+          "v" + v);
+      assertEquals(
+          Map.of(
+              "follower.replication.throttled.rate",
+              "1048576",
+              "leader.replication.throttled.rate",
+              "2097152"),
+          broker.image().nodeConfigs(NODE));
+      assertEquals(1048576, broker.replicas().followerQuota().rate());
+      assertEquals(2097152, broker.replicas().leaderQuota().rate());
+      DescribeConfigsResponseData.DescribeConfigsResult own =
+          ((DescribeConfigsResponseData)
+                  call(d, describe(BROKER, "1", null, false, false, (short) 4), (short) 4))
+              .results()
+              .get(0);
+      DescribeConfigsResponseData.DescribeConfigsResourceResult rate =
+          find(own, "follower.replication.throttled.rate");
+      assertEquals("1048576", rate.value());
+      assertEquals(ConfigSource.DYNAMIC_BROKER_CONFIG.id(), rate.configSource());
+      assertFalse(rate.readOnly());
+
+      // what kafka-reassign-partitions --verify sends to clear the throttles
+      assertEquals(
+          Errors.NONE.code(),
+          first(
+                  call(
+                      h,
+                      alter(
+                          BROKER,
+                          "1",
+                          false,
+                          "follower.replication.throttled.rate",
+                          1,
+                          null,
+                          "leader.replication.throttled.rate",
+                          1,
+                          null,
+                          "replica.alter.log.dirs.io.max.bytes.per.second",
+                          1,
+                          null),
+                      v))
+              .errorCode());
+      assertEquals(Map.of(), broker.image().nodeConfigs(NODE));
+      assertEquals(0, broker.replicas().followerQuota().rate(), "the region setting again");
+      assertEquals(0, broker.replicas().leaderQuota().rate());
+      DescribeConfigsResponseData.DescribeConfigsResourceResult unset =
+          find(
+              ((DescribeConfigsResponseData)
+                      call(d, describe(BROKER, "1", null, false, false, (short) 4), (short) 4))
+                  .results()
+                  .get(0),
+              "leader.replication.throttled.rate");
+      assertEquals(Long.toString(Long.MAX_VALUE), unset.value());
+      assertEquals(ConfigSource.DEFAULT_CONFIG.id(), unset.configSource());
+
+      for (Object[] bad :
+          new Object[][] {
+            {"1", "follower.replication.throttled.rate", "-1", Errors.INVALID_CONFIG},
+            {"1", "follower.replication.throttled.rate", "fast", Errors.INVALID_CONFIG},
+            {"1", "replica.alter.log.dirs.io.max.bytes.per.second", "100", Errors.INVALID_CONFIG},
+            {"", "follower.replication.throttled.rate", "100", Errors.INVALID_REQUEST},
+            {"7", "follower.replication.throttled.rate", "100", Errors.INVALID_REQUEST},
+            {"x", "follower.replication.throttled.rate", "100", Errors.INVALID_REQUEST},
+          }) {
+        IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse r =
+            first(call(h, alter(BROKER, (String) bad[0], false, bad[1], 0, bad[2]), v));
+        assertEquals(((Errors) bad[3]).code(), r.errorCode(), java.util.Arrays.toString(bad));
+        assertNotNull(r.errorMessage());
+      }
+      assertEquals(Map.of(), broker.image().nodeConfigs(NODE), "refusals change nothing");
+    }
+  }
+
+  @Test
+  void throttledReplicaListsAreTopicConfigs() throws Exception {
+    IncrementalAlterConfigsHandler h = new IncrementalAlterConfigsHandler(broker);
+    node.createTopic("thr", 2, Map.of());
+    assertEquals(
+        Errors.NONE.code(),
+        first(
+                call(
+                    h,
+                    alter(
+                        TOPIC,
+                        "thr",
+                        false,
+                        "leader.replication.throttled.replicas",
+                        0,
+                        "0:1,1:1",
+                        "follower.replication.throttled.replicas",
+                        0,
+                        "*"),
+                    (short) 1))
+            .errorCode());
+    assertEquals(
+        "0:1,1:1",
+        topic("thr").orElseThrow().configs().get("leader.replication.throttled.replicas"));
+    for (String bad : List.of("0", "0:1,", "a:b", "0:1:2", "**")) {
+      assertEquals(
+          Errors.INVALID_CONFIG.code(),
+          first(
+                  call(
+                      h,
+                      alter(TOPIC, "thr", false, "leader.replication.throttled.replicas", 0, bad),
+                      (short) 1))
+              .errorCode(),
+          bad);
+    }
+  }
+
+  @Test
+  void describeLogDirsListsEveryHostedReplicaAtEveryVersion() throws Exception {
+    DescribeLogDirsHandler h = new DescribeLogDirsHandler(broker);
+    node.createTopic("dirs", 2, Map.of());
+    broker
+        .partition("dirs", 1)
+        .orElseThrow()
+        .appendAsLeader(
+            MemoryRecords.withRecords(
+                    Compression.NONE, new SimpleRecord("k".getBytes(), "v".getBytes()))
+                .buffer(),
+            System.currentTimeMillis());
+    for (short v : versions(h)) {
+      DescribeLogDirsResponseData all =
+          call(h, new DescribeLogDirsRequestData().setTopics(null), v);
+      assertEquals(1, all.results().size(), "one log directory per node");
+      DescribeLogDirsResponseData.DescribeLogDirsResult dir = all.results().get(0);
+      assertEquals(Errors.NONE.code(), dir.errorCode());
+      assertEquals(broker.replicas().logDir().toAbsolutePath().toString(), dir.logDir());
+      DescribeLogDirsResponseData.DescribeLogDirsTopic t =
+          dir.topics().stream().filter(x -> x.name().equals("dirs")).findFirst().orElseThrow();
+      assertEquals(2, t.partitions().size(), "v" + v);
+      assertEquals(0, t.partitions().get(0).partitionSize());
+      assertTrue(t.partitions().get(1).partitionSize() > 0);
+      assertFalse(t.partitions().get(1).isFutureKey());
+      if (v >= 4) {
+        assertTrue(dir.totalBytes() > 0 && dir.usableBytes() > 0, "v" + v);
+      }
+      DescribeLogDirsRequestData one = new DescribeLogDirsRequestData();
+      one.topics()
+          .add(
+              new DescribeLogDirsRequestData.DescribableLogDirTopic()
+                  .setTopic("dirs")
+                  .setPartitions(List.of(1)));
+      DescribeLogDirsResponseData some = call(h, one, v);
+      assertEquals(1, some.results().get(0).topics().size());
+      assertEquals(1, some.results().get(0).topics().get(0).partitions().get(0).partitionIndex());
     }
   }
 

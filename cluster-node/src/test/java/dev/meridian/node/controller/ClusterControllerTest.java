@@ -528,6 +528,57 @@ class ClusterControllerTest {
     assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, delete.results().get(1).error());
   }
 
+  private ClusterController.Decision alterNode(
+      ClusterController c, int node, boolean validateOnly, TopicConfigUpdate.Op... ops) {
+    return c.decide(
+        image,
+        new ControllerRequest.AlterNodeConfigs(
+            List.of(new ControllerRequest.NodeConfigOps(node, List.of(ops))), validateOnly));
+  }
+
+  private static TopicConfigUpdate.Op set(String key, String value) {
+    return new TopicConfigUpdate.Op(key, TopicConfigUpdate.OpType.SET, value);
+  }
+
+  private static TopicConfigUpdate.Op delete(String key) {
+    return new TopicConfigUpdate.Op(key, TopicConfigUpdate.OpType.DELETE, null);
+  }
+
+  @Test
+  void dynamicNodeConfigsAreSetPerNodeAsAWholeAndKeptInTheImage() {
+    ClusterController c = controller(region(3));
+    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+    String rate = "follower.replication.throttled.rate";
+    String leaderRate = "leader.replication.throttled.rate";
+
+    ClusterController.Decision d = alterNode(c, 2, false, set(rate, "1000"), set(leaderRate, "5"));
+    assertTrue(d.results().get(0).ok());
+    apply(d.records());
+    assertEquals(Map.of(rate, "1000", leaderRate, "5"), image.nodeConfigs(2));
+    assertEquals(Map.of(), image.nodeConfigs(1), "per node");
+
+    assertTrue(alterNode(c, 2, true, set(rate, "7")).records().isEmpty(), "validateOnly");
+    ClusterController.Decision bad = alterNode(c, 2, false, set(rate, "9"), set("x.y", "1"));
+    assertEquals(Errors.INVALID_CONFIG, bad.results().get(0).error());
+    assertTrue(bad.records().isEmpty(), "a node's operations apply as a whole or not at all");
+    assertEquals(
+        Errors.INVALID_CONFIG,
+        alterNode(c, 2, false, new TopicConfigUpdate.Op(rate, TopicConfigUpdate.OpType.APPEND, "1"))
+            .results()
+            .get(0)
+            .error());
+    assertEquals(
+        Errors.INVALID_REQUEST, alterNode(c, 9, false, set(rate, "1")).results().get(0).error());
+    assertEquals(
+        Errors.INVALID_REQUEST,
+        alterNode(c, 2, false, set(rate, "1"), delete(rate)).results().get(0).error());
+
+    apply(alterNode(c, 2, false, delete(rate)).records());
+    assertEquals(Map.of(leaderRate, "5"), image.nodeConfigs(2));
+    apply(alterNode(c, 2, false, delete(leaderRate)).records());
+    assertTrue(image.nodeConfigs().isEmpty(), "a node without dynamic configs leaves the map");
+  }
+
   @Test
   void clientsCannotCreateOrDeleteInternalTopics() {
     ClusterController c = controller(region(1));

@@ -46,6 +46,21 @@ class ControllerCodecTest {
                         new TopicConfigUpdate.Op(
                             "segment.ms", TopicConfigUpdate.OpType.DELETE, null)))),
             true));
+    roundTrip(
+        new ControllerRequest.AlterNodeConfigs(
+            List.of(
+                new ControllerRequest.NodeConfigOps(
+                    2,
+                    List.of(
+                        new TopicConfigUpdate.Op(
+                            "leader.replication.throttled.rate",
+                            TopicConfigUpdate.OpType.SET,
+                            "100"),
+                        new TopicConfigUpdate.Op(
+                            "follower.replication.throttled.rate",
+                            TopicConfigUpdate.OpType.DELETE,
+                            null)))),
+            false));
     roundTrip(new ControllerRequest.AllocateProducerIds(7));
     roundTrip(new ControllerRequest.AlterPartition(id, 2, 1, 4, 9, List.of(1, 3)));
     roundTrip(new ControllerRequest.ControlledShutdown(2, 123456789L));

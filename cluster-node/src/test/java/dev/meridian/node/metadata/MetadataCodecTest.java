@@ -1,0 +1,71 @@
+package dev.meridian.node.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meridian.config.TopicDefaults;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Node configs in the image and its JSON forms, and the throttled-replica topic configs. */
+class MetadataCodecTest {
+
+  @Test
+  void nodeConfigsRoundTripAsRecordsAndInSnapshots() {
+    MetadataRecord r =
+        new MetadataRecord.NodeConfigs(3, Map.of(DynamicNodeConfigs.FOLLOWER_RATE, "1024"));
+    assertEquals(r, MetadataCodec.recordFromJson(new JsonObject(MetadataCodec.toJson(r).encode())));
+    MetadataImage image =
+        MetadataImage.EMPTY
+            .apply(1, List.of(new MetadataRecord.ClusterId("c")))
+            .apply(2, List.of(r));
+    assertEquals(Map.of(DynamicNodeConfigs.FOLLOWER_RATE, "1024"), image.nodeConfigs(3));
+    MetadataImage back =
+        MetadataCodec.imageFromJson(new JsonObject(MetadataCodec.toJson(image).encode()));
+    assertEquals(image, back);
+    assertEquals(image.nodeConfigs(), back.nodeConfigs());
+
+    JsonObject old = MetadataCodec.toJson(image);
+    old.remove("nodeConfigs");
+    assertTrue(
+        MetadataCodec.imageFromJson(old).nodeConfigs().isEmpty(),
+        "snapshots written before node configs existed still load");
+    MetadataImage cleared = image.apply(3, List.of(new MetadataRecord.NodeConfigs(3, Map.of())));
+    assertTrue(cleared.nodeConfigs().isEmpty());
+  }
+
+  @Test
+  void dynamicNodeConfigsValidateKeysAndRates() {
+    assertNull(DynamicNodeConfigs.problem(DynamicNodeConfigs.LEADER_RATE, "0"));
+    assertNull(DynamicNodeConfigs.problem(DynamicNodeConfigs.LEADER_RATE, null));
+    assertNotNull(DynamicNodeConfigs.problem(DynamicNodeConfigs.LEADER_RATE, "-5"));
+    assertNotNull(DynamicNodeConfigs.problem(DynamicNodeConfigs.FOLLOWER_RATE, "1e6"));
+    assertNotNull(DynamicNodeConfigs.problem("log.retention.ms", "1"));
+    assertNotNull(DynamicNodeConfigs.problem(DynamicNodeConfigs.LOG_DIRS_RATE, "1"));
+    assertNull(DynamicNodeConfigs.problem(DynamicNodeConfigs.LOG_DIRS_RATE, null));
+  }
+
+  @Test
+  void throttledReplicaListsAreStarOrPartitionNodePairs() {
+    TopicConfigs configs = new TopicConfigs(TopicDefaults.DEFAULTS);
+    String key = TopicConfigs.FOLLOWER_THROTTLED_REPLICAS;
+    for (String ok : List.of("", "*", "0:1", " 0:1 , 1:2,2:3 ")) {
+      assertNull(configs.validate(key, ok), ok);
+    }
+    for (String bad : List.of("1", "0:", ":1", "0:1,", "a:1", "0:1:2", "* ,0:1", "-1:2")) {
+      assertNotNull(configs.validate(key, bad), bad);
+    }
+    Map<String, String> t = Map.of(key, "0:1, 1:2");
+    assertTrue(configs.throttled(t, false, 0, 1));
+    assertTrue(configs.throttled(t, false, 1, 2));
+    assertFalse(configs.throttled(t, false, 0, 2));
+    assertFalse(configs.throttled(t, true, 0, 1), "the leader list is another config");
+    assertTrue(configs.throttled(Map.of(TopicConfigs.LEADER_THROTTLED_REPLICAS, "*"), true, 5, 9));
+    assertFalse(configs.throttled(Map.of(), false, 0, 1), "empty by default");
+  }
+}

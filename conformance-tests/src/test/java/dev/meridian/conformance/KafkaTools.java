@@ -1,0 +1,37 @@
+package dev.meridian.conformance;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one of Apache Kafka's own command-line tools (the {@code kafka-tools} jar on the test class
+ * path: {@code kafka-reassign-partitions}, {@code kafka-configs}, {@code kafka-log-dirs}, ...) in a
+ * child JVM, exactly as its shell script would, with a hard timeout.
+ */
+final class KafkaTools {
+  static final String REASSIGN_PARTITIONS =
+      "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
+  static final String CONFIGS = "org.apache.kafka.tools.ConfigCommand";
+  static final String LOG_DIRS = "org.apache.kafka.tools.LogDirsCommand";
+
+  private KafkaTools() {}
+
+  /** Runs {@code mainClass} with {@code args} in {@code dir}; at most one minute. */
+  static ExternalProcess.Result run(Path dir, String mainClass, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    // the class path through the environment keeps the command short in assertion messages
+    return ExternalProcess.run(
+        command,
+        dir,
+        null,
+        Duration.ofSeconds(60),
+        Map.of("CLASSPATH", System.getProperty("java.class.path")));
+  }
+}
