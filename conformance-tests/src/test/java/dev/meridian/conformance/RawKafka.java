@@ -6,13 +6,22 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.CreateTopicsRequest;
 import org.apache.kafka.common.requests.CreateTopicsResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 /**
@@ -43,6 +52,43 @@ final class RawKafka {
     RequestHeader header = new RequestHeader(ApiKeys.CREATE_TOPICS, version, "raw-kafka", 1);
     ByteBuffer request =
         new CreateTopicsRequest.Builder(data).build(version).serializeWithHeader(header);
+    AbstractResponse parsed = exchange(host, port, request, header, readTimeoutMs);
+    List<CreateTopicsResponseData.CreatableTopicResult> results =
+        List.copyOf(((CreateTopicsResponse) parsed).data().topics());
+    return results.get(0);
+  }
+
+  /**
+   * Sends Produce (v9) of one record to partition {@code partition} of {@code topic} at {@code
+   * host:port} with acks=all and the broker-side {@code timeoutMs}; returns the partition's error.
+   */
+  static Errors produce(
+      String host, int port, String topic, int partition, int timeoutMs, int readTimeoutMs)
+      throws IOException {
+    short version = 9;
+    ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(timeoutMs);
+    ProduceRequestData.TopicProduceData t =
+        new ProduceRequestData.TopicProduceData().setName(topic);
+    t.partitionData()
+        .add(
+            new ProduceRequestData.PartitionProduceData()
+                .setIndex(partition)
+                .setRecords(
+                    MemoryRecords.withRecords(
+                        Compression.NONE,
+                        new SimpleRecord("raw".getBytes(StandardCharsets.UTF_8)))));
+    data.topicData().add(t);
+    RequestHeader header = new RequestHeader(ApiKeys.PRODUCE, version, "raw-kafka", 2);
+    ByteBuffer request = new ProduceRequest(data, version).serializeWithHeader(header);
+    AbstractResponse parsed = exchange(host, port, request, header, readTimeoutMs);
+    ProduceResponseData resp = ((ProduceResponse) parsed).data();
+    return Errors.forCode(
+        resp.responses().iterator().next().partitionResponses().get(0).errorCode());
+  }
+
+  private static AbstractResponse exchange(
+      String host, int port, ByteBuffer request, RequestHeader header, int readTimeoutMs)
+      throws IOException {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host, port), 5000);
       socket.setSoTimeout(readTimeoutMs);
@@ -55,10 +101,7 @@ final class RawKafka {
       DataInputStream in = new DataInputStream(socket.getInputStream());
       byte[] response = new byte[in.readInt()];
       in.readFully(response);
-      AbstractResponse parsed = AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
-      List<CreateTopicsResponseData.CreatableTopicResult> results =
-          List.copyOf(((CreateTopicsResponse) parsed).data().topics());
-      return results.get(0);
+      return AbstractResponse.parseResponse(ByteBuffer.wrap(response), header);
     }
   }
 }

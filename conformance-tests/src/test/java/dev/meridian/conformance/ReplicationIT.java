@@ -1,10 +1,13 @@
 package dev.meridian.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.testsupport.RegionYaml;
+import dev.meridian.testsupport.RunningNode;
 import dev.meridian.testsupport.TestRegion;
 import dev.meridian.testsupport.Wait;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -28,6 +32,9 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +44,9 @@ import org.junit.jupiter.api.io.TempDir;
  * leaders are killed with SIGKILL, paused with SIGSTOP past the failure timeout, stopped with
  * SIGTERM in a rolling restart, and while the whole region is killed and started again. Afterwards
  * everything acknowledged is read back exactly once and in order, and consumers that read
- * throughout saw exactly the final log (they never read a record that was later undone).
+ * throughout saw exactly the final log (they never read a record that was later undone). A follower
+ * paused with SIGSTOP but still a member of the region leaves the ISR by its lag alone, and
+ * acks=all writes waiting for it get REQUEST_TIMED_OUT or NOT_ENOUGH_REPLICAS_AFTER_APPEND.
  *
  * <p>{@code MERIDIAN_CHAOS_CYCLES} sets how many leader kills the first scenario runs (20 by
  * default; {@code ops/chaos/replication.sh} runs more).
@@ -461,6 +470,131 @@ class ReplicationIT {
             "thin's follower back in sync", TIMEOUT, () -> describe(admin, thin).isr().size() == 2);
         strict.send(new ProducerRecord<>("thin", 0, null, "z")).get(30, TimeUnit.SECONDS);
       }
+    }
+  }
+
+  @Test
+  void aStalledFollowerLeavesTheIsrByLagAndAcksAllWaitersGetRetriableErrors() throws Exception {
+    // the stalled node stays a live member for the whole test: only its lag takes it out
+    RegionYaml yaml =
+        region().broker("replicaLagTimeMaxMs", 3000).broker("memberFailureSeconds", 120);
+    TopicPartition tp = new TopicPartition("stalled", 0);
+    try (TestRegion region = TestRegion.ofProcesses(yaml, tmp).start();
+        Admin admin = Admin.create(Clients.admin(region.bootstrap()))) {
+      int controller = admin.describeCluster().controller().get(10, TimeUnit.SECONDS).id();
+      List<Integer> others = new ArrayList<>(List.of(1, 2, 3));
+      others.remove(Integer.valueOf(controller));
+      int leader = others.get(0);
+      int follower = others.get(1);
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(tp.topic(), Map.of(0, List.of(leader, follower)))
+                      .configs(Map.of("min.insync.replicas", "2"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      Wait.until(
+          tp + " led by node " + leader + " with both replicas in sync",
+          TIMEOUT,
+          () -> {
+            TopicPartitionInfo p = describe(admin, tp);
+            return p.leader() != null && p.leader().id() == leader && p.isr().size() == 2;
+          });
+      Properties props =
+          Clients.producer(
+              region.bootstrap(),
+              "acks",
+              "all",
+              "retries",
+              0,
+              "enable.idempotence",
+              false,
+              "request.timeout.ms",
+              30000,
+              "delivery.timeout.ms",
+              60000);
+      try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        producer
+            .send(new ProducerRecord<>(tp.topic(), 0, null, "before"))
+            .get(30, TimeUnit.SECONDS);
+
+        region.child(follower).pause();
+        RunningNode l = region.node(leader);
+        assertEquals(
+            Errors.REQUEST_TIMED_OUT,
+            RawKafka.produce("127.0.0.1", l.kafkaPort(), tp.topic(), 0, 300, 10_000),
+            "acks=all past the request's timeout while the follower is stalled");
+        long t0 = System.nanoTime();
+        ExecutionException afterAppend =
+            assertThrows(
+                ExecutionException.class,
+                () ->
+                    producer
+                        .send(new ProducerRecord<>(tp.topic(), 0, null, "during"))
+                        .get(60, TimeUnit.SECONDS));
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        System.out.println(
+            "ReplicationIT: acks=all waiting for a stalled follower failed after " + ms + " ms");
+        assertInstanceOf(
+            NotEnoughReplicasAfterAppendException.class,
+            afterAppend.getCause(),
+            "the ISR shrank below min.insync.replicas during the wait");
+        // asked of the leader itself: an Admin request may go to the stalled node and hang
+        com.fasterxml.jackson.databind.ObjectMapper json =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.JsonNode shrunk =
+            json.readTree(Http.get(l.httpPort(), "/v1/topics/" + tp.topic()).body())
+                .path("partitions")
+                .get(0);
+        assertEquals("[" + leader + "]", shrunk.path("isr").toString());
+        com.fasterxml.jackson.databind.JsonNode nodes =
+            json.readTree(Http.get(l.httpPort(), "/v1/cluster").body()).path("nodes");
+        boolean followerAlive = false;
+        for (com.fasterxml.jackson.databind.JsonNode n : nodes) {
+          followerAlive |= n.path("id").asInt() == follower && n.path("alive").asBoolean();
+        }
+        assertTrue(
+            followerAlive, "the follower is still a live node: it left the ISR by its lag alone");
+        ExecutionException below =
+            assertThrows(
+                ExecutionException.class,
+                () ->
+                    producer
+                        .send(new ProducerRecord<>(tp.topic(), 0, null, "below"))
+                        .get(60, TimeUnit.SECONDS));
+        assertInstanceOf(NotEnoughReplicasException.class, below.getCause());
+
+        region.child(follower).resume();
+        Wait.until(
+            "the resumed follower back in the ISR, as the leader's own image says",
+            TIMEOUT,
+            () ->
+                json.readTree(Http.get(l.httpPort(), "/v1/topics/" + tp.topic()).body())
+                        .path("partitions")
+                        .get(0)
+                        .path("isr")
+                        .size()
+                    == 2);
+        producer.send(new ProducerRecord<>(tp.topic(), 0, null, "after")).get(30, TimeUnit.SECONDS);
+      }
+      List<String> values = new ArrayList<>();
+      try (KafkaConsumer<String, String> consumer =
+          new KafkaConsumer<>(Clients.consumer(region.bootstrap(), "earliest"))) {
+        consumer.assign(List.of(tp));
+        Clients.pollUntil(
+            consumer, () -> values.contains("after"), TIMEOUT, r -> values.add(r.value()));
+      }
+      assertEquals(
+          List.of("before", "raw", "during", "after"),
+          values,
+          "records appended before the failed waits stay (as in Kafka); the refused one is not"
+              + " written");
+      Wait.until(
+          "the two replicas of " + tp + " hold the same batches",
+          TIMEOUT,
+          () ->
+              ReplicaFiles.batches(ReplicaFiles.partitionDir(region, leader, tp))
+                  .equals(ReplicaFiles.batches(ReplicaFiles.partitionDir(region, follower, tp))));
     }
   }
 }
