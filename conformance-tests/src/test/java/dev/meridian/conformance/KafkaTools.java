@@ -16,6 +16,7 @@ final class KafkaTools {
       "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
   static final String CONFIGS = "org.apache.kafka.tools.ConfigCommand";
   static final String LOG_DIRS = "org.apache.kafka.tools.LogDirsCommand";
+  static final String LEADER_ELECTION = "org.apache.kafka.tools.LeaderElectionCommand";
 
   private KafkaTools() {}
 

@@ -486,6 +486,19 @@ class ReplicationIT {
     }
   }
 
+  /** {@code tp} as node {@code n}'s own image shows it ({@code GET /v1/topics/{name}}), or null. */
+  private static com.fasterxml.jackson.databind.JsonNode partitionSeenBy(
+      RunningNode n, TopicPartition tp) throws Exception {
+    java.net.http.HttpResponse<String> r = Http.get(n.httpPort(), "/v1/topics/" + tp.topic());
+    if (r.statusCode() != 200) {
+      return null;
+    }
+    return new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(r.body())
+        .path("partitions")
+        .get(tp.partition());
+  }
+
   @Test
   void aStalledFollowerLeavesTheIsrByLagAndAcksAllWaitersGetRetriableErrors() throws Exception {
     // the stalled node stays a live member for the whole test: only its lag takes it out
@@ -506,13 +519,17 @@ class ReplicationIT {
                       .configs(Map.of("min.insync.replicas", "2"))))
           .all()
           .get(30, TimeUnit.SECONDS);
-      Wait.until(
-          tp + " led by node " + leader + " with both replicas in sync",
-          TIMEOUT,
-          () -> {
-            TopicPartitionInfo p = describe(admin, tp);
-            return p.leader() != null && p.leader().id() == leader && p.isr().size() == 2;
-          });
+      RunningNode l = region.node(leader);
+      // every node's image has the topic (a producer without retries must find it anywhere)
+      for (RunningNode n : region.nodes().values()) {
+        Wait.until(
+            "node " + n + " sees " + tp + " led by node " + leader + " with both replicas in sync",
+            TIMEOUT,
+            () -> {
+              com.fasterxml.jackson.databind.JsonNode p = partitionSeenBy(n, tp);
+              return p != null && p.path("leader").asInt() == leader && p.path("isr").size() == 2;
+            });
+      }
       Properties props =
           Clients.producer(
               region.bootstrap(),
@@ -532,7 +549,6 @@ class ReplicationIT {
             .get(30, TimeUnit.SECONDS);
 
         region.child(follower).pause();
-        RunningNode l = region.node(leader);
         assertEquals(
             Errors.REQUEST_TIMED_OUT,
             RawKafka.produce("127.0.0.1", l.kafkaPort(), tp.topic(), 0, (short) -1, 300, 10_000),
@@ -553,15 +569,12 @@ class ReplicationIT {
             afterAppend.getCause(),
             "the ISR shrank below min.insync.replicas during the wait");
         // asked of the leader itself: an Admin request may go to the stalled node and hang
-        com.fasterxml.jackson.databind.ObjectMapper json =
-            new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.JsonNode shrunk =
-            json.readTree(Http.get(l.httpPort(), "/v1/topics/" + tp.topic()).body())
-                .path("partitions")
-                .get(0);
+        com.fasterxml.jackson.databind.JsonNode shrunk = partitionSeenBy(l, tp);
         assertEquals("[" + leader + "]", shrunk.path("isr").toString());
         com.fasterxml.jackson.databind.JsonNode nodes =
-            json.readTree(Http.get(l.httpPort(), "/v1/cluster").body()).path("nodes");
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(Http.get(l.httpPort(), "/v1/cluster").body())
+                .path("nodes");
         boolean followerAlive = false;
         for (com.fasterxml.jackson.databind.JsonNode n : nodes) {
           followerAlive |= n.path("id").asInt() == follower && n.path("alive").asBoolean();
@@ -581,13 +594,7 @@ class ReplicationIT {
         Wait.until(
             "the resumed follower back in the ISR, as the leader's own image says",
             TIMEOUT,
-            () ->
-                json.readTree(Http.get(l.httpPort(), "/v1/topics/" + tp.topic()).body())
-                        .path("partitions")
-                        .get(0)
-                        .path("isr")
-                        .size()
-                    == 2);
+            () -> partitionSeenBy(l, tp).path("isr").size() == 2);
         producer.send(new ProducerRecord<>(tp.topic(), 0, null, "after")).get(30, TimeUnit.SECONDS);
       }
       List<String> values = new ArrayList<>();
