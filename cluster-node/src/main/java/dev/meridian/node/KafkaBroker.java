@@ -181,11 +181,6 @@ final class KafkaBroker implements AutoCloseable {
                 forgetDeletedTopics(coordinator[0], prev, next);
               },
               settings.controllerRequestTimeoutMs());
-      // a leader stops acknowledging before the controller may fence it (memberFailureSeconds)
-      service[0].leaseMs(
-          Math.min(
-              QuorumTimings.DEFAULT.leaderTimeoutMs(),
-              settings.memberFailureSeconds() * 1000L - 1000));
       OffsetsTopic offsets =
           new OffsetsTopic(replicas, service[0]::publishingImage, System::currentTimeMillis);
       coordinator[0] =

@@ -60,20 +60,13 @@ final class RawKafka {
 
   /**
    * Sends Produce (v9) of one record to partition {@code partition} of {@code topic} at {@code
-   * host:port} with {@code acks} (1 or -1) and the broker-side {@code timeoutMs}; returns the
-   * partition's error.
+   * host:port} with acks=all and the broker-side {@code timeoutMs}; returns the partition's error.
    */
   static Errors produce(
-      String host,
-      int port,
-      String topic,
-      int partition,
-      short acks,
-      int timeoutMs,
-      int readTimeoutMs)
+      String host, int port, String topic, int partition, int timeoutMs, int readTimeoutMs)
       throws IOException {
     short version = 9;
-    ProduceRequestData data = new ProduceRequestData().setAcks(acks).setTimeoutMs(timeoutMs);
+    ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(timeoutMs);
     ProduceRequestData.TopicProduceData t =
         new ProduceRequestData.TopicProduceData().setName(topic);
     t.partitionData()

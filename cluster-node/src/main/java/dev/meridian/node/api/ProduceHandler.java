@@ -21,15 +21,14 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * Produce 3–12: appends each partition's batches as leader (NOT_LEADER_OR_FOLLOWER on a node that
- * is not the partition's leader in the current image, or whose image may be stale: no contact with
- * the controller within the lease, {@code MetadataService#leaseHeld}). acks=0 gets no response at
- * all, acks=1 is answered once the batch is in the leader's log, acks=all once the high watermark
- * passed it (every in-sync replica has it) — waiting holds no thread — and is refused with
- * NOT_ENOUGH_REPLICAS when the ISR is below min.insync.replicas before the append;
- * NOT_ENOUGH_REPLICAS_AFTER_APPEND when it fell below meanwhile, REQUEST_TIMED_OUT when the
- * request's timeout passed first. Idempotent retries are answered with their original offsets;
- * errors are per partition. Transactional batches are refused (transactions are not supported), and
- * so are appends to internal topics (INVALID_TOPIC_EXCEPTION, as in Kafka).
+ * is not the partition's leader in the current image). acks=0 gets no response at all, acks=1 is
+ * answered once the batch is in the leader's log, acks=all once the high watermark passed it (every
+ * in-sync replica has it) — waiting holds no thread — and is refused with NOT_ENOUGH_REPLICAS when
+ * the ISR is below min.insync.replicas before the append; NOT_ENOUGH_REPLICAS_AFTER_APPEND when it
+ * fell below meanwhile, REQUEST_TIMED_OUT when the request's timeout passed first. Idempotent
+ * retries are answered with their original offsets; errors are per partition. Transactional batches
+ * are refused (transactions are not supported), and so are appends to internal topics
+ * (INVALID_TOPIC_EXCEPTION, as in Kafka).
  */
 public final class ProduceHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -139,20 +138,6 @@ public final class ProduceHandler implements ApiHandler {
           pr,
           Errors.NOT_LEADER_OR_FOLLOWER,
           "node " + broker.nodeId() + " is not the leader of " + name + "-" + pd.index(),
-          version);
-      return;
-    }
-    if (!broker.metadata().leaseHeld()) {
-      error(
-          pr,
-          Errors.NOT_LEADER_OR_FOLLOWER,
-          "node "
-              + broker.nodeId()
-              + " has no current metadata from the region's controller: its leadership of "
-              + name
-              + "-"
-              + pd.index()
-              + " may be stale",
           version);
       return;
     }

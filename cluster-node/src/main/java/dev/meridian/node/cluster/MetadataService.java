@@ -93,10 +93,6 @@ public final class MetadataService implements QuorumListener, RegionTransport.Re
   private long lastReconcileMs;
   private long lastPreferredElectionMs = System.currentTimeMillis();
   private long preferredElectionEveryMs = 300_000;
-  private volatile long leaseMs;
-  private volatile long currentAsOfMs = Long.MIN_VALUE / 2;
-  private long[] pendingContact;
-  private boolean leaseWarned;
 
   /**
    * @param voters the ids of the region's configured nodes
@@ -117,7 +113,6 @@ public final class MetadataService implements QuorumListener, RegionTransport.Re
     this.controller = controller;
     this.publisher = publisher;
     this.requestTimeoutMs = requestTimeoutMs;
-    this.leaseMs = timings.leaderTimeoutMs();
     ScheduledThreadPoolExecutor t =
         new ScheduledThreadPoolExecutor(1, r -> daemon(r, "meridian-metadata-" + nodeId));
     // on close, pending retries and timeouts are dropped; the task under way finishes (it may be
@@ -178,53 +173,6 @@ public final class MetadataService implements QuorumListener, RegionTransport.Re
   }
 
   // ---- queries ---------------------------------------------------------------------------------
-
-  /**
-   * Whether this node may acknowledge writes as a partition leader: its published image held every
-   * change the controller had committed at a moment less than the lease ago (see {@link
-   * MetadataQuorum#lastContact}). A leader cut off from the controller (a network split, a process
-   * paused with SIGSTOP and resumed) stops acknowledging when the lease runs out, before the
-   * controller may have fenced it and elected another leader; it acknowledges again once its image
-   * is current. The lease is shorter than the failure timeout after which the controller fences a
-   * silent node.
-   */
-  public boolean leaseHeld() {
-    return System.currentTimeMillis() - currentAsOfMs <= leaseMs;
-  }
-
-  /** Sets the lease (see {@link #leaseHeld}); at most the failure timeout less a heartbeat. */
-  public void leaseMs(long ms) {
-    this.leaseMs = ms;
-  }
-
-  /** Notes a moment of contact with the controller once the published image has reached it. */
-  private void noteContact(long nowMs) {
-    long[] contact = quorum.lastContact(nowMs);
-    if (contact[0] <= currentAsOfMs) {
-      return;
-    }
-    if (published.version() >= contact[1]) {
-      currentAsOfMs = contact[0];
-      pendingContact = null;
-    } else {
-      pendingContact = contact; // confirmed when that version is published
-    }
-  }
-
-  /** Logs when the lease lapses and when it is held again. */
-  private void checkLease(long nowMs) {
-    if (leaseWarned && leaseHeld()) {
-      leaseWarned = false;
-      LOG.info("node {}: in touch with the controller again; acknowledging writes", nodeId);
-    } else if (!leaseWarned && !leaseHeld() && published.version() > 0) {
-      leaseWarned = true;
-      LOG.warn(
-          "node {}: no current metadata from a controller for {} ms; refusing writes as leader"
-              + " (NOT_LEADER_OR_FOLLOWER) until it has",
-          nodeId,
-          nowMs - currentAsOfMs);
-    }
-  }
 
   /** The newest published image. */
   public MetadataImage image() {
@@ -699,16 +647,8 @@ public final class MetadataService implements QuorumListener, RegionTransport.Re
       return;
     }
     try {
-      long now = System.currentTimeMillis();
-      quorum.tick(now);
+      quorum.tick(System.currentTimeMillis());
       maybeReconcile(false);
-      long[] pending = pendingContact;
-      if (pending != null && published.version() >= pending[1]) {
-        currentAsOfMs = Math.max(currentAsOfMs, pending[0]);
-        pendingContact = null;
-      }
-      noteContact(now);
-      checkLease(now);
     } catch (RuntimeException e) {
       LOG.error("node {}: metadata tick failed", nodeId, e);
     }

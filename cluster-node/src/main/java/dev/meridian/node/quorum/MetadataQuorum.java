@@ -97,8 +97,6 @@ public final class MetadataQuorum {
   private final Map<Integer, Long> lastAckMs = new HashMap<>();
   private long leaderSinceMs;
   private long lastHeartbeatMs;
-  private long lastAppendMs = Long.MIN_VALUE / 2;
-  private long lastAppendCommit;
 
   private MetadataImage committed = MetadataImage.EMPTY;
   private MetadataImage pending = MetadataImage.EMPTY;
@@ -304,32 +302,6 @@ public final class MetadataQuorum {
     }
     advanceCommit(nowMs);
     return version;
-  }
-
-  /**
-   * The last moment this node is known to have been in touch with a working controller, and the
-   * version the controller had committed then: as controller, when a majority of the voters (this
-   * one included) last acknowledged it, with its commit version now; as a follower, when the
-   * controller's last append or snapshot arrived, with the commit version it carried. A node whose
-   * image has reached that version knew every change committed up to that moment. {@code
-   * [Long.MIN_VALUE / 2, 0]} when there was no such moment.
-   */
-  public long[] lastContact(long nowMs) {
-    if (role == Role.LEADER) {
-      List<Long> acks = new ArrayList<>();
-      acks.add(nowMs);
-      for (int v : voters) {
-        if (v != self) {
-          acks.add(lastAckMs.getOrDefault(v, Long.MIN_VALUE / 2));
-        }
-      }
-      acks.sort((a, b) -> Long.compare(b, a));
-      return new long[] {Math.max(acks.get(majority - 1), leaderSinceMs), committed.version()};
-    }
-    if (role == Role.FOLLOWER && leaderId >= 0) {
-      return new long[] {lastAppendMs, lastAppendCommit};
-    }
-    return new long[] {Long.MIN_VALUE / 2, 0};
   }
 
   // ---- candidacy -------------------------------------------------------------------------------
@@ -583,8 +555,6 @@ public final class MetadataQuorum {
     mergeEntries(base, fresh);
     long matched = prev + a.entries().size();
     maybeCommitTo(Math.min(a.commitVersion(), matched));
-    lastAppendMs = nowMs;
-    lastAppendCommit = a.commitVersion();
     env.send(
         from,
         new QuorumMessage.AppendReply(
@@ -603,8 +573,6 @@ public final class MetadataQuorum {
       installSnapshot(s.snapshot());
     }
     maybeCommitTo(Math.min(s.commitVersion(), s.snapshot().version()));
-    lastAppendMs = nowMs;
-    lastAppendCommit = s.commitVersion();
     env.send(
         from,
         new QuorumMessage.AppendReply(
