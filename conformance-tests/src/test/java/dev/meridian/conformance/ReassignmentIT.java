@@ -82,6 +82,8 @@ class ReassignmentIT {
           .createTopics(List.of(new NewTopic("big", 1, (short) 3)))
           .all()
           .get(30, TimeUnit.SECONDS);
+      // the idempotent producer below must not meet a node that has not published the topic yet
+      NodeViews.awaitLedEverywhere(region, "big", 1, TIMEOUT);
       int records = 8 * 1024;
       byte[] value = new byte[1024];
       java.util.Properties p = Clients.producer(region.bootstrap());
@@ -235,6 +237,7 @@ class ReassignmentIT {
           .createTopics(List.of(new NewTopic("tool", Map.of(0, List.of(1, 2)))))
           .all()
           .get(30, TimeUnit.SECONDS);
+      NodeViews.awaitLedEverywhere(region, "tool", 1, TIMEOUT);
       byte[] value = new byte[1024];
       java.util.Properties p = Clients.producer(bootstrap);
       p.put("key.serializer", ByteArraySerializer.class.getName());

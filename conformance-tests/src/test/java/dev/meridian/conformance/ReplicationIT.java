@@ -473,19 +473,6 @@ class ReplicationIT {
     }
   }
 
-  /** {@code tp} as node {@code n}'s own image shows it ({@code GET /v1/topics/{name}}), or null. */
-  private static com.fasterxml.jackson.databind.JsonNode partitionSeenBy(
-      RunningNode n, TopicPartition tp) throws Exception {
-    java.net.http.HttpResponse<String> r = Http.get(n.httpPort(), "/v1/topics/" + tp.topic());
-    if (r.statusCode() != 200) {
-      return null;
-    }
-    return new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(r.body())
-        .path("partitions")
-        .get(tp.partition());
-  }
-
   @Test
   void aStalledFollowerLeavesTheIsrByLagAndAcksAllWaitersGetRetriableErrors() throws Exception {
     // the stalled node stays a live member for the whole test: only its lag takes it out
@@ -510,10 +497,17 @@ class ReplicationIT {
       // every node's image has the topic (a producer without retries must find it anywhere)
       for (RunningNode n : region.nodes().values()) {
         Wait.until(
-            "node " + n + " sees " + tp + " led by node " + leader + " with both replicas in sync",
+            "node "
+                + n.nodeId()
+                + " sees "
+                + tp
+                + " led by node "
+                + leader
+                + " with both replicas in sync",
             TIMEOUT,
             () -> {
-              com.fasterxml.jackson.databind.JsonNode p = partitionSeenBy(n, tp);
+              com.fasterxml.jackson.databind.JsonNode p =
+                  NodeViews.partition(n, tp.topic(), tp.partition());
               return p != null && p.path("leader").asInt() == leader && p.path("isr").size() == 2;
             });
       }
@@ -556,7 +550,8 @@ class ReplicationIT {
             afterAppend.getCause(),
             "the ISR shrank below min.insync.replicas during the wait");
         // asked of the leader itself: an Admin request may go to the stalled node and hang
-        com.fasterxml.jackson.databind.JsonNode shrunk = partitionSeenBy(l, tp);
+        com.fasterxml.jackson.databind.JsonNode shrunk =
+            NodeViews.partition(l, tp.topic(), tp.partition());
         assertEquals("[" + leader + "]", shrunk.path("isr").toString());
         com.fasterxml.jackson.databind.JsonNode nodes =
             new com.fasterxml.jackson.databind.ObjectMapper()
@@ -581,7 +576,7 @@ class ReplicationIT {
         Wait.until(
             "the resumed follower back in the ISR, as the leader's own image says",
             TIMEOUT,
-            () -> partitionSeenBy(l, tp).path("isr").size() == 2);
+            () -> NodeViews.partition(l, tp.topic(), tp.partition()).path("isr").size() == 2);
         producer.send(new ProducerRecord<>(tp.topic(), 0, null, "after")).get(30, TimeUnit.SECONDS);
       }
       List<String> values = new ArrayList<>();

@@ -323,9 +323,13 @@ public final class PartitionLog implements Closeable {
 
   /**
    * Appends batches that already carry their offsets (replication, mirror topics). The first batch
-   * must start exactly at the log end and each next batch right after the previous one.
+   * must start at or after the log end and each next batch after the previous one. Gaps are
+   * accepted, as Kafka's followers accept them: compaction removes whole batches, so a replica that
+   * copies a cleaned log (a follower that was behind, a new replica of a reassignment) meets them,
+   * and mirror topics keep their source's gaps.
    *
-   * @throws OffsetMismatchException a gap or an overlap; nothing was written
+   * @throws OffsetMismatchException an overlap (a batch starting below the log end or below the end
+   *     of the batch before it); nothing was written
    */
   public LogAppendInfo appendAtOffsets(ByteBuffer records) {
     LogValidator.Validated a = LogValidator.validate(records, config.maxMessageBytes(), name);
@@ -337,17 +341,17 @@ public final class PartitionLog implements Closeable {
       long expected = logEndOffset;
       for (int p = pos; p < limit; p += RecordBatchHeader.totalSize(records, p)) {
         long base = RecordBatchHeader.baseOffset(records, p);
-        if (base != expected) {
+        if (base < expected) {
           throw new OffsetMismatchException(
               name
                   + ": batch at offset "
                   + base
-                  + " does not follow the log end "
-                  + (p == pos ? "" : "(within the append) ")
+                  + " overlaps "
+                  + (p == pos
+                      ? "the log end "
+                      : "the batch before it (within the append), ending at ")
                   + expected
-                  + " ("
-                  + (base > expected ? "gap" : "overlap")
-                  + "); nothing appended");
+                  + "; nothing appended");
         }
         expected = RecordBatchHeader.lastOffset(records, p) + 1;
       }

@@ -62,6 +62,28 @@ class CompactionTest {
   }
 
   @Test
+  void aReplicaCopiesACleanedLogWithItsGapsAtTheSameOffsets() throws IOException {
+    LogFixture leader = new LogFixture(tmp.resolve("leader"), COMPACT);
+    for (int i = 0; i < 300; i++) {
+      leader.log.appendAsLeader(batch(i, "key-" + (i % 10), "value-" + i), 0);
+    }
+    leader.log.updateHighWatermark(leader.log.logEndOffset());
+    LogCleaner.maybeClean(leader.log, true);
+    // copy as a follower does: from its log end, whole batches, until it has the leader's end
+    LogFixture follower = new LogFixture(tmp.resolve("follower"), COMPACT);
+    while (follower.log.logEndOffset() < leader.log.logEndOffset()) {
+      follower.log.appendAtOffsets(
+          leader
+              .log
+              .read(follower.log.logEndOffset(), 4096, FetchIsolation.LOG_END, true)
+              .records());
+    }
+    assertEquals(readAll(leader.log, 0), readAll(follower.log, 0), "same records, same offsets");
+    assertEquals(300, follower.log.logEndOffset());
+    assertTrue(readAll(follower.log, 0).size() < 100, "the copy has the cleaned log's gaps");
+  }
+
+  @Test
   void removesTombstonesOnlyAfterDeleteRetention() throws IOException {
     LogFixture f = new LogFixture(tmp, COMPACT);
     f.log.appendAsLeader(batch(1, "gone", "v1"), 0);

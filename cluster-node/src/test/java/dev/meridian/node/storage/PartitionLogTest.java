@@ -140,25 +140,40 @@ class PartitionLogTest {
   }
 
   @Test
-  void appendAtOffsetsKeepsOffsetsAndRejectsGapsAndOverlaps() throws IOException {
+  void appendAtOffsetsKeepsOffsetsAcceptsGapsAndRejectsOverlaps() throws IOException {
     LogFixture source = new LogFixture(tmp.resolve("src"), LogConfig.DEFAULT);
     for (int i = 0; i < 5; i++) {
       source.log.appendAsLeader(batch(i, "k", "v" + i, "k2", "w" + i), 2);
     }
     ByteBuffer all = source.log.read(0, 1 << 20, FetchIsolation.LOG_END, true).records();
     LogFixture target = new LogFixture(tmp.resolve("dst"), LogConfig.DEFAULT);
-    ByteBuffer later = source.log.read(4, 1 << 20, FetchIsolation.LOG_END, true).records();
-    OffsetMismatchException gap =
-        assertThrows(OffsetMismatchException.class, () -> target.log.appendAtOffsets(later));
-    assertTrue(gap.getMessage().contains("gap"), gap.getMessage());
     target.log.appendAtOffsets(all.duplicate());
     assertEquals(10, target.log.logEndOffset());
     assertEquals(readAll(source.log, 0), readAll(target.log, 0));
     assertEquals(2, target.log.latestEpoch());
+    ByteBuffer later = source.log.read(4, 1 << 20, FetchIsolation.LOG_END, true).records();
     OffsetMismatchException overlap =
         assertThrows(OffsetMismatchException.class, () -> target.log.appendAtOffsets(later));
-    assertTrue(overlap.getMessage().contains("overlap"), overlap.getMessage());
+    assertTrue(overlap.getMessage().contains("overlaps"), overlap.getMessage());
     assertEquals(10, target.log.logEndOffset());
+
+    // a gap (compaction removed the batches between) is kept as a gap
+    LogFixture gapped = new LogFixture(tmp.resolve("gap"), LogConfig.DEFAULT);
+    ByteBuffer first = source.log.read(0, 1, FetchIsolation.LOG_END, true).records();
+    gapped.log.appendAtOffsets(first);
+    ByteBuffer last = source.log.read(8, 1, FetchIsolation.LOG_END, true).records();
+    gapped.log.appendAtOffsets(last);
+    assertEquals(10, gapped.log.logEndOffset());
+    List<TestRecords.Rec> kept = readAll(gapped.log, 0);
+    assertEquals(List.of(0L, 1L, 8L, 9L), kept.stream().map(TestRecords.Rec::offset).toList());
+    assertEquals(8, readAll(gapped.log, 2).get(0).offset(), "a read in the gap starts after it");
+    // batches out of order within one append write nothing
+    LogFixture unordered = new LogFixture(tmp.resolve("unordered"), LogConfig.DEFAULT);
+    assertThrows(
+        OffsetMismatchException.class,
+        () ->
+            unordered.log.appendAtOffsets(TestRecords.concat(last.duplicate(), first.duplicate())));
+    assertEquals(0, unordered.log.logEndOffset());
   }
 
   @Test
