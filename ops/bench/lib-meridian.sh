@@ -1,6 +1,6 @@
 # Sourced by the *-vs-kafka.sh benchmarks, after ../shared/bench/lib.sh (for JAVA and wait_port):
-# builds Meridian's cluster-node jar and runs one Meridian node (a one-node region) beside the
-# reference Kafka.
+# builds Meridian's cluster-node jar and runs one Meridian node (a one-node region), or a
+# 3-node region, beside the reference Kafka.
 # The caller sets ROOT (the repository), MPORT (Kafka port), MHTTP (HTTP port) and MDATA (a
 # scratch directory, removed by the caller).
 
@@ -65,3 +65,47 @@ YAML
   echo "meridian pid=$(cat "$MDATA/pid") startup_s=$(echo "$t1 - $t0" | bc)"
 }
 stop_meridian() { kill "$(cat "$MDATA/pid")" 2>/dev/null || true; wait "$(cat "$MDATA/pid")" 2>/dev/null || true; }
+
+# The 3-node region of the cluster benchmarks (region-vs-kafka.sh, replication-vs-kafka.sh): nodes
+# 1-3 on Kafka ports MBASE.., HTTP ports MHTTP.., cluster ports MCLUSTER.. (set by the caller), data
+# in $MDATA/data, logs in $MDATA/node-N.log.
+now_ms() { date +%s%3N; }
+MPIDS=()
+
+# write_region_yaml [TOPIC_DEFAULT_LINE...]: $MDATA/region.yaml with replicationFactor 3 and the
+# given "key: value" lines of topicDefaults
+write_region_yaml() {
+  local line
+  {
+    echo "regions:"
+    echo "  - name: bench"
+    echo "    nodes:"
+    for i in 1 2 3; do
+      echo "      - id: $i"
+      echo "        host: 127.0.0.1"
+      echo "        kafkaPort: $((MBASE + i - 1))"
+      echo "        httpPort: $((MHTTP + i - 1))"
+      echo "        clusterPort: $((MCLUSTER + i - 1))"
+      echo "        dataDir: node-$i"
+    done
+    echo "topicDefaults:"
+    echo "  replicationFactor: 3"
+    for line in "$@"; do echo "  $line"; done
+  } > "$MDATA/region.yaml"
+}
+
+start_region() {  # from empty data; sets MLAUNCH (launch time, ms) and MPIDS; not in a subshell
+  rm -rf "$MDATA/data"; mkdir -p "$MDATA/data"
+  MLAUNCH=$(now_ms)
+  for i in 1 2 3; do
+    nohup "$JAVA" -Xmx512m -XX:+UseG1GC -cp "$MCP" dev.meridian.node.NodeMain \
+      --config "$MDATA/region.yaml" --node-id "$i" --data-dir "$MDATA/data" >> "$MDATA/node-$i.log" 2>&1 &
+    MPIDS+=("$!")
+  done
+}
+
+stop_region() {
+  for p in "${MPIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
+  for p in "${MPIDS[@]:-}"; do [[ -n "$p" ]] && { wait "$p" 2>/dev/null || true; }; done
+  MPIDS=()
+}

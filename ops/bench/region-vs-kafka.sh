@@ -25,50 +25,14 @@ STAMP="$(date +%Y%m%d-%H%M%S)"; LOG="$OUT/region-vs-kafka-$STAMP.log"; CSV="$OUT
 KBASE=19192; MBASE=29192; MHTTP=28180; MCLUSTER=29292
 MDATA="$(mktemp -d /tmp/meridian-region-bench.XXXX)"
 MPORT=$MBASE  # for lib-meridian.sh
-source "$ROOT/ops/bench/lib-meridian.sh"   # meridian_build, MCP
+source "$ROOT/ops/bench/lib-meridian.sh"   # meridian_build, MCP, the 3-node region
 meridian_build
 
 bench() { "$JAVA" -Xmx256m $TOOL_LOG -cp "$CP" "$ROOT/ops/bench/RegionBench.java" "$@"; }
 kv() { echo "$2" | sed -nE "s/.*$1=([^ ]+).*/\1/p"; }
-now_ms() { date +%s%3N; }
 KBOOT="127.0.0.1:$KBASE,127.0.0.1:$((KBASE + 1)),127.0.0.1:$((KBASE + 2))"
 MBOOT="127.0.0.1:$MBASE,127.0.0.1:$((MBASE + 1)),127.0.0.1:$((MBASE + 2))"
-MPIDS=()
-
-stop_region() {
-  for p in "${MPIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
-  for p in "${MPIDS[@]:-}"; do [[ -n "$p" ]] && { wait "$p" 2>/dev/null || true; }; done
-  MPIDS=()
-}
 trap 'stop_region; "$ANCHORS/kafka-cluster-stop.sh" rvk >/dev/null 2>&1 || true; rm -rf "$MDATA"' EXIT
-
-write_region_yaml() {
-  {
-    echo "regions:"
-    echo "  - name: bench"
-    echo "    nodes:"
-    for i in 1 2 3; do
-      echo "      - id: $i"
-      echo "        host: 127.0.0.1"
-      echo "        kafkaPort: $((MBASE + i - 1))"
-      echo "        httpPort: $((MHTTP + i - 1))"
-      echo "        clusterPort: $((MCLUSTER + i - 1))"
-      echo "        dataDir: node-$i"
-    done
-    echo "topicDefaults:"
-    echo "  replicationFactor: 3"
-  } > "$MDATA/region.yaml"
-}
-
-start_region() {  # sets MLAUNCH (launch time, ms) and MPIDS; not in a subshell
-  rm -rf "$MDATA/data"; mkdir -p "$MDATA/data"
-  MLAUNCH=$(now_ms)
-  for i in 1 2 3; do
-    nohup "$JAVA" -Xmx512m -XX:+UseG1GC -cp "$MCP" dev.meridian.node.NodeMain \
-      --config "$MDATA/region.yaml" --node-id "$i" --data-dir "$MDATA/data" >> "$MDATA/node-$i.log" 2>&1 &
-    MPIDS+=("$!")
-  done
-}
 
 write_region_yaml
 echo "rep,system,ready_s,failover_ms,controller" > "$CSV"

@@ -9,10 +9,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * What one node's own metadata image says ({@code GET /v1/topics/{name}} on that node), for tests
- * that must not act before a particular node knows something: an Admin answer comes from whichever
- * node the client picked, and a node that has not yet published a change answers from the image
- * before it.
+ * What one node's own metadata image says ({@code GET /v1/topics/{name}}, {@code GET /v1/cluster}
+ * on that node), for tests that must not act before a particular node knows something: an Admin
+ * answer comes from whichever node the client picked, and a node that has not yet published a
+ * change answers from the image before it.
  */
 final class NodeViews {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,6 +26,17 @@ final class NodeViews {
       return null;
     }
     return JSON.readTree(r.body()).path("partitions").get(partition);
+  }
+
+  /** Whether node {@code seenBy}'s image ({@code GET /v1/cluster}) holds {@code nodeId} alive. */
+  static boolean isAlive(RunningNode seenBy, int nodeId) throws Exception {
+    for (JsonNode n :
+        JSON.readTree(Http.get(seenBy.httpPort(), "/v1/cluster").body()).path("nodes")) {
+      if (n.path("id").asInt() == nodeId) {
+        return n.path("alive").asBoolean();
+      }
+    }
+    return false;
   }
 
   /** Waits until every running node of {@code region} sees every partition of {@code topic} led. */

@@ -84,19 +84,7 @@ class ReassignmentIT {
           .get(30, TimeUnit.SECONDS);
       // the idempotent producer below must not meet a node that has not published the topic yet
       NodeViews.awaitLedEverywhere(region, "big", 1, TIMEOUT);
-      int records = 8 * 1024;
-      byte[] value = new byte[1024];
-      java.util.Properties p = Clients.producer(region.bootstrap());
-      p.put("key.serializer", ByteArraySerializer.class.getName());
-      p.put("value.serializer", ByteArraySerializer.class.getName());
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-        Clients.produceAll(
-            producer,
-            records,
-            i -> new ProducerRecord<>("big", 0, null, value),
-            (m, i) -> {},
-            TIMEOUT);
-      }
+      fill(region.bootstrap(), "big", 8 * 1024);
       long bytes = ReplicaFiles.size(ReplicaFiles.partitionDir(region, 1, big));
       // more topics on the first three nodes, for the rebalance below
       TopicPartition moving = new TopicPartition("moving", 0);
@@ -127,15 +115,7 @@ class ReassignmentIT {
           admin.listPartitionReassignments().reassignments().get(10, TimeUnit.SECONDS);
       assertEquals(List.of(4), running.get(big).addingReplicas(), running.toString());
       assertEquals(List.of(leaving), running.get(big).removingReplicas());
-      Wait.until(
-          "the reassignment of big-0 completes",
-          TIMEOUT,
-          () ->
-              admin
-                  .listPartitionReassignments()
-                  .reassignments()
-                  .get(5, TimeUnit.SECONDS)
-                  .isEmpty());
+      awaitNoReassignment(admin, "the reassignment of big-0 completes");
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       assertEquals(target, replicas(admin, "big").get(0));
       long floorMs = (bytes - THROTTLE) * 1000 / THROTTLE; // one second of burst is allowed
@@ -166,15 +146,7 @@ class ReassignmentIT {
         assertEquals(202, r.statusCode(), r.body());
         JsonNode body = new ObjectMapper().readTree(r.body());
         assertTrue(body.path("reassigning").size() > 0, r.body());
-        Wait.until(
-            "every reassignment completes",
-            TIMEOUT,
-            () ->
-                admin
-                    .listPartitionReassignments()
-                    .reassignments()
-                    .get(5, TimeUnit.SECONDS)
-                    .isEmpty());
+        awaitNoReassignment(admin, "every reassignment completes");
         // Kafka's own kafka-leader-election moves the preferred leaderships onto node 4 at once
         ExternalProcess.Result elect =
             KafkaTools.run(
@@ -216,6 +188,39 @@ class ReassignmentIT {
     }
   }
 
+  /**
+   * Writes {@code records} records of 1 KiB into partition 0 of {@code topic}, all acknowledged.
+   */
+  private static void fill(String bootstrap, String topic, int records) throws Exception {
+    byte[] value = new byte[1024];
+    java.util.Properties p = Clients.producer(bootstrap);
+    p.put("key.serializer", ByteArraySerializer.class.getName());
+    p.put("value.serializer", ByteArraySerializer.class.getName());
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+      Clients.produceAll(
+          producer,
+          records,
+          i -> new ProducerRecord<>(topic, 0, null, value),
+          (m, i) -> {},
+          TIMEOUT);
+    }
+  }
+
+  /** Waits until no reassignment is running. */
+  private static void awaitNoReassignment(Admin admin, String what) {
+    Wait.until(
+        what,
+        TIMEOUT,
+        () ->
+            admin.listPartitionReassignments().reassignments().get(5, TimeUnit.SECONDS).isEmpty());
+  }
+
+  /** A config of node {@code node}, as DescribeConfigs answers. */
+  private static ConfigEntry brokerConfig(Admin admin, int node, String name) throws Exception {
+    return config(
+        admin, new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(node)), name);
+  }
+
   /** The value and source of a config of a resource, as DescribeConfigs answers. */
   private static ConfigEntry config(Admin admin, ConfigResource r, String name) throws Exception {
     Config c = admin.describeConfigs(List.of(r)).all().get(10, TimeUnit.SECONDS).get(r);
@@ -238,18 +243,7 @@ class ReassignmentIT {
           .all()
           .get(30, TimeUnit.SECONDS);
       NodeViews.awaitLedEverywhere(region, "tool", 1, TIMEOUT);
-      byte[] value = new byte[1024];
-      java.util.Properties p = Clients.producer(bootstrap);
-      p.put("key.serializer", ByteArraySerializer.class.getName());
-      p.put("value.serializer", ByteArraySerializer.class.getName());
-      try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
-        Clients.produceAll(
-            producer,
-            4096,
-            i -> new ProducerRecord<>("tool", 0, null, value),
-            (m, i) -> {},
-            TIMEOUT);
-      }
+      fill(bootstrap, "tool", 4096);
       long bytes = ReplicaFiles.size(ReplicaFiles.partitionDir(region, 1, tp));
 
       Path plan = tmp.resolve("plan.json");
@@ -276,11 +270,7 @@ class ReassignmentIT {
       // the tool's throttle: dynamic rates on every node involved, throttled-replica lists on the
       // topic (the current replicas as leaders, the new one as follower)
       for (int node : List.of(1, 2, 3)) {
-        ConfigEntry e =
-            config(
-                admin,
-                new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(node)),
-                "follower.replication.throttled.rate");
+        ConfigEntry e = brokerConfig(admin, node, "follower.replication.throttled.rate");
         assertEquals(Long.toString(rate), e.value(), "node " + node);
         assertEquals(ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG, e.source());
       }
@@ -304,15 +294,7 @@ class ReassignmentIT {
           configs.stdout().contains("follower.replication.throttled.rate=" + rate),
           configs.describe());
 
-      Wait.until(
-          "the reassignment of tool-0 completes",
-          TIMEOUT,
-          () ->
-              admin
-                  .listPartitionReassignments()
-                  .reassignments()
-                  .get(5, TimeUnit.SECONDS)
-                  .isEmpty());
+      awaitNoReassignment(admin, "the reassignment of tool-0 completes");
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       System.out.println(
           "ReassignmentIT: kafka-reassign-partitions moved "
@@ -341,11 +323,7 @@ class ReassignmentIT {
       for (int node : List.of(1, 2, 3)) {
         assertEquals(
             ConfigEntry.ConfigSource.DEFAULT_CONFIG,
-            config(
-                    admin,
-                    new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(node)),
-                    "follower.replication.throttled.rate")
-                .source(),
+            brokerConfig(admin, node, "follower.replication.throttled.rate").source(),
             "--verify cleared the throttle of node " + node);
       }
       Wait.until(
@@ -387,15 +365,7 @@ class ReassignmentIT {
               Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1, 2)))))
           .all()
           .get(30, TimeUnit.SECONDS);
-      Wait.until(
-          "the reassignment of tool-0 back to node 2 completes",
-          TIMEOUT,
-          () ->
-              admin
-                  .listPartitionReassignments()
-                  .reassignments()
-                  .get(5, TimeUnit.SECONDS)
-                  .isEmpty());
+      awaitNoReassignment(admin, "the reassignment of tool-0 back to node 2 completes");
       long leaderMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
       System.out.println(
           "ReassignmentIT: the leader's throttle alone moved "

@@ -180,20 +180,16 @@ class ReplicationIT {
    * node that was cut off answers from a stale image until it is back in the region.
    */
   private static int awaitAgreedFullIsr(TestRegion region, TopicPartition tp) {
-    com.fasterxml.jackson.databind.ObjectMapper json =
-        new com.fasterxml.jackson.databind.ObjectMapper();
     return Wait.forValue(
         "every node agrees on " + tp + " with all three replicas in sync",
         TIMEOUT,
         () -> {
           java.util.Set<String> views = new java.util.HashSet<>();
           int leader = -1;
-          for (dev.meridian.testsupport.RunningNode n : region.nodes().values()) {
+          for (RunningNode n : region.nodes().values()) {
             com.fasterxml.jackson.databind.JsonNode p =
-                json.readTree(Http.get(n.httpPort(), "/v1/topics/" + tp.topic()).body())
-                    .path("partitions")
-                    .get(tp.partition());
-            if (p.path("isr").size() != 3 || !p.path("leader").isInt()) {
+                NodeViews.partition(n, tp.topic(), tp.partition());
+            if (p == null || p.path("isr").size() != 3 || !p.path("leader").isInt()) {
               return null;
             }
             leader = p.path("leader").asInt();
@@ -553,16 +549,9 @@ class ReplicationIT {
         com.fasterxml.jackson.databind.JsonNode shrunk =
             NodeViews.partition(l, tp.topic(), tp.partition());
         assertEquals("[" + leader + "]", shrunk.path("isr").toString());
-        com.fasterxml.jackson.databind.JsonNode nodes =
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(Http.get(l.httpPort(), "/v1/cluster").body())
-                .path("nodes");
-        boolean followerAlive = false;
-        for (com.fasterxml.jackson.databind.JsonNode n : nodes) {
-          followerAlive |= n.path("id").asInt() == follower && n.path("alive").asBoolean();
-        }
         assertTrue(
-            followerAlive, "the follower is still a live node: it left the ISR by its lag alone");
+            NodeViews.isAlive(l, follower),
+            "the follower is still a live node: it left the ISR by its lag alone");
         ExecutionException below =
             assertThrows(
                 ExecutionException.class,

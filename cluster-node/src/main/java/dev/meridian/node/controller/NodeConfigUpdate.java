@@ -4,10 +4,8 @@ import dev.meridian.node.metadata.DynamicNodeConfigs;
 import dev.meridian.node.metadata.MetadataImage;
 import dev.meridian.node.metadata.MetadataRecord;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
@@ -46,13 +44,9 @@ final class NodeConfigUpdate {
 
   private static Map<String, String> apply(
       Map<String, String> current, List<TopicConfigUpdate.Op> ops) throws ControllerException {
-    Set<String> seen = new HashSet<>();
+    TopicConfigUpdate.requireDistinctKeys(ops);
     Map<String, String> next = new TreeMap<>(current);
     for (TopicConfigUpdate.Op op : ops) {
-      if (!seen.add(op.key())) {
-        throw new ControllerException(
-            Errors.INVALID_REQUEST, "Duplicate config key '" + op.key() + "' in one resource.");
-      }
       String value;
       switch (op.type()) {
         case SET -> {

@@ -60,13 +60,7 @@ public final class TopicConfigUpdate {
   public static Map<String, String> apply(
       TopicConfigs configs, Map<String, String> overrides, List<Op> ops)
       throws ControllerException {
-    Set<String> seen = new HashSet<>();
-    for (Op op : ops) {
-      if (!seen.add(op.key())) {
-        throw new ControllerException(
-            Errors.INVALID_REQUEST, "Duplicate config key '" + op.key() + "' in one resource.");
-      }
-    }
+    requireDistinctKeys(ops);
     Map<String, String> next = new TreeMap<>(overrides);
     for (Op op : ops) {
       String key = op.key();
@@ -89,6 +83,17 @@ public final class TopicConfigUpdate {
       }
     }
     return next;
+  }
+
+  /** INVALID_REQUEST when a key is named twice in one resource (topic or node). */
+  static void requireDistinctKeys(List<Op> ops) throws ControllerException {
+    Set<String> seen = new HashSet<>();
+    for (Op op : ops) {
+      if (!seen.add(op.key())) {
+        throw new ControllerException(
+            Errors.INVALID_REQUEST, "Duplicate config key '" + op.key() + "' in one resource.");
+      }
+    }
   }
 
   private static String listOp(TopicConfigs configs, Map<String, String> current, Op op)
