@@ -10,7 +10,8 @@ final class ConfigKeys {
   static final String REGIONS = "regions";
   static final String TOPIC_DEFAULTS = "topicDefaults";
   static final String BROKER = "broker";
-  static final Set<String> ROOT = Set.of(REGIONS, TOPIC_DEFAULTS, BROKER);
+  static final String LINKS = "links";
+  static final Set<String> ROOT = Set.of(REGIONS, TOPIC_DEFAULTS, BROKER, LINKS);
 
   static final String NAME = "name";
   static final String NODES = "nodes";
@@ -101,13 +102,52 @@ final class ConfigKeys {
 
   static final Set<String> BROKER_KEYS = Set.copyOf(BROKER_ORDER);
 
+  static final String SOURCE = "source";
+  static final String TARGET = "target";
+  static final String MODE = "mode";
+  static final String TOPICS = "topics";
+  static final String GROUPS = "groups";
+  static final String COMPRESSION = "compression";
+  static final String RATE_LIMIT_BYTES_PER_SECOND = "rateLimitBytesPerSecond";
+  static final String FOLLOW_CONFIGS = "followConfigs";
+  static final String START_POSITION = "startPosition";
+  static final String OFFSET_SYNC_INTERVAL_MS = "offsetSyncIntervalMs";
+
+  /** The link keys, in schema order. */
+  private static final List<String> LINK_ORDER =
+      List.of(
+          NAME,
+          SOURCE,
+          TARGET,
+          MODE,
+          TOPICS,
+          GROUPS,
+          COMPRESSION,
+          RATE_LIMIT_BYTES_PER_SECOND,
+          FOLLOW_CONFIGS,
+          START_POSITION,
+          OFFSET_SYNC_INTERVAL_MS);
+
+  static final Set<String> LINK = Set.copyOf(LINK_ORDER);
+
+  static final String REGION_KEY = "region";
+  static final String BOOTSTRAP = "bootstrap";
+  static final String PROPERTIES = "properties";
+  static final Set<String> LINK_SOURCE = Set.of(REGION_KEY, BOOTSTRAP, PROPERTIES);
+
+  static final String INCLUDE = "include";
+  static final String EXCLUDE = "exclude";
+  static final Set<String> FILTER = Set.of(INCLUDE, EXCLUDE);
+
   /** Every key in the order of the schema (and of {@link ConfigLoader#toYaml}). */
   static final List<String> ORDER =
       Stream.of(
-              Stream.of(REGIONS, TOPIC_DEFAULTS, BROKER, NAME, NODES),
+              Stream.of(REGIONS, TOPIC_DEFAULTS, BROKER, LINKS, NAME, NODES),
               NODE_ORDER.stream(),
               TOPIC_ORDER.stream(),
-              BROKER_ORDER.stream())
+              BROKER_ORDER.stream(),
+              LINK_ORDER.stream().filter(k -> !k.equals(NAME)),
+              Stream.of(REGION_KEY, BOOTSTRAP, PROPERTIES, INCLUDE, EXCLUDE))
           .flatMap(s -> s)
           .toList();
 

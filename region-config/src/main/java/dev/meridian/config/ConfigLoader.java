@@ -221,11 +221,49 @@ public final class ConfigLoader {
         .put(
             ConfigKeys.REASSIGNMENT_THROTTLE_BYTES_PER_SECOND,
             b.reassignmentThrottleBytesPerSecond());
+    if (!config.links().isEmpty()) {
+      ArrayNode links = root.putArray(ConfigKeys.LINKS);
+      config.links().forEach(l -> writeLink(links.addObject(), l));
+    }
     try {
       return MAPPER.writeValueAsString(root);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write a config tree as YAML", e);
     }
+  }
+
+  private static void writeLink(ObjectNode out, LinkConfig link) {
+    out.put(ConfigKeys.NAME, link.name());
+    ObjectNode source = out.putObject(ConfigKeys.SOURCE);
+    if (link.source() != null) {
+      if (link.source().region() != null) {
+        source.put(ConfigKeys.REGION_KEY, link.source().region());
+      }
+      if (link.source().bootstrap() != null) {
+        source.put(ConfigKeys.BOOTSTRAP, link.source().bootstrap());
+      }
+      if (!link.source().properties().isEmpty()) {
+        ObjectNode props = source.putObject(ConfigKeys.PROPERTIES);
+        link.source().properties().forEach(props::put);
+      }
+    }
+    out.put(ConfigKeys.TARGET, link.target());
+    out.put(ConfigKeys.MODE, link.mode());
+    writeFilter(out.putObject(ConfigKeys.TOPICS), link.topics());
+    writeFilter(out.putObject(ConfigKeys.GROUPS), link.groups());
+    out.put(ConfigKeys.COMPRESSION, link.compression());
+    out.put(ConfigKeys.RATE_LIMIT_BYTES_PER_SECOND, link.rateLimitBytesPerSecond());
+    ArrayNode follow = out.putArray(ConfigKeys.FOLLOW_CONFIGS);
+    link.followConfigs().forEach(follow::add);
+    out.put(ConfigKeys.START_POSITION, link.startPosition());
+    out.put(ConfigKeys.OFFSET_SYNC_INTERVAL_MS, link.offsetSyncIntervalMs());
+  }
+
+  private static void writeFilter(ObjectNode out, NameFilter filter) {
+    ArrayNode include = out.putArray(ConfigKeys.INCLUDE);
+    filter.include().forEach(include::add);
+    ArrayNode exclude = out.putArray(ConfigKeys.EXCLUDE);
+    filter.exclude().forEach(exclude::add);
   }
 
   /**

@@ -81,7 +81,104 @@ final class ConfigTreeReader {
     if (brokerNode != null) {
       broker = readBroker(brokerNode, ConfigPath.key("", BROKER));
     }
-    return new MeridianConfig(regions, topicDefaults, broker);
+    List<LinkConfig> links = List.of();
+    if (optional(root, ConfigKeys.LINKS) != null) {
+      links = readList(root, "", ConfigKeys.LINKS, this::readLink);
+    }
+    return new MeridianConfig(regions, topicDefaults, broker, links);
+  }
+
+  private LinkConfig readLink(JsonNode node, String path) {
+    if (!checkMapping(node, path, ConfigKeys.LINK)) {
+      return LinkConfig.mirror(null, null, null);
+    }
+    String name = readString(node, path, NAME);
+    LinkSource source = null;
+    JsonNode sourceNode = required(node, path, ConfigKeys.SOURCE);
+    if (sourceNode != null) {
+      source = readLinkSource(sourceNode, ConfigPath.key(path, ConfigKeys.SOURCE));
+    }
+    String target = readString(node, path, ConfigKeys.TARGET);
+    return new LinkConfig(
+        name,
+        source,
+        target,
+        readOptionalString(node, path, ConfigKeys.MODE, null),
+        readFilter(node, path, ConfigKeys.TOPICS),
+        readFilter(node, path, ConfigKeys.GROUPS),
+        readOptionalString(node, path, ConfigKeys.COMPRESSION, null),
+        readLong(node, path, ConfigKeys.RATE_LIMIT_BYTES_PER_SECOND, 0),
+        readStrings(node, path, ConfigKeys.FOLLOW_CONFIGS, null),
+        readOptionalString(node, path, ConfigKeys.START_POSITION, null),
+        readLong(
+            node,
+            path,
+            ConfigKeys.OFFSET_SYNC_INTERVAL_MS,
+            LinkConfig.DEFAULT_OFFSET_SYNC_INTERVAL_MS));
+  }
+
+  private LinkSource readLinkSource(JsonNode node, String path) {
+    if (!checkMapping(node, path, ConfigKeys.LINK_SOURCE)) {
+      return null;
+    }
+    String region = readOptionalString(node, path, ConfigKeys.REGION_KEY, null);
+    String bootstrap = readOptionalString(node, path, ConfigKeys.BOOTSTRAP, null);
+    java.util.Map<String, String> properties = new java.util.TreeMap<>();
+    JsonNode props = optional(node, ConfigKeys.PROPERTIES);
+    if (props != null) {
+      String propsPath = ConfigPath.key(path, ConfigKeys.PROPERTIES);
+      if (!props.isObject()) {
+        problem(propsPath, describe(props) + " is not a mapping");
+      } else {
+        for (Iterator<String> it = props.fieldNames(); it.hasNext(); ) {
+          String key = it.next();
+          JsonNode value = props.get(key);
+          String valuePath = ConfigPath.key(propsPath, key);
+          if (value.isContainerNode() || value.isNull()) {
+            problem(valuePath, describe(value) + " is not a string");
+          } else {
+            properties.put(key, value.asText());
+          }
+        }
+      }
+    }
+    return new LinkSource(region, bootstrap, properties);
+  }
+
+  private NameFilter readFilter(JsonNode mapping, String path, String key) {
+    JsonNode node = optional(mapping, key);
+    if (node == null) {
+      return null;
+    }
+    String filterPath = ConfigPath.key(path, key);
+    if (!checkMapping(node, filterPath, ConfigKeys.FILTER)) {
+      return null;
+    }
+    return new NameFilter(
+        readStrings(node, filterPath, ConfigKeys.INCLUDE, null),
+        readStrings(node, filterPath, ConfigKeys.EXCLUDE, List.of()));
+  }
+
+  /** An optional list of strings; {@code fallback} when absent. */
+  private List<String> readStrings(
+      JsonNode mapping, String path, String key, List<String> fallback) {
+    JsonNode value = optional(mapping, key);
+    if (value == null) {
+      return fallback;
+    }
+    String listPath = ConfigPath.key(path, key);
+    if (!value.isArray()) {
+      problem(listPath, describe(value) + " is not a list");
+      return fallback;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < value.size(); i++) {
+      String s = asString(value.get(i), ConfigPath.index(listPath, i), null);
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   private RegionConfig readRegion(JsonNode node, String path) {

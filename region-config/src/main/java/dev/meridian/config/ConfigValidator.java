@@ -23,6 +23,7 @@ final class ConfigValidator {
     validator.checkRegions(config.regions());
     validator.checkTopicDefaults(config.topicDefaults(), config.regions());
     validator.checkBroker(config.broker(), config.regions());
+    validator.problems.addAll(LinkValidator.validate(config));
     return List.copyOf(validator.problems);
   }
 

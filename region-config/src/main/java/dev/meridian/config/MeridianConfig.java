@@ -16,6 +16,8 @@ import java.util.Optional;
  *       TopicDefaults}.
  *   <li>{@code broker} (optional, default {@link BrokerSettings#DEFAULTS}): see {@link
  *       BrokerSettings}.
+ *   <li>{@code links} (optional, default none): the mirror links between regions; see {@link
+ *       LinkConfig}.
  * </ul>
  *
  * <p>Constructing a config does not validate it; call {@link #validate()} (the loader always does).
@@ -25,15 +27,43 @@ import java.util.Optional;
  *     TopicDefaults#DEFAULTS}
  * @param broker the broker settings ({@code broker}); {@code null} is taken as {@link
  *     BrokerSettings#DEFAULTS}
+ * @param links the mirror links ({@code links}); copied, {@code null} is taken as empty
  */
 public record MeridianConfig(
-    List<RegionConfig> regions, TopicDefaults topicDefaults, BrokerSettings broker) {
+    List<RegionConfig> regions,
+    TopicDefaults topicDefaults,
+    BrokerSettings broker,
+    List<LinkConfig> links) {
 
-  /** Copies the region list and applies the defaults for {@code null} sections. */
+  /** Copies the lists and applies the defaults for {@code null} sections. */
   public MeridianConfig {
     regions = regions == null ? List.of() : List.copyOf(regions);
     topicDefaults = topicDefaults == null ? TopicDefaults.DEFAULTS : topicDefaults;
     broker = broker == null ? BrokerSettings.DEFAULTS : broker;
+    links = links == null ? List.of() : List.copyOf(links);
+  }
+
+  /**
+   * A configuration without links.
+   *
+   * @param regions the regions ({@code regions}); copied, {@code null} is taken as empty
+   * @param topicDefaults the topic defaults; {@code null} is taken as {@link
+   *     TopicDefaults#DEFAULTS}
+   * @param broker the broker settings; {@code null} is taken as {@link BrokerSettings#DEFAULTS}
+   */
+  public MeridianConfig(
+      List<RegionConfig> regions, TopicDefaults topicDefaults, BrokerSettings broker) {
+    this(regions, topicDefaults, broker, null);
+  }
+
+  /** The same configuration with {@code newLinks} instead of its links. */
+  public MeridianConfig withLinks(List<LinkConfig> newLinks) {
+    return new MeridianConfig(regions, topicDefaults, broker, newLinks);
+  }
+
+  /** The links that write into region {@code region} (they run there). */
+  public List<LinkConfig> linksInto(String region) {
+    return links.stream().filter(l -> Objects.equals(l.target(), region)).toList();
   }
 
   /**
@@ -96,7 +126,10 @@ public record MeridianConfig(
    * when set, non-empty without whitespace; topic defaults in range and consistent with the regions
    * (replication factor -1 or not above the node count of any region, min in-sync replicas not
    * above the effective replication factor); broker settings in range (offsets topic replication
-   * factor as for topics, {@code memberFailureSeconds} above {@code memberHeartbeatSeconds}).
+   * factor as for topics, {@code memberFailureSeconds} above {@code memberHeartbeatSeconds}); links
+   * with unique valid names, a source region of the file (or bootstrap servers), a target region of
+   * the file other than the source, valid regexes, known modes, compressions and start positions,
+   * and no mirror links that would copy a topic around a cycle of regions.
    *
    * @return the problems, empty if the configuration is valid
    */

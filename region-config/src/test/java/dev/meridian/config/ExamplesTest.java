@@ -17,17 +17,28 @@ class ExamplesTest {
   private static final Path EXAMPLES = Path.of("examples");
 
   @Test
-  void localHasOneRegionWithOneNode() throws ConfigException {
+  void localHasEastMirroredIntoWest() throws ConfigException {
     MeridianConfig config = ConfigLoader.load(EXAMPLES.resolve("local.yaml"));
 
     NodeConfig node = new NodeConfig(1, "127.0.0.1", 9092, 8080, "east-1", 19092, null);
+    NodeConfig west = new NodeConfig(101, "127.0.0.1", 9192, 8180, "west-1", 19192, null);
     assertEquals(
         new MeridianConfig(
-            List.of(new RegionConfig("east", List.of(node))), TopicDefaults.DEFAULTS),
+            List.of(
+                new RegionConfig("east", List.of(node)), new RegionConfig("west", List.of(west))),
+            TopicDefaults.DEFAULTS,
+            null,
+            List.of(LinkConfig.mirror("east-to-west", LinkSource.region("east"), "west"))),
         config);
     assertEquals(Optional.of(node), config.node(1));
     assertEquals("east", config.regionOf(1).name());
     assertEquals(Path.of("/var/meridian/east-1"), node.dataPath(Path.of("/var/meridian")));
+    assertEquals(List.of(), config.linksInto("east"));
+    assertEquals("east-to-west", config.linksInto("west").get(0).name());
+    LinkConfig link = config.links().get(0);
+    assertTrue(link.topics().matches("orders"));
+    assertTrue(!link.topics().matches("__consumer_offsets"));
+    assertTrue(link.lz4());
   }
 
   @Test
@@ -68,7 +79,13 @@ class ExamplesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"local.yaml", "three-nodes.yaml", "two-regions.yaml"})
+  @ValueSource(
+      strings = {
+        "local.yaml",
+        "three-nodes.yaml",
+        "two-regions.yaml",
+        "two-regions-three-nodes.yaml"
+      })
   void examplesAreValidAndRoundTrip(String file) throws ConfigException {
     MeridianConfig config = ConfigLoader.load(EXAMPLES.resolve(file));
 
