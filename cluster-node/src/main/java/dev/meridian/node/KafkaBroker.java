@@ -15,12 +15,15 @@ import dev.meridian.node.cluster.RemoteHighWatermarks;
 import dev.meridian.node.cluster.SoloTransport;
 import dev.meridian.node.controller.ClusterController;
 import dev.meridian.node.controller.ControllerRequest;
+import dev.meridian.node.controller.ItemResult;
 import dev.meridian.node.group.GroupConfig;
 import dev.meridian.node.group.GroupCoordinator;
 import dev.meridian.node.group.GroupQuery;
 import dev.meridian.node.group.LogEndOffsets;
 import dev.meridian.node.group.OffsetsTopic;
 import dev.meridian.node.http.ClusterRoutes;
+import dev.meridian.node.link.LinkHost;
+import dev.meridian.node.link.LinkService;
 import dev.meridian.node.metadata.MetadataImage;
 import dev.meridian.node.metadata.NodeRegistration;
 import dev.meridian.node.metadata.TopicConfigs;
@@ -92,6 +95,7 @@ final class KafkaBroker implements AutoCloseable {
   private Vertx vertx;
   private long groupTimer = -1;
   private volatile RegionTransport transport;
+  private volatile LinkService links;
   private final RemoteHighWatermarks remoteHighWatermarks;
   private long remoteTimer = -1;
 
@@ -345,6 +349,80 @@ final class KafkaBroker implements AutoCloseable {
     return metadata;
   }
 
+  /**
+   * The mirror links into this node's region, created on first use (not started: {@link
+   * LinkService#start()} after the node joined its region).
+   */
+  synchronized LinkService links() {
+    if (links == null) {
+      LinkHost host =
+          new LinkHost() {
+            @Override
+            public int nodeId() {
+              return node.id();
+            }
+
+            @Override
+            public MetadataImage image() {
+              return metadata.image();
+            }
+
+            @Override
+            public boolean isController() {
+              return metadata.isController();
+            }
+
+            @Override
+            public java.util.Optional<Partition> partition(String topic, int index) {
+              return replicas.partition(topic, index);
+            }
+
+            @Override
+            public CompletableFuture<java.util.List<ItemResult>> submit(ControllerRequest request) {
+              return metadata.submit(request);
+            }
+
+            @Override
+            public TopicConfigs topicConfigs() {
+              return topicConfigs;
+            }
+
+            @Override
+            public String localBootstrap() {
+              return node.host() + ":" + boundPort.get();
+            }
+          };
+      LinkService service = new LinkService(config, region, host);
+      replicas.addLeadershipListener(
+          new ReplicaManager.LeadershipListener() {
+            @Override
+            public void becameLeader(Partition p) {
+              service.leadershipChanged();
+            }
+
+            @Override
+            public void stoppedLeading(Partition p) {
+              service.leadershipChanged();
+            }
+          });
+      metadata.onAsk(
+          LinkService.STATUS_ASK,
+          body ->
+              CompletableFuture.completedFuture(
+                  new JsonObject().put("links", service.localStatus())));
+      metadata.onAsk(
+          LinkService.PAUSE_ASK,
+          body ->
+              CompletableFuture.completedFuture(
+                  new JsonObject()
+                      .put(
+                          "found",
+                          service.pause(body.getString("name"), body.getBoolean("pause", true)))));
+      links = service;
+    }
+    return links;
+  }
+
   ReplicaManager replicas() {
     return replicas;
   }
@@ -402,6 +480,10 @@ final class KafkaBroker implements AutoCloseable {
    */
   @Override
   public void close() throws IOException {
+    LinkService l = links;
+    if (l != null) {
+      l.close();
+    }
     RegionTransport t = transport;
     if (t != null && region.nodes().size() > 1) {
       metadata.controlledShutdown(CONTROLLED_SHUTDOWN_MS);

@@ -236,7 +236,12 @@ public final class MeridianNode implements AutoCloseable {
               .createHttpServer()
               .requestHandler(
                   ControlPlane.router(
-                      vertx, this::health, lagReporter, storage.metadata(), region.name()))
+                      vertx,
+                      this::health,
+                      lagReporter,
+                      storage.metadata(),
+                      region.name(),
+                      storage.links()))
               .listen(nodeConfig.httpPort(), nodeConfig.host())
               .await();
       httpPort = httpServer.actualPort();
@@ -251,6 +256,9 @@ public final class MeridianNode implements AutoCloseable {
                 return null;
               })
           .await();
+
+      step = "start the links into region " + region.name();
+      storage.links().start();
 
       step = "write " + dataDir.resolve(NODE_FILE);
       writeNodeFile();

@@ -46,9 +46,16 @@ public final class CreatePartitionsHandler implements ApiHandler {
     for (CreatePartitionsRequestData.CreatePartitionsTopic t : req.topics()) {
       counts.merge(t.name(), 1, Integer::sum);
     }
+    Map<String, String> mirrors = new HashMap<>();
+    for (CreatePartitionsRequestData.CreatePartitionsTopic t : req.topics()) {
+      String refusal = MirrorTopics.refusal(broker.image(), t.name(), "add partitions to");
+      if (refusal != null) {
+        mirrors.put(t.name(), refusal);
+      }
+    }
     List<ControllerRequest.NewPartitions> forward = new ArrayList<>();
     for (CreatePartitionsRequestData.CreatePartitionsTopic t : req.topics()) {
-      if (counts.get(t.name()) > 1) {
+      if (counts.get(t.name()) > 1 || mirrors.containsKey(t.name())) {
         continue;
       }
       List<List<Integer>> assignments = new ArrayList<>();
@@ -75,6 +82,10 @@ public final class CreatePartitionsHandler implements ApiHandler {
             resp.results().add(result);
             if (counts.get(t.name()) > 1) {
               fail(result, Errors.INVALID_REQUEST, "Duplicate topic name in the request.");
+              continue;
+            }
+            if (mirrors.containsKey(t.name())) {
+              fail(result, MirrorTopics.ERROR, mirrors.get(t.name()));
               continue;
             }
             ItemResult r = results.get(next++);

@@ -70,6 +70,9 @@ public final class DeleteRecordsHandler implements ApiHandler {
       // Kafka: "Cannot delete records of internal topic"; the coordinator's state lives there
       return pr.setErrorCode(Errors.INVALID_TOPIC_EXCEPTION.code());
     }
+    if (MirrorTopics.refusal(broker.image(), topic, "delete records of") != null) {
+      return pr.setErrorCode(MirrorTopics.ERROR.code());
+    }
     Partition partition = broker.partition(topic, p.partitionIndex()).orElse(null);
     if (partition == null || !partition.isLeader()) {
       return pr.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());

@@ -2,6 +2,7 @@ package dev.meridian.node.api;
 
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
+import dev.meridian.node.protocol.LinkCompression;
 import dev.meridian.node.protocol.WireRecords;
 import dev.meridian.node.replication.Partition;
 import dev.meridian.node.storage.FetchIsolation;
@@ -157,6 +158,7 @@ public final class FetchHandler implements ApiHandler {
 
   private Pass read(FetchRequestData req) {
     boolean replica = req.replicaId() >= 0;
+    boolean lz4 = LinkCompression.requested(req);
     FetchIsolation isolation = replica ? FetchIsolation.LOG_END : FetchIsolation.HIGH_WATERMARK;
     int budget = req.maxBytes() > 0 ? req.maxBytes() : Integer.MAX_VALUE;
     int total = 0;
@@ -220,6 +222,9 @@ public final class FetchHandler implements ApiHandler {
               .setLastStableOffset(r.highWatermark())
               .setLogStartOffset(r.logStartOffset())
               .setRecords(WireRecords.of(r));
+          if (lz4) {
+            LinkCompression.compress(pd, r);
+          }
           if (r.length() > 0) {
             first = false;
             total += r.length();

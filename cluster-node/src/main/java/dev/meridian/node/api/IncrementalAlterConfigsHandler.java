@@ -73,6 +73,10 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
         ConfigResource.Type type = ConfigResource.Type.forId(r.resourceType());
         switch (type) {
           case TOPIC -> {
+            String mirror = MirrorTopics.refusal(broker.image(), r.resourceName(), "alter");
+            if (mirror != null) {
+              throw new ApiException(MirrorTopics.ERROR, mirror);
+            }
             topics.add(new ControllerRequest.TopicConfigOps(r.resourceName(), ops(r)));
             topicsAt.add(results.size() - 1);
           }

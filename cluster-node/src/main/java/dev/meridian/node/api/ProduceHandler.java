@@ -132,6 +132,11 @@ public final class ProduceHandler implements ApiHandler {
       error(pr, error, "no partition " + name + "-" + pd.index(), version);
       return;
     }
+    String mirror = MirrorTopics.refusal(topic, "produce to");
+    if (mirror != null) {
+      error(pr, MirrorTopics.ERROR, mirror, version);
+      return;
+    }
     Partition partition = broker.partition(name, pd.index()).orElse(null);
     if (partition == null || !partition.isLeader()) {
       error(

@@ -276,6 +276,8 @@ public final class ClusterController {
       return NodeConfigUpdate.alter(image, a);
     } else if (request instanceof ControllerRequest.AlterPartition a) {
       return alterPartition(image, a);
+    } else if (request instanceof ControllerRequest.BumpLeaderEpoch b) {
+      return bumpLeaderEpoch(image, b);
     } else if (request instanceof ControllerRequest.ControlledShutdown c) {
       return controlledShutdown(image, c);
     } else if (request instanceof ControllerRequest.ElectLeaders e) {
@@ -340,6 +342,42 @@ public final class ClusterController {
         List.of(
             ItemResult.topic(
                 name, a.topicId(), t.partitionCount(), (short) s.replicas().size(), t.configs())));
+  }
+
+  /** A mirror partition's leader asks for a higher leader epoch; it stays the leader. */
+  private Decision bumpLeaderEpoch(MetadataImage image, ControllerRequest.BumpLeaderEpoch b) {
+    TopicImage t = image.topic(b.topicId()).orElse(null);
+    String name = t == null ? null : t.name();
+    PartitionState s = t == null ? null : t.partition(b.partition()).orElse(null);
+    if (s == null) {
+      return new Decision(
+          List.of(),
+          List.of(ItemResult.failed(name, b.topicId(), Errors.UNKNOWN_TOPIC_OR_PARTITION, null)));
+    }
+    if (b.leaderEpoch() != s.leaderEpoch() || b.leaderId() != s.leader()) {
+      return new Decision(
+          List.of(),
+          List.of(
+              ItemResult.failed(
+                  name,
+                  b.topicId(),
+                  Errors.FENCED_LEADER_EPOCH,
+                  "leader " + s.leader() + " in epoch " + s.leaderEpoch())));
+    }
+    PartitionState next =
+        new PartitionState(
+            s.replicas(),
+            s.isr(),
+            s.leader(),
+            Math.max(s.leaderEpoch() + 1, b.minEpoch()),
+            s.partitionEpoch() + 1,
+            s.adding(),
+            s.removing());
+    return new Decision(
+        List.of(new MetadataRecord.Partition(b.topicId(), b.partition(), next)),
+        List.of(
+            ItemResult.topic(
+                name, b.topicId(), t.partitionCount(), (short) s.replicas().size(), t.configs())));
   }
 
   /**
@@ -519,7 +557,7 @@ public final class ClusterController {
     }
     Uuid id = newTopicId(image);
     List<MetadataRecord> records = new ArrayList<>();
-    records.add(new MetadataRecord.Topic(t.name(), id, overrides));
+    records.add(new MetadataRecord.Topic(t.name(), id, overrides, t.mirrorLink()));
     for (int i = 0; i < assignment.size(); i++) {
       records.add(new MetadataRecord.Partition(id, i, initialState(image, assignment.get(i))));
     }

@@ -27,7 +27,8 @@ public final class ControllerCodec {
                 .put("partitions", t.partitions())
                 .put("replicationFactor", t.replicationFactor())
                 .put("assignments", lists(t.assignments()))
-                .put("configs", map(t.configs())));
+                .put("configs", map(t.configs()))
+                .put("mirrorLink", t.mirrorLink()));
       }
       return new JsonObject()
           .put("type", "createTopics")
@@ -83,6 +84,14 @@ public final class ControllerCodec {
           .put("leaderEpoch", a.leaderEpoch())
           .put("partitionEpoch", a.partitionEpoch())
           .put("newIsr", new JsonArray(new ArrayList<>(a.newIsr())));
+    } else if (request instanceof ControllerRequest.BumpLeaderEpoch b) {
+      return new JsonObject()
+          .put("type", "bumpLeaderEpoch")
+          .put("topicId", b.topicId().toString())
+          .put("partition", b.partition())
+          .put("leaderId", b.leaderId())
+          .put("leaderEpoch", b.leaderEpoch())
+          .put("minEpoch", b.minEpoch());
     } else if (request instanceof ControllerRequest.ControlledShutdown c) {
       return new JsonObject()
           .put("type", "controlledShutdown")
@@ -132,7 +141,8 @@ public final class ControllerCodec {
                     t.getInteger("partitions"),
                     t.getInteger("replicationFactor").shortValue(),
                     listsFromJson(t.getJsonArray("assignments")),
-                    mapFromJson(t.getJsonObject("configs"))));
+                    mapFromJson(t.getJsonObject("configs")),
+                    t.getString("mirrorLink")));
           }
           return new ControllerRequest.CreateTopics(
               topics, j.getBoolean("validateOnly"), j.getBoolean("internal"));
@@ -190,6 +200,14 @@ public final class ControllerCodec {
               j.getInteger("leaderEpoch"),
               j.getInteger("partitionEpoch"),
               isr);
+        }
+        case "bumpLeaderEpoch" -> {
+          return new ControllerRequest.BumpLeaderEpoch(
+              Uuid.fromString(j.getString("topicId")),
+              j.getInteger("partition"),
+              j.getInteger("leaderId"),
+              j.getInteger("leaderEpoch"),
+              j.getInteger("minEpoch"));
         }
         case "controlledShutdown" -> {
           return new ControllerRequest.ControlledShutdown(

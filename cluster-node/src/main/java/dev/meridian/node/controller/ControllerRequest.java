@@ -18,17 +18,29 @@ public sealed interface ControllerRequest {
    * @param replicationFactor replicas per partition, -1 for the default
    * @param assignments explicit replica lists per partition (then both counts are -1), or empty
    * @param configs config overrides
+   * @param mirrorLink the link that writes the topic as a read-only mirror, or {@code null}
    */
   record NewTopic(
       String name,
       int partitions,
       short replicationFactor,
       List<List<Integer>> assignments,
-      Map<String, String> configs) {
+      Map<String, String> configs,
+      String mirrorLink) {
     /** Copies the collections. */
     public NewTopic {
       assignments = assignments.stream().map(List::copyOf).toList();
       configs = Map.copyOf(configs);
+    }
+
+    /** A topic clients write. */
+    public NewTopic(
+        String name,
+        int partitions,
+        short replicationFactor,
+        List<List<Integer>> assignments,
+        Map<String, String> configs) {
+      this(name, partitions, replicationFactor, assignments, configs, null);
     }
   }
 
@@ -126,6 +138,14 @@ public sealed interface ControllerRequest {
       newIsr = List.copyOf(newIsr);
     }
   }
+
+  /**
+   * The leader of a mirror topic's partition asks for a leader epoch of at least {@code minEpoch}
+   * (so that its epoch stays at or above the source epochs of the batches it copies; KIP-1279's DLE
+   * >= SLE), based on the epoch it leads in (fencing stale requests). The leader stays.
+   */
+  record BumpLeaderEpoch(Uuid topicId, int partition, int leaderId, int leaderEpoch, int minEpoch)
+      implements ControllerRequest {}
 
   /**
    * A node about to stop asks that its leaderships move to other in-sync replicas first and that it

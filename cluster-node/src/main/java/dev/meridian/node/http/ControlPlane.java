@@ -2,6 +2,7 @@ package dev.meridian.node.http;
 
 import dev.meridian.node.cluster.MetadataService;
 import dev.meridian.node.group.LagReporter;
+import dev.meridian.node.link.LinkService;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.function.Supplier;
@@ -26,6 +27,9 @@ import java.util.function.Supplier;
  *   <tr><td>{@code GET /v1/groups/{group}}</td><td>200, the group with its members and each
  *       partition's lag and status; 404 problem {@code group-not-found} for an unknown
  *       group</td></tr>
+ *   <tr><td>{@code GET /v1/links}, {@code GET /v1/links/{name}}, {@code POST
+ *       /v1/links/{name}/pause|resume}</td><td>the mirror links into the region
+ *       ({@link LinkRoutes})</td></tr>
  *   <tr><td>anything else</td><td>4xx with a {@link Problems problem} body</td></tr>
  * </table>
  *
@@ -59,6 +63,21 @@ public final class ControlPlane {
       LagReporter lag,
       MetadataService metadata,
       String region) {
+    return router(vertx, health, lag, metadata, region, null);
+  }
+
+  /**
+   * Creates the router with the region routes and the link routes ({@link LinkRoutes}) of a node.
+   *
+   * @param links the links into the node's region, or {@code null} for no link routes
+   */
+  public static Router router(
+      Vertx vertx,
+      Supplier<Health> health,
+      LagReporter lag,
+      MetadataService metadata,
+      String region,
+      LinkService links) {
     Router router = Router.router(vertx);
     router
         .get("/v1/health")
@@ -74,6 +93,9 @@ public final class ControlPlane {
     GroupRoutes.install(router, lag);
     if (metadata != null) {
       ClusterRoutes.install(router, metadata, region);
+      if (links != null) {
+        LinkRoutes.install(router, links, metadata);
+      }
     }
     Problems.install(router);
     return router;

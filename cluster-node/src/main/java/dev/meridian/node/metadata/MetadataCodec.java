@@ -48,7 +48,8 @@ public final class MetadataCodec {
           .put("type", "topic")
           .put("name", t.name())
           .put("id", t.id().toString())
-          .put("configs", configs(t.configs()));
+          .put("configs", configs(t.configs()))
+          .put("mirrorLink", t.mirrorLink());
     } else if (record instanceof MetadataRecord.Partition p) {
       return partition(p.state())
           .put("type", "partition")
@@ -89,7 +90,8 @@ public final class MetadataCodec {
             new MetadataRecord.Topic(
                 required(json, "name"),
                 Uuid.fromString(required(json, "id")),
-                configsFromJson(json.getJsonObject("configs")));
+                configsFromJson(json.getJsonObject("configs")),
+                json.getString("mirrorLink"));
         case "partition" ->
             new MetadataRecord.Partition(
                 Uuid.fromString(required(json, "topicId")),
@@ -143,7 +145,8 @@ public final class MetadataCodec {
               .put("name", t.name())
               .put("id", t.id().toString())
               .put("configs", configs(t.configs()))
-              .put("partitions", parts));
+              .put("partitions", parts)
+              .put("mirrorLink", t.mirrorLink()));
     }
     JsonArray blocks = new JsonArray();
     image
@@ -185,7 +188,8 @@ public final class MetadataCodec {
                 required(t, "name"),
                 Uuid.fromString(required(t, "id")),
                 configsFromJson(t.getJsonObject("configs")),
-                parts));
+                parts,
+                t.getString("mirrorLink")));
       }
       List<ProducerIdBlock> blocks = new ArrayList<>();
       for (Object o : json.getJsonArray("producerIdBlocks")) {

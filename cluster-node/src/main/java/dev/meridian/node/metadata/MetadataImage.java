@@ -256,7 +256,8 @@ public final class MetadataImage {
         if (topics.containsKey(t.name()) || topicNames.containsKey(t.id())) {
           throw new IllegalArgumentException("topic " + t.name() + " already exists");
         }
-        topics.put(t.name(), new TopicImage(t.name(), t.id(), t.configs(), List.of()));
+        topics.put(
+            t.name(), new TopicImage(t.name(), t.id(), t.configs(), List.of(), t.mirrorLink()));
         topicNames.put(t.id(), t.name());
       } else if (record instanceof MetadataRecord.Partition p) {
         TopicImage t = topicOf(p.topicId());
@@ -269,10 +270,10 @@ public final class MetadataImage {
           throw new IllegalArgumentException(
               "partition " + t.name() + "-" + p.index() + " out of order");
         }
-        topics.put(t.name(), new TopicImage(t.name(), t.id(), t.configs(), parts));
+        topics.put(t.name(), t.withPartitions(parts));
       } else if (record instanceof MetadataRecord.TopicConfigs c) {
         TopicImage t = topicOf(c.topicId());
-        topics.put(t.name(), new TopicImage(t.name(), t.id(), c.configs(), t.partitions()));
+        topics.put(t.name(), t.withConfigs(c.configs()));
       } else if (record instanceof MetadataRecord.NodeConfigs c) {
         if (c.configs().isEmpty()) {
           nodeConfigs.remove(c.nodeId());

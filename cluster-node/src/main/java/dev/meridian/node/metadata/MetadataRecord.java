@@ -19,11 +19,20 @@ public sealed interface MetadataRecord {
   /** A node's registration: new, updated (new incarnation), fenced or unfenced. */
   record Node(NodeRegistration registration) implements MetadataRecord {}
 
-  /** A new topic; its partitions follow as {@link Partition} records of the same entry. */
-  record Topic(String name, Uuid id, Map<String, String> configs) implements MetadataRecord {
+  /**
+   * A new topic; its partitions follow as {@link Partition} records of the same entry. A topic with
+   * a {@code mirrorLink} is a read-only mirror topic that link writes.
+   */
+  record Topic(String name, Uuid id, Map<String, String> configs, String mirrorLink)
+      implements MetadataRecord {
     /** Copies the configs. */
     public Topic {
       configs = Map.copyOf(configs);
+    }
+
+    /** A topic clients write. */
+    public Topic(String name, Uuid id, Map<String, String> configs) {
+      this(name, id, configs, null);
     }
   }
 

@@ -12,14 +12,41 @@ import org.apache.kafka.common.Uuid;
  * @param id a stable id, assigned at creation and never reused
  * @param configs topic-level config overrides (unset keys take the region's defaults)
  * @param partitions the partitions by index (the count only grows)
+ * @param mirrorLink the link that writes this read-only mirror topic, or {@code null} for a topic
+ *     clients write
  */
 public record TopicImage(
-    String name, Uuid id, Map<String, String> configs, List<PartitionState> partitions) {
+    String name,
+    Uuid id,
+    Map<String, String> configs,
+    List<PartitionState> partitions,
+    String mirrorLink) {
 
   /** Copies the collections. */
   public TopicImage {
     configs = Map.copyOf(configs);
     partitions = List.copyOf(partitions);
+  }
+
+  /** A topic clients write. */
+  public TopicImage(
+      String name, Uuid id, Map<String, String> configs, List<PartitionState> partitions) {
+    this(name, id, configs, partitions, null);
+  }
+
+  /** Whether this is a read-only mirror topic. */
+  public boolean isMirror() {
+    return mirrorLink != null;
+  }
+
+  /** The same topic with other partitions. */
+  public TopicImage withPartitions(List<PartitionState> newPartitions) {
+    return new TopicImage(name, id, configs, newPartitions, mirrorLink);
+  }
+
+  /** The same topic with other configs. */
+  public TopicImage withConfigs(Map<String, String> newConfigs) {
+    return new TopicImage(name, id, newConfigs, partitions, mirrorLink);
   }
 
   /** The number of partitions. */

@@ -87,6 +87,7 @@ public final class Partition {
   private final ScheduledExecutorService timers;
   private final IsrChanger isrChanger;
   private volatile View view;
+  private volatile String mirrorLink;
   private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
   // leader bookkeeping, guarded by this
@@ -167,6 +168,17 @@ public final class Partition {
    *     epoch before)
    */
   boolean update(PartitionState state, boolean active) {
+    return update(state, active, null);
+  }
+
+  /**
+   * As {@link #update(PartitionState, boolean)}, for a partition of a mirror topic written by link
+   * {@code link} ({@code null}: a topic clients write). A mirror partition's leader does not start
+   * an epoch of its own in the log: its epoch cache follows the source epochs of the batches it
+   * copies.
+   */
+  boolean update(PartitionState state, boolean active, String link) {
+    mirrorLink = link;
     View before = view;
     Role role;
     if (active && state.leader() == localNode) {
@@ -191,7 +203,9 @@ public final class Partition {
             followers.put(r, ReplicaLogic.FollowerState.fresh(now));
           }
         }
-        log.assignEpochAtLogEnd(state.leaderEpoch());
+        if (link == null) {
+          log.assignEpochAtLogEnd(state.leaderEpoch());
+        }
         leaderEpochStart = log.logEndOffset();
       }
       if (role != Role.LEADER) {
@@ -266,6 +280,57 @@ public final class Partition {
       wake();
     }
     return info;
+  }
+
+  /** The link that writes this partition of a mirror topic, or {@code null}. */
+  public String mirrorLink() {
+    return mirrorLink;
+  }
+
+  /**
+   * Appends batches copied from a mirror topic's source at their source offsets, keeping their
+   * source leader epochs (blocking). Only the leader in {@code leaderEpoch} may: a runner that
+   * started under an earlier leadership is fenced.
+   *
+   * @throws NotLeaderException when this replica is not the leader in {@code leaderEpoch}
+   * @throws dev.meridian.node.storage.OffsetMismatchException when a batch overlaps the log
+   */
+  public LogAppendInfo appendMirrored(ByteBuffer records, int leaderEpoch) {
+    LogAppendInfo info;
+    synchronized (this) { // no leadership change between the check and the append
+      checkLeader(leaderEpoch);
+      info = log.appendAtOffsets(records);
+    }
+    maybeAdvanceHighWatermark();
+    wake();
+    return info;
+  }
+
+  /**
+   * Truncates a mirror partition's log to {@code offset} as its leader in {@code leaderEpoch} (the
+   * source truncated: an unclean election there); followers find the divergence by epoch.
+   */
+  public long truncateMirrored(long offset, int leaderEpoch) {
+    synchronized (this) {
+      checkLeader(leaderEpoch);
+      long end = log.truncateTo(offset);
+      if (log.highWatermark() > end) {
+        log.updateHighWatermark(end);
+      }
+      return end;
+    }
+  }
+
+  /**
+   * Restarts a mirror partition's log empty at {@code offset}, as its leader in {@code
+   * leaderEpoch}: the source's log start passed the mirror's end (retention).
+   */
+  public void restartMirroredAt(long offset, int leaderEpoch) {
+    synchronized (this) {
+      checkLeader(leaderEpoch);
+      log.truncateFullyAndStartAt(offset);
+    }
+    wake();
   }
 
   /**

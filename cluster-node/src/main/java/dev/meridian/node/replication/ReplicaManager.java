@@ -227,7 +227,7 @@ public final class ReplicaManager implements MetadataPublisher {
             p.updateConfig(configs.logConfig(t.configs()));
           }
           boolean wasLeader = p.isLeader();
-          boolean became = p.update(state, isActive);
+          boolean became = p.update(state, isActive, t.mirrorLink());
           follow(p, state, t.configs());
           if (became) {
             LOG.info("{}: leader in epoch {}", p, state.leaderEpoch());

@@ -1,0 +1,161 @@
+package dev.meridian.node.link;
+
+import dev.meridian.config.LinkConfig;
+import dev.meridian.node.metadata.MetadataImage;
+import dev.meridian.node.metadata.TopicImage;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies the committed offsets of a link's selected consumer groups from the source to the target
+ * region, for the link's mirror topics: unchanged (offset, leader epoch, metadata), because mirror
+ * topics hold every record at its source offset. Only groups with no active members in the target
+ * are written; each offset is clamped to the target partition's [log start, log end] (the leader
+ * epoch is dropped when clamped), and a group's target offset never moves backwards. Runs on the
+ * target region's controller node through an Admin client of the local region, so that each group
+ * is written through its coordinator.
+ */
+final class GroupOffsetSync implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GroupOffsetSync.class);
+
+  private final LinkConfig link;
+  private final LinkHost host;
+  private Admin local;
+  private volatile long lastSyncMs = -1;
+  private volatile int lastGroups;
+  private volatile long offsetsWritten;
+
+  GroupOffsetSync(LinkConfig link, LinkHost host) {
+    this.link = link;
+    this.host = host;
+  }
+
+  long lastSyncMs() {
+    return lastSyncMs;
+  }
+
+  int lastGroups() {
+    return lastGroups;
+  }
+
+  long offsetsWritten() {
+    return offsetsWritten;
+  }
+
+  private Admin local() {
+    if (local == null) {
+      Properties p = new Properties();
+      p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, host.localBootstrap());
+      p.put(AdminClientConfig.CLIENT_ID_CONFIG, "meridian-link-" + link.name() + "-groups");
+      p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "8000");
+      p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+      local = Admin.create(p);
+    }
+    return local;
+  }
+
+  /** One pass over the selected groups; blocking. */
+  void sync(SourceCluster source) throws Exception {
+    MetadataImage image = host.image();
+    List<String> groups = source.groups(link.groups());
+    int synced = 0;
+    for (String group : groups) {
+      Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+      source
+          .committed(group)
+          .forEach(
+              (tp, o) -> {
+                TopicImage t = image.topic(tp.topic()).orElse(null);
+                if (t != null
+                    && link.name().equals(t.mirrorLink())
+                    && tp.partition() < t.partitionCount()) {
+                  committed.put(tp, o);
+                }
+              });
+      if (committed.isEmpty() || hasActiveMembers(group)) {
+        continue;
+      }
+      Map<TopicPartition, OffsetAndMetadata> target = targetOffsets(group);
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
+          SourceCluster.get(local().listOffsets(spec(committed, OffsetSpec.earliest())).all());
+      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+          SourceCluster.get(local().listOffsets(spec(committed, OffsetSpec.latest())).all());
+      Map<TopicPartition, OffsetAndMetadata> write = new HashMap<>();
+      committed.forEach(
+          (tp, o) -> {
+            long start = starts.get(tp).offset();
+            long end = ends.get(tp).offset();
+            long offset = Math.max(start, Math.min(end, o.offset()));
+            OffsetAndMetadata wanted =
+                offset == o.offset()
+                    ? o
+                    : new OffsetAndMetadata(offset, Optional.empty(), o.metadata());
+            OffsetAndMetadata have = target.get(tp);
+            if (have == null || have.offset() < wanted.offset()) {
+              write.put(tp, wanted);
+            }
+          });
+      if (!write.isEmpty()) {
+        try {
+          SourceCluster.get(local().alterConsumerGroupOffsets(group, write).all());
+          offsetsWritten += write.size();
+          synced++;
+        } catch (Exception e) {
+          // members joined meanwhile (UNKNOWN_MEMBER_ID): their commits win
+          LOG.debug("link {}: group {}: offsets not written: {}", link.name(), group, e.toString());
+        }
+      }
+    }
+    lastGroups = synced;
+    lastSyncMs = System.currentTimeMillis();
+  }
+
+  private static Map<TopicPartition, OffsetSpec> spec(
+      Map<TopicPartition, OffsetAndMetadata> committed, OffsetSpec spec) {
+    Map<TopicPartition, OffsetSpec> out = new HashMap<>();
+    committed.keySet().forEach(tp -> out.put(tp, spec));
+    return out;
+  }
+
+  private boolean hasActiveMembers(String group) throws Exception {
+    try {
+      ConsumerGroupDescription d =
+          SourceCluster.get(local().describeConsumerGroups(List.of(group)).all()).get(group);
+      return d != null && !d.members().isEmpty();
+    } catch (GroupIdNotFoundException e) {
+      return false;
+    }
+  }
+
+  private Map<TopicPartition, OffsetAndMetadata> targetOffsets(String group) throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    SourceCluster.get(local().listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata())
+        .forEach(
+            (tp, o) -> {
+              if (o != null) {
+                out.put(tp, o);
+              }
+            });
+    return out;
+  }
+
+  @Override
+  public void close() {
+    if (local != null) {
+      local.close(java.time.Duration.ofSeconds(2));
+    }
+  }
+}

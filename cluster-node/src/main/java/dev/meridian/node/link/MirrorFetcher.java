@@ -1,0 +1,455 @@
+package dev.meridian.node.link;
+
+import dev.meridian.node.protocol.KafkaChannel;
+import dev.meridian.node.protocol.LinkCompression;
+import dev.meridian.node.replication.Partition;
+import dev.meridian.node.storage.LogAppendInfo;
+import dev.meridian.node.storage.OffsetMismatchException;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.ListOffsetsResponseData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Copies mirror partitions from one source node, on a thread of its own with a blocking connection
+ * (never an event loop), as a consumer of the source (replica id -1, up to the source's high
+ * watermark): Fetch v12 for many partitions at once, raw batches appended at their source offsets
+ * with their source epochs. Before copying a partition it checks where to start: an empty mirror of
+ * a link that starts at the latest offset starts at the source's log end; a non-empty one asks the
+ * source where its latest epoch ends (OffsetForLeaderEpoch) and truncates there if the source
+ * truncated. A source log start past the mirror's end restarts the mirror there. Errors back off
+ * exponentially; the link's circuit breaker sees every round trip.
+ */
+final class MirrorFetcher extends Thread {
+  private static final Logger LOG = LoggerFactory.getLogger(MirrorFetcher.class);
+  private static final short FETCH_VERSION = 12;
+  private static final short LIST_OFFSETS_VERSION = 5;
+  private static final short EPOCH_VERSION = 4;
+  private static final int MAX_WAIT_MS = 500;
+  private static final int PARTITION_MAX_BYTES = 1 << 20;
+  private static final int MAX_BYTES = 32 << 20;
+  private static final int SOCKET_TIMEOUT_MS = 15_000;
+  private static final IntervalFunction BACKOFF =
+      IntervalFunction.ofExponentialRandomBackoff(100, 2.0, 0.3, 5_000);
+
+  private final FetcherContext link;
+  private final int sourceNode;
+  private final Map<String, MirrorPartition> partitions = new ConcurrentHashMap<>();
+  private volatile boolean running = true;
+  private KafkaChannel channel;
+  private int failures;
+
+  MirrorFetcher(FetcherContext link, int sourceNode, int slot) {
+    super("meridian-link-" + link.linkName() + "-from-" + sourceNode + "-" + slot);
+    setDaemon(true);
+    this.link = link;
+    this.sourceNode = sourceNode;
+  }
+
+  /** Copies {@code p} (replacing an older copy of the same partition). */
+  void add(MirrorPartition p) {
+    p.sourceNode = sourceNode;
+    partitions.put(p.key(), p);
+    synchronized (this) {
+      notifyAll();
+    }
+  }
+
+  /** Stops copying {@code p} if this fetcher holds that very copy. */
+  void remove(MirrorPartition p) {
+    partitions.remove(p.key(), p);
+  }
+
+  MirrorPartition get(String key) {
+    return partitions.get(key);
+  }
+
+  boolean isEmpty() {
+    return partitions.isEmpty();
+  }
+
+  void shutdown() {
+    running = false;
+    interrupt();
+    closeChannel();
+  }
+
+  @Override
+  public void run() {
+    while (running) {
+      try {
+        if (partitions.isEmpty() || link.paused()) {
+          synchronized (this) {
+            wait(MAX_WAIT_MS);
+          }
+          continue;
+        }
+        if (!link.breaker().tryAcquirePermission()) {
+          Thread.sleep(BACKOFF.apply(Math.max(1, failures)));
+          continue;
+        }
+        long t0 = System.nanoTime();
+        try {
+          ensureChannel();
+          checkWhereToStart();
+          fetchOnce();
+          link.breaker().onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+          failures = 0;
+        } catch (IOException e) {
+          link.breaker().onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, e);
+          throw e;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (IOException e) {
+        if (running) {
+          failures++;
+          LOG.debug("link {}: source node {}: {}", link.linkName(), sourceNode, e.toString());
+          partitions.values().forEach(p -> p.lastError = e.toString());
+        }
+        closeChannel();
+        sleepQuietly(BACKOFF.apply(Math.max(1, failures)));
+      } catch (RuntimeException e) {
+        failures++;
+        LOG.warn("link {}: copying from source node {} failed", link.linkName(), sourceNode, e);
+        sleepQuietly(BACKOFF.apply(Math.max(1, failures)));
+      }
+    }
+    closeChannel();
+  }
+
+  private void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    }
+  }
+
+  private void ensureChannel() throws IOException {
+    if (channel != null) {
+      return;
+    }
+    InetSocketAddress address =
+        link.sourceAddress(sourceNode)
+            .orElseThrow(() -> new IOException("source node " + sourceNode + " is unknown"));
+    channel =
+        new KafkaChannel(
+            address.getHostString(),
+            address.getPort(),
+            "meridian-link-" + link.linkName(),
+            SOCKET_TIMEOUT_MS);
+  }
+
+  private void closeChannel() {
+    KafkaChannel c = channel;
+    channel = null;
+    if (c != null) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // closing
+      }
+    }
+  }
+
+  // ---- where to start --------------------------------------------------------------------------
+
+  private void checkWhereToStart() throws IOException {
+    for (MirrorPartition p : partitions.values()) {
+      if (p.checked) {
+        continue;
+      }
+      Partition t = p.target;
+      try {
+        if (t.logEndOffset() == 0 && t.logStartOffset() == 0 && t.latestEpoch() < 0) {
+          if (link.startsAtLatest()) {
+            long latest = listOffset(p, -1L);
+            if (latest > 0) {
+              LOG.info("link {}: {} starts at the source's log end {}", link.linkName(), t, latest);
+              t.restartMirroredAt(latest, p.leaderEpoch);
+            }
+          }
+        } else if (t.latestEpoch() >= 0) {
+          truncateIfSourceDiverged(p);
+        }
+        p.checked = true;
+        p.state = MirrorPartition.State.RUNNING;
+      } catch (Partition.NotLeaderException e) {
+        partitions.remove(p.key(), p);
+      } catch (SourceError e) {
+        p.lastError = e.getMessage();
+        p.state = MirrorPartition.State.FAILING;
+        try {
+          handleSourceError(p, e.error);
+        } catch (SourceError again) {
+          p.lastError = again.getMessage();
+        }
+      }
+    }
+  }
+
+  /** A per-partition error the source answered. */
+  private static final class SourceError extends Exception {
+    final Errors error;
+
+    SourceError(Errors error, String message) {
+      super(message, null, false, false);
+      this.error = error;
+    }
+  }
+
+  /** ListOffsets at the source: -1 latest, -2 earliest. */
+  private long listOffset(MirrorPartition p, long timestamp) throws IOException, SourceError {
+    ListOffsetsRequestData req =
+        new ListOffsetsRequestData().setReplicaId(-1).setIsolationLevel((byte) 0);
+    req.topics()
+        .add(
+            new ListOffsetsRequestData.ListOffsetsTopic()
+                .setName(p.topic())
+                .setPartitions(
+                    List.of(
+                        new ListOffsetsRequestData.ListOffsetsPartition()
+                            .setPartitionIndex(p.index())
+                            .setCurrentLeaderEpoch(-1)
+                            .setTimestamp(timestamp))));
+    ListOffsetsResponseData resp = channel.send(ApiKeys.LIST_OFFSETS, LIST_OFFSETS_VERSION, req);
+    ListOffsetsResponseData.ListOffsetsPartitionResponse r =
+        resp.topics().get(0).partitions().get(0);
+    if (r.errorCode() != Errors.NONE.code()) {
+      Errors error = Errors.forCode(r.errorCode());
+      throw new SourceError(error, "ListOffsets " + p.key() + ": " + error);
+    }
+    return r.offset();
+  }
+
+  /** Truncates the mirror where the source's copy of its latest epoch ends, if before its end. */
+  private void truncateIfSourceDiverged(MirrorPartition p) throws IOException, SourceError {
+    Partition t = p.target;
+    int epoch = t.latestEpoch();
+    OffsetForLeaderEpochRequestData req = new OffsetForLeaderEpochRequestData().setReplicaId(-1);
+    OffsetForLeaderEpochRequestData.OffsetForLeaderTopic topic =
+        new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic(p.topic());
+    topic
+        .partitions()
+        .add(
+            new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition()
+                .setPartition(p.index())
+                .setCurrentLeaderEpoch(-1)
+                .setLeaderEpoch(epoch));
+    req.topics().add(topic);
+    OffsetForLeaderEpochResponseData resp =
+        channel.send(ApiKeys.OFFSET_FOR_LEADER_EPOCH, EPOCH_VERSION, req);
+    OffsetForLeaderEpochResponseData.EpochEndOffset e =
+        resp.topics().iterator().next().partitions().get(0);
+    if (e.errorCode() != Errors.NONE.code()) {
+      Errors error = Errors.forCode(e.errorCode());
+      throw new SourceError(error, "OffsetForLeaderEpoch " + p.key() + ": " + error);
+    }
+    if (e.leaderEpoch() < 0 || e.endOffset() < 0) {
+      return; // the source no longer knows that epoch (retention): nothing to compare
+    }
+    long[] local = t.endOffsetForEpoch(e.leaderEpoch());
+    long end = Math.min(e.endOffset(), local[1] < 0 ? Long.MAX_VALUE : local[1]);
+    if (end < t.logEndOffset()) {
+      LOG.warn(
+          "link {}: {}: the source's epoch {} ends at {}, before the mirror's end {} (the source"
+              + " truncated: unclean election?); truncating the mirror to {}",
+          link.linkName(),
+          t,
+          e.leaderEpoch(),
+          e.endOffset(),
+          t.logEndOffset(),
+          end);
+      t.truncateMirrored(end, p.leaderEpoch);
+    }
+  }
+
+  // ---- fetching --------------------------------------------------------------------------------
+
+  private void fetchOnce() throws IOException, InterruptedException {
+    FetchRequestData req =
+        new FetchRequestData()
+            .setReplicaId(-1)
+            .setMaxWaitMs(MAX_WAIT_MS)
+            .setMinBytes(1)
+            .setMaxBytes(MAX_BYTES)
+            .setIsolationLevel((byte) 0)
+            .setSessionId(0)
+            .setSessionEpoch(-1);
+    if (link.lz4()) {
+      LinkCompression.request(req);
+    }
+    Map<String, FetchRequestData.FetchTopic> topics = new HashMap<>();
+    Map<String, MirrorPartition> asked = new HashMap<>();
+    int partitionMax =
+        link.rateLimiter()
+            .map(r -> Math.max(16_384, Math.min(PARTITION_MAX_BYTES, permitsPerCycle(r))))
+            .orElse(PARTITION_MAX_BYTES);
+    for (MirrorPartition p : partitions.values()) {
+      if (!p.checked || p.state == MirrorPartition.State.RAISING_EPOCH) {
+        continue;
+      }
+      asked.put(p.key(), p);
+      topics
+          .computeIfAbsent(
+              p.topic(),
+              t -> {
+                FetchRequestData.FetchTopic ft = new FetchRequestData.FetchTopic().setTopic(t);
+                req.topics().add(ft);
+                return ft;
+              })
+          .partitions()
+          .add(
+              new FetchRequestData.FetchPartition()
+                  .setPartition(p.index())
+                  .setCurrentLeaderEpoch(-1)
+                  .setFetchOffset(p.target.logEndOffset())
+                  .setLastFetchedEpoch(-1)
+                  .setLogStartOffset(-1)
+                  .setPartitionMaxBytes(partitionMax));
+    }
+    if (asked.isEmpty()) {
+      synchronized (this) {
+        wait(MAX_WAIT_MS);
+      }
+      return;
+    }
+    FetchResponseData resp = channel.send(ApiKeys.FETCH, FETCH_VERSION, req);
+    if (resp.errorCode() != Errors.NONE.code()) {
+      throw new IOException("Fetch: " + Errors.forCode(resp.errorCode()));
+    }
+    long now = System.currentTimeMillis();
+    List<MirrorPartition> failed = new ArrayList<>();
+    for (FetchResponseData.FetchableTopicResponse t : resp.responses()) {
+      for (FetchResponseData.PartitionData pd : t.partitions()) {
+        MirrorPartition p = asked.get(t.topic() + "-" + pd.partitionIndex());
+        if (p == null || partitions.get(p.key()) != p) {
+          continue; // dropped or replaced meanwhile
+        }
+        try {
+          if (!handle(p, pd, now)) {
+            failed.add(p);
+          }
+        } catch (SourceError e) {
+          p.lastError = e.getMessage();
+          failed.add(p);
+        }
+      }
+    }
+    if (!failed.isEmpty() && failed.size() == asked.size()) {
+      Thread.sleep(BACKOFF.apply(1));
+    }
+  }
+
+  private static int permitsPerCycle(RateLimiter r) {
+    return r.getRateLimiterConfig().getLimitForPeriod();
+  }
+
+  /** Applies one partition's fetch answer; false when it failed. */
+  private boolean handle(MirrorPartition p, FetchResponseData.PartitionData pd, long now)
+      throws IOException, SourceError {
+    Errors error = Errors.forCode(pd.errorCode());
+    if (error != Errors.NONE) {
+      p.lastError = "source answered " + error;
+      handleSourceError(p, error);
+      return false;
+    }
+    long[] wire = new long[1];
+    ByteBuffer fetched = LinkCompression.records(pd, wire);
+    link.countWire(wire[0], fetched.remaining());
+    Partition t = p.target;
+    MirrorBatches selected = MirrorBatches.select(fetched, t.logEndOffset(), p.leaderEpoch);
+    if (selected.straddling()) {
+      p.lastError = "a source batch straddles the mirror's log end " + t.logEndOffset();
+      LOG.warn("link {}: {}: {}", link.linkName(), t, p.lastError);
+      p.state = MirrorPartition.State.FAILING;
+      return false;
+    }
+    ByteBuffer batches = selected.batches();
+    if (batches.hasRemaining()) {
+      link.rateLimiter().ifPresent(r -> r.acquirePermission(batches.remaining()));
+      try {
+        LogAppendInfo info = t.appendMirrored(batches, p.leaderEpoch);
+        p.bytes += info.bytes();
+        p.records += selected.records();
+        p.lastAppendMs = now;
+        p.lastError = null;
+      } catch (Partition.NotLeaderException e) {
+        LOG.info("link {}: {}: no longer copied here ({})", link.linkName(), t, e.getMessage());
+        partitions.remove(p.key(), p);
+        return true;
+      } catch (OffsetMismatchException e) {
+        LOG.warn(
+            "link {}: {}: {}; checking where to start again", link.linkName(), t, e.getMessage());
+        p.checked = false;
+        return false;
+      }
+    }
+    if (selected.higherEpoch() >= 0) {
+      p.state = MirrorPartition.State.RAISING_EPOCH;
+      link.raiseEpoch(p, selected.higherEpoch());
+    }
+    p.observeSource(
+        pd.logStartOffset(),
+        pd.highWatermark(),
+        pd.lastStableOffset(),
+        System.currentTimeMillis(),
+        link.stallMs());
+    return true;
+  }
+
+  private void handleSourceError(MirrorPartition p, Errors error) throws IOException, SourceError {
+    switch (error) {
+      case OFFSET_OUT_OF_RANGE -> {
+        long start = listOffset(p, -2L);
+        Partition t = p.target;
+        if (start > t.logEndOffset()) {
+          LOG.warn(
+              "link {}: {}: the source's log starts at {}, after the mirror's end {} (retention at"
+                  + " the source); continuing from {}, records [{}, {}) were never mirrored",
+              link.linkName(),
+              t,
+              start,
+              t.logEndOffset(),
+              start,
+              t.logEndOffset(),
+              start);
+          t.restartMirroredAt(start, p.leaderEpoch);
+        } else {
+          p.checked = false; // ahead of the source: it truncated
+        }
+      }
+      case NOT_LEADER_OR_FOLLOWER,
+          UNKNOWN_TOPIC_OR_PARTITION,
+          FENCED_LEADER_EPOCH,
+          UNKNOWN_LEADER_EPOCH,
+          LEADER_NOT_AVAILABLE,
+          REPLICA_NOT_AVAILABLE -> {
+        p.state = MirrorPartition.State.FAILING;
+        partitions.remove(p.key(), p);
+        link.sourceMoved(p, error.name());
+      }
+      default -> p.state = MirrorPartition.State.FAILING;
+    }
+  }
+}

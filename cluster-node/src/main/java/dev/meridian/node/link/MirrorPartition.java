@@ -1,0 +1,114 @@
+package dev.meridian.node.link;
+
+import dev.meridian.node.replication.Partition;
+
+/**
+ * One mirror partition a link copies on this node, as the target partition's leader in one leader
+ * epoch (the fence: once the epoch changes, appends of this copy are refused and a new one takes
+ * over). Holds what the status and the watchdog show; written by one fetcher thread, read by any.
+ */
+final class MirrorPartition {
+
+  /** States a mirror partition shows. */
+  enum State {
+    /** Checking where to start (log end against the source's epochs and log start). */
+    STARTING,
+    /** Copying, or caught up. */
+    RUNNING,
+    /** Waiting for the controller to raise the target leader epoch to a source epoch. */
+    RAISING_EPOCH,
+    /** The source advances and the mirror does not. */
+    STALLED,
+    /** The source answers with an error for this partition. */
+    FAILING
+  }
+
+  final Partition target;
+  final int leaderEpoch;
+  final long startedMs;
+
+  volatile boolean checked;
+  volatile State state = State.STARTING;
+  volatile long sourceLogStart = -1;
+  volatile long sourceHighWatermark = -1;
+  volatile long sourceLastStable = -1;
+  volatile long bytes;
+  volatile long records;
+  volatile long lastAppendMs;
+
+  /** When the mirror last was at the source's last stable offset (-1: never seen the source). */
+  volatile long caughtUpMs = -1;
+
+  /** When the source was last seen ahead of a mirror that did not move since. */
+  volatile long behindSinceMs = -1;
+
+  volatile long logEndAtBehind = -1;
+  volatile String lastError;
+  volatile int sourceNode = -1;
+
+  MirrorPartition(Partition target, int leaderEpoch, long nowMs) {
+    this.target = target;
+    this.leaderEpoch = leaderEpoch;
+    this.startedMs = nowMs;
+  }
+
+  String topic() {
+    return target.topic();
+  }
+
+  int index() {
+    return target.index();
+  }
+
+  String key() {
+    return target.topic() + "-" + target.index();
+  }
+
+  /** Lag in records: the source's last stable offset minus the mirror's high watermark. */
+  long lagRecords() {
+    long source = sourceLastStable >= 0 ? sourceLastStable : sourceHighWatermark;
+    return source < 0 ? -1 : Math.max(0, source - target.highWatermark());
+  }
+
+  /** How long the mirror has been behind the source (0 when caught up, -1 when unknown). */
+  long lagMs(long nowMs) {
+    long lag = lagRecords();
+    if (lag < 0) {
+      return -1;
+    }
+    if (lag == 0) {
+      return 0;
+    }
+    return caughtUpMs < 0 ? nowMs - startedMs : Math.max(0, nowMs - caughtUpMs);
+  }
+
+  /**
+   * Updates the source positions after a fetch answer and runs the watchdog: STALLED when the
+   * source is ahead and the mirror's log end has not moved for {@code stallMs}.
+   */
+  void observeSource(long logStart, long highWatermark, long lastStable, long nowMs, long stallMs) {
+    if (logStart >= 0) {
+      sourceLogStart = logStart;
+    }
+    sourceHighWatermark = highWatermark;
+    sourceLastStable = lastStable >= 0 ? lastStable : highWatermark;
+    long end = target.logEndOffset();
+    if (end >= sourceLastStable) {
+      caughtUpMs = nowMs;
+      behindSinceMs = -1;
+      if (state == State.STALLED || state == State.FAILING) {
+        state = State.RUNNING;
+      }
+      return;
+    }
+    if (behindSinceMs < 0 || end != logEndAtBehind) {
+      behindSinceMs = nowMs;
+      logEndAtBehind = end;
+      if (state == State.STALLED) {
+        state = State.RUNNING;
+      }
+    } else if (nowMs - behindSinceMs >= stallMs && state == State.RUNNING) {
+      state = State.STALLED;
+    }
+  }
+}
