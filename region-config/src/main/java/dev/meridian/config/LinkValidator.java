@@ -12,8 +12,10 @@ final class LinkValidator {
 
   private final List<ConfigProblem> problems = new ArrayList<>();
   private final Set<String> regions;
+  private final List<RegionConfig> regionConfigs;
 
   private LinkValidator(List<RegionConfig> regions) {
+    this.regionConfigs = regions;
     this.regions =
         regions.stream().map(RegionConfig::name).filter(n -> n != null).collect(Collectors.toSet());
   }
@@ -120,6 +122,16 @@ final class LinkValidator {
         problem(
             ConfigPath.key(path, ConfigKeys.REGION_KEY),
             "unknown region " + ConfigPath.quote(s.region()));
+      } else if (regionConfigs.stream()
+          .filter(r -> s.region().equals(r.name()))
+          .flatMap(r -> r.nodes().stream())
+          .anyMatch(n -> n.kafkaPort() == NodeConfig.EPHEMERAL_PORT)) {
+        problem(
+            ConfigPath.key(path, ConfigKeys.REGION_KEY),
+            "region "
+                + s.region()
+                + " has nodes on ephemeral Kafka ports (0); a link reaches its source region at"
+                + " the configured ports");
       }
       if (!s.properties().isEmpty()) {
         problem(

@@ -164,6 +164,19 @@ class LinkConfigTest {
   }
 
   @Test
+  void aSourceRegionNeedsFixedKafkaPorts() {
+    String yaml =
+        REGIONS.replace("kafkaPort: 9092", "kafkaPort: 0")
+            + "links:\n  - {name: e2w, source: {region: east}, target: west}\n";
+    ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, "t"));
+    assertEquals(
+        List.of(
+            "links[0].source.region: region east has nodes on ephemeral Kafka ports (0); a link"
+                + " reaches its source region at the configured ports"),
+        e.problems().stream().map(ConfigProblem::toString).toList());
+  }
+
+  @Test
   void literalPrefixStopsAtTheFirstSpecialCharacter() {
     assertEquals("", NameFilter.literalPrefix(".*"));
     assertEquals("orders", NameFilter.literalPrefix("orders\\..*"));

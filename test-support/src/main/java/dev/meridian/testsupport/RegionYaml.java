@@ -36,6 +36,9 @@ public final class RegionYaml {
   private final List<Node> nodes = new ArrayList<>();
   private final Map<String, Object> topicDefaults = new LinkedHashMap<>();
   private final Map<String, Object> broker = new LinkedHashMap<>();
+  private final List<RegionYaml> peers = new ArrayList<>();
+  private final List<String> links = new ArrayList<>();
+  private final Map<Integer, Integer> peerKafkaPorts = new LinkedHashMap<>();
 
   private RegionYaml(String region) {
     this.region = region;
@@ -43,8 +46,16 @@ public final class RegionYaml {
 
   /** A region of {@code count} nodes; see the class comment for the ports. */
   public static RegionYaml of(String region, int count) {
+    return of(region, count, 1);
+  }
+
+  /**
+   * A region of {@code count} nodes with ids from {@code firstId} (node ids are unique across all
+   * regions of a file).
+   */
+  public static RegionYaml of(String region, int count, int firstId) {
     RegionYaml y = new RegionYaml(region);
-    for (int id = 1; id <= count; id++) {
+    for (int id = firstId; id < firstId + count; id++) {
       int kafka = count == 1 ? 0 : FreePorts.next();
       int cluster = count == 1 ? 0 : FreePorts.next();
       y.nodes.add(new Node(id, kafka, 0, cluster, region + "-" + id, null));
@@ -114,14 +125,68 @@ public final class RegionYaml {
     return region;
   }
 
+  /**
+   * Adds {@code other}'s region to this file (its nodes are not started with this region; its topic
+   * defaults and broker settings are not written). Links between the regions then name it.
+   */
+  public RegionYaml alongside(RegionYaml other) {
+    peers.add(other);
+    return this;
+  }
+
+  /**
+   * This file says node {@code id} of a peer region listens on {@code port} (a TCP proxy in front
+   * of it: this region's nodes reach it there).
+   */
+  public RegionYaml peerKafkaPort(int id, int port) {
+    peerKafkaPorts.put(id, port);
+    return this;
+  }
+
+  /**
+   * A mirror link from region {@code source} into region {@code target}; {@code settings} are more
+   * link keys as YAML flow entries, e.g. {@code "rateLimitBytesPerSecond: 1000000"}.
+   */
+  public RegionYaml link(String name, String source, String target, String... settings) {
+    StringBuilder l =
+        new StringBuilder("  - {name: ")
+            .append(name)
+            .append(", source: {region: ")
+            .append(source)
+            .append("}, target: ")
+            .append(target);
+    for (String s : settings) {
+      l.append(", ").append(s);
+    }
+    links.add(l.append("}\n").toString());
+    return this;
+  }
+
   /** The YAML text. */
   public String toYaml() {
-    StringBuilder y = new StringBuilder("regions:\n  - name: ").append(region).append("\n");
+    StringBuilder y = new StringBuilder("regions:\n");
+    regionBlock(y, Map.of());
+    for (RegionYaml peer : peers) {
+      peer.regionBlock(y, peerKafkaPorts);
+    }
+    section(y, "topicDefaults", topicDefaults);
+    section(y, "broker", broker);
+    if (!links.isEmpty()) {
+      y.append("links:\n");
+      links.forEach(y::append);
+    }
+    return y.toString();
+  }
+
+  private void regionBlock(StringBuilder y, Map<Integer, Integer> kafkaPorts) {
+    y.append("  - name: ").append(region).append("\n");
     y.append("    nodes:\n");
     for (Node n : nodes) {
       y.append("      - id: ").append(n.id()).append('\n');
       y.append("        host: 127.0.0.1\n");
-      y.append("        kafkaPort: ").append(n.kafkaPort()).append('\n');
+      y.append("        kafkaPort: ")
+          .append(kafkaPorts.getOrDefault(n.id(), n.kafkaPort()))
+          .append('\n');
       y.append("        httpPort: ").append(n.httpPort()).append('\n');
       y.append("        clusterPort: ").append(n.clusterPort()).append('\n');
       y.append("        dataDir: ").append(n.dataDir()).append('\n');
@@ -129,9 +194,6 @@ public final class RegionYaml {
         y.append("        rack: ").append(n.rack()).append('\n');
       }
     }
-    section(y, "topicDefaults", topicDefaults);
-    section(y, "broker", broker);
-    return y.toString();
   }
 
   private static void section(StringBuilder y, String name, Map<String, Object> values) {

@@ -61,6 +61,7 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
 
   private final LinkConfig config;
   private final String sourceBootstrap;
+  private final Map<Integer, InetSocketAddress> configuredSourceNodes;
   private final LinkHost host;
   private final CircuitBreaker breaker;
   private final RateLimiter rateLimiter;
@@ -86,9 +87,18 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
   private long rateBytes;
   private long rateRecords;
 
-  LinkRunner(LinkConfig config, String sourceBootstrap, LinkHost host) {
+  /**
+   * @param configuredSourceNodes where the nodes of a source region are, as this region's config
+   *     says (empty for a Kafka cluster: then the addresses the source advertises count)
+   */
+  LinkRunner(
+      LinkConfig config,
+      String sourceBootstrap,
+      Map<Integer, InetSocketAddress> configuredSourceNodes,
+      LinkHost host) {
     this.config = config;
     this.sourceBootstrap = sourceBootstrap;
+    this.configuredSourceNodes = Map.copyOf(configuredSourceNodes);
     this.host = host;
     this.breaker =
         CircuitBreaker.of(
@@ -317,7 +327,8 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
 
   @Override
   public Optional<InetSocketAddress> sourceAddress(int nodeId) {
-    return Optional.ofNullable(snapshot.nodes().get(nodeId));
+    InetSocketAddress configured = configuredSourceNodes.get(nodeId);
+    return Optional.ofNullable(configured != null ? configured : snapshot.nodes().get(nodeId));
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.meridian.config.MeridianConfig;
 import dev.meridian.config.RegionConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +38,9 @@ public final class LinkService implements AutoCloseable {
    */
   public LinkService(MeridianConfig config, RegionConfig region, LinkHost host) {
     for (LinkConfig link : config.linksInto(region.name())) {
-      runners.put(link.name(), new LinkRunner(link, bootstrapOf(config, link), host));
+      runners.put(
+          link.name(),
+          new LinkRunner(link, bootstrapOf(config, link), sourceNodes(config, link), host));
     }
   }
 
@@ -53,6 +56,24 @@ public final class LinkService implements AutoCloseable {
           .collect(Collectors.joining(","));
     }
     return link.source().bootstrap();
+  }
+
+  /** Where the nodes of a link's source region are, by id (empty for a Kafka cluster source). */
+  static Map<Integer, InetSocketAddress> sourceNodes(MeridianConfig config, LinkConfig link) {
+    Map<Integer, InetSocketAddress> out = new LinkedHashMap<>();
+    if (link.source().isRegion()) {
+      config
+          .region(link.source().region())
+          .ifPresent(
+              r ->
+                  r.nodes()
+                      .forEach(
+                          n ->
+                              out.put(
+                                  n.id(),
+                                  InetSocketAddress.createUnresolved(n.host(), n.kafkaPort()))));
+    }
+    return out;
   }
 
   public void start() {

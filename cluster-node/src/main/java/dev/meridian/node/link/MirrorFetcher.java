@@ -338,6 +338,9 @@ final class MirrorFetcher extends Thread {
     if (resp.errorCode() != Errors.NONE.code()) {
       throw new IOException("Fetch: " + Errors.forCode(resp.errorCode()));
     }
+    if (link.paused()) {
+      return; // paused while the fetch was parked at the source: nothing is applied
+    }
     long now = System.currentTimeMillis();
     List<MirrorPartition> failed = new ArrayList<>();
     for (FetchResponseData.FetchableTopicResponse t : resp.responses()) {
