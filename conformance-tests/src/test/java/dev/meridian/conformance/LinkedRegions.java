@@ -10,6 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,17 +47,36 @@ final class LinkedRegions implements AutoCloseable {
     return new ObjectMapper().readTree(r.body());
   }
 
-  /** Whether every mirror partition of {@code topic} shows no lag and the source is known. */
+  /**
+   * Whether the mirror of {@code topic} has all its {@code partitions} and each ends where its
+   * source ends (latest offsets asked of both regions), and the link's status shows no lag.
+   */
   boolean caughtUp(String topic, int partitions) throws Exception {
-    int seen = 0;
-    for (JsonNode p : status().get("partitions")) {
-      if (!p.get("topic").asText().equals(topic)) {
-        continue;
-      }
-      if (p.get("lagRecords").asLong() != 0 || p.get("sourceHighWatermark").asLong() < 0) {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    try (Admin s = Admin.create(Clients.admin(source.bootstrap()));
+        Admin t = Admin.create(Clients.admin(target.bootstrap()))) {
+      Map<TopicPartition, Long> want = new HashMap<>();
+      s.listOffsets(latest)
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .forEach((tp, o) -> want.put(tp, o.offset()));
+      Map<TopicPartition, Long> have = new HashMap<>();
+      t.listOffsets(latest)
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .forEach((tp, o) -> have.put(tp, o.offset()));
+      if (!want.equals(have)) {
         return false;
       }
-      seen++;
+    }
+    int seen = 0;
+    for (JsonNode p : status().get("partitions")) {
+      if (p.get("topic").asText().equals(topic) && p.get("lagRecords").asLong() == 0) {
+        seen++;
+      }
     }
     return seen == partitions;
   }
@@ -92,6 +114,24 @@ final class LinkedRegions implements AutoCloseable {
     List<String> out = new ArrayList<>();
     byPartition.keySet().stream().sorted().forEach(p -> out.addAll(byPartition.get(p)));
     return out;
+  }
+
+  /** Asserts two record lists are equal, naming the size and the first difference only. */
+  static void assertSame(List<String> source, List<String> mirror) {
+    for (int i = 0; i < Math.min(source.size(), mirror.size()); i++) {
+      if (!source.get(i).equals(mirror.get(i))) {
+        throw new AssertionError(
+            "record " + i + " differs: source " + source.get(i) + ", mirror " + mirror.get(i));
+      }
+    }
+    if (source.size() != mirror.size()) {
+      throw new AssertionError(
+          "source has "
+              + source.size()
+              + " records, mirror "
+              + mirror.size()
+              + (mirror.isEmpty() ? "" : "; last mirrored " + mirror.get(mirror.size() - 1)));
+    }
   }
 
   static String line(ConsumerRecord<byte[], byte[]> r) {

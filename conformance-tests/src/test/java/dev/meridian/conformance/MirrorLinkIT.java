@@ -141,9 +141,9 @@ class MirrorLinkIT {
 
       List<String> eastOrders = LinkedRegions.contents(eb, "orders", TIMEOUT);
       assertEquals(100_000, eastOrders.size());
-      assertEquals(eastOrders, LinkedRegions.contents(wb, "orders", TIMEOUT));
+      LinkedRegions.assertSame(eastOrders, LinkedRegions.contents(wb, "orders", TIMEOUT));
       List<String> eastProfiles = LinkedRegions.contents(eb, "profiles", TIMEOUT);
-      assertEquals(eastProfiles, LinkedRegions.contents(wb, "profiles", TIMEOUT));
+      LinkedRegions.assertSame(eastProfiles, LinkedRegions.contents(wb, "profiles", TIMEOUT));
       assertTrue(hasGaps(eastProfiles), "the compacted source has gaps: " + eastProfiles.size());
       for (int p = 0; p < 3; p++) {
         TopicPartition tp = new TopicPartition("orders", p);
@@ -250,7 +250,7 @@ class MirrorLinkIT {
       }
       assertEquals(List.of(), repeats);
       assertEquals(total, count(seen));
-      assertEquals(
+      LinkedRegions.assertSame(
           LinkedRegions.contents(eb, "payments", TIMEOUT),
           LinkedRegions.contents(wb, "payments", TIMEOUT));
     }

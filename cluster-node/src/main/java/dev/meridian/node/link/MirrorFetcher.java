@@ -111,6 +111,9 @@ final class MirrorFetcher extends Thread {
           checkWhereToStart();
           fetchOnce();
           link.breaker().onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+          if (failures > 0) {
+            LOG.info("link {}: source node {} reachable again", link.linkName(), sourceNode);
+          }
           failures = 0;
         } catch (IOException e) {
           link.breaker().onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, e);
@@ -122,8 +125,22 @@ final class MirrorFetcher extends Thread {
       } catch (IOException e) {
         if (running) {
           failures++;
-          LOG.debug("link {}: source node {}: {}", link.linkName(), sourceNode, e.toString());
-          partitions.values().forEach(p -> p.lastError = e.toString());
+          if (failures == 1) {
+            LOG.info(
+                "link {}: source node {} unreachable ({}); retrying with backoff",
+                link.linkName(),
+                sourceNode,
+                e.toString());
+          } else {
+            LOG.debug("link {}: source node {}: {}", link.linkName(), sourceNode, e.toString());
+          }
+          partitions
+              .values()
+              .forEach(
+                  p -> {
+                    p.lastError = e.toString();
+                    p.state = MirrorPartition.State.FAILING;
+                  });
         }
         closeChannel();
         sleepQuietly(BACKOFF.apply(Math.max(1, failures)));
@@ -376,6 +393,9 @@ final class MirrorFetcher extends Thread {
       p.lastError = "source answered " + error;
       handleSourceError(p, error);
       return false;
+    }
+    if (p.state == MirrorPartition.State.FAILING) {
+      p.state = MirrorPartition.State.RUNNING;
     }
     long[] wire = new long[1];
     ByteBuffer fetched = LinkCompression.records(pd, wire);

@@ -1,0 +1,243 @@
+package dev.meridian.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meridian.testsupport.RegionYaml;
+import dev.meridian.testsupport.TcpProxy;
+import dev.meridian.testsupport.TestRegion;
+import dev.meridian.testsupport.Wait;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mirror links under faults, with real processes and clients: the source node killed with SIGKILL
+ * and restarted and a WAN (a TCP proxy adding 50–200 ms each way) that drops connections and goes
+ * down, while a producer writes; a leader change in a three-node target region; and the link's byte
+ * rate limit. In every case the mirror ends identical to the source: no loss, no duplicate, no gap.
+ */
+class MirrorLinkFaultsIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+  @TempDir Path tmp;
+
+  private static RegionYaml east() {
+    return RegionYaml.of("east", 1).fixedKafkaPorts().broker("groupInitialRebalanceDelayMs", 0);
+  }
+
+  /** Sends values 0..count-1 keyed by number (idempotent, acks=all); runs {@code at} on acks. */
+  private static void produce(String bootstrap, String topic, int count, Map<Integer, Runnable> at)
+      throws Exception {
+    AtomicInteger acked = new AtomicInteger();
+    Map<Integer, Runnable> pending = new ConcurrentHashMap<>(at);
+    try (KafkaProducer<String, String> p =
+        new KafkaProducer<>(
+            Clients.producer(
+                bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG,
+                2,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                120_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000))) {
+      Clients.Sends<String, String> sends = new Clients.Sends<>(p, 2_000, TIMEOUT);
+      for (int i = 0; i < count; i++) {
+        sends.send(new ProducerRecord<>(topic, "k" + i, "v" + i), m -> acked.incrementAndGet());
+        for (Map.Entry<Integer, Runnable> e : pending.entrySet()) {
+          if (i >= e.getKey()) {
+            pending.remove(e.getKey()).run();
+          }
+        }
+      }
+      sends.awaitAcks();
+    }
+    assertEquals(count, acked.get());
+  }
+
+  private static void assertIdentical(LinkedRegions regions, String topic, int partitions, int n)
+      throws Exception {
+    Wait.until(topic + " mirrored", TIMEOUT, () -> regions.caughtUp(topic, partitions));
+    List<String> source = LinkedRegions.contents(regions.source.bootstrap(), topic, TIMEOUT);
+    assertEquals(n, source.size(), "records in the source");
+    assertEquals(
+        n,
+        source.stream().map(l -> l.substring(l.indexOf("key="))).distinct().count(),
+        "each record once in the source");
+    LinkedRegions.assertSame(
+        source, LinkedRegions.contents(regions.target.bootstrap(), topic, TIMEOUT));
+  }
+
+  @Test
+  void aKilledSourceAndAFlakyWanLoseDuplicateAndSkipNothing() throws Exception {
+    RegionYaml east = east();
+    int eastPort = east.node(1).kafkaPort();
+    try (TcpProxy wan = TcpProxy.start("127.0.0.1", eastPort).delay(50, 200)) {
+      RegionYaml west =
+          RegionYaml.of("west", 1, 101)
+              .alongside(east)
+              .peerKafkaPort(1, wan.port())
+              .link("e2w", "east", "west");
+      TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
+      try (LinkedRegions regions =
+          new LinkedRegions(
+              source, TestRegion.ofProcesses(west, tmp.resolve("west")).start(), "e2w")) {
+        String eb = source.bootstrap();
+        Clients.createTopic(eb, "orders", 3, Map.of());
+        Wait.until("the link sees orders", TIMEOUT, () -> regions.caughtUp("orders", 3));
+        int n = 24_000;
+        produce(
+            eb,
+            "orders",
+            n,
+            Map.of(
+                4_000, wan::dropConnections,
+                8_000, () -> wan.down(true),
+                11_000, () -> wan.down(false),
+                14_000,
+                    () -> {
+                      assertEquals(137, source.child(1).kill9());
+                      source.child(1).start();
+                    },
+                18_000, wan::dropConnections));
+        assertIdentical(regions, "orders", 3, n);
+        assertTrue(wan.forwardedBytes() > 0, "the link went through the WAN proxy");
+      }
+    }
+  }
+
+  @Test
+  void aLeaderChangeInTheTargetRegionKeepsOneCopyPerPartition() throws Exception {
+    RegionYaml east = east();
+    RegionYaml west =
+        RegionYaml.of("west", 3, 101)
+            .topicDefault("replicationFactor", -1) // up to 3: all of west, the one of east
+            .broker("offsetsTopicPartitions", 3)
+            .broker("memberHeartbeatSeconds", 1)
+            .broker("memberFailureSeconds", 4)
+            .broker("memberMergeDelaySeconds", 2)
+            .alongside(east)
+            .link("e2w", "east", "west");
+    TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
+    try (LinkedRegions regions =
+            new LinkedRegions(
+                source, TestRegion.ofProcesses(west, tmp.resolve("west")).start(), "e2w");
+        Admin westAdmin = Admin.create(Clients.admin(regions.target.bootstrap()))) {
+      String eb = source.bootstrap();
+      Clients.createTopic(eb, "orders", 3, Map.of());
+      Wait.until("the link copies orders", TIMEOUT, () -> regions.caughtUp("orders", 3));
+      TopicPartition tp = new TopicPartition("orders", 0);
+      int[] killed = {-1};
+      int n = 15_000;
+      produce(
+          eb,
+          "orders",
+          n,
+          Map.of(
+              5_000,
+              () -> {
+                try {
+                  killed[0] = leader(westAdmin, tp);
+                  assertEquals(137, regions.target.child(killed[0]).kill9());
+                  Wait.until(
+                      "a new leader of " + tp + " in west",
+                      TIMEOUT,
+                      () -> {
+                        int l = leader(westAdmin, tp);
+                        return l >= 0 && l != killed[0];
+                      });
+                  regions.target.child(killed[0]).start();
+                } catch (Exception e) {
+                  throw new AssertionError(e);
+                }
+              }));
+      assertIdentical(regions, "orders", 3, n);
+      Wait.until(
+          "every west replica holds the source's batches",
+          TIMEOUT,
+          () -> {
+            for (int p = 0; p < 3; p++) {
+              TopicPartition part = new TopicPartition("orders", p);
+              List<String> want = ReplicaFiles.batches(ReplicaFiles.partitionDir(source, 1, part));
+              for (int id = 101; id <= 103; id++) {
+                if (!want.equals(
+                    ReplicaFiles.batches(ReplicaFiles.partitionDir(regions.target, id, part)))) {
+                  return false;
+                }
+              }
+            }
+            return true;
+          });
+    }
+  }
+
+  private static int leader(Admin admin, TopicPartition tp) throws Exception {
+    TopicPartitionInfo p =
+        admin
+            .describeTopics(List.of(tp.topic()))
+            .allTopicNames()
+            .get(10, TimeUnit.SECONDS)
+            .get(tp.topic())
+            .partitions()
+            .get(tp.partition());
+    return p.leader() == null || p.leader().isEmpty() ? -1 : p.leader().id();
+  }
+
+  @Test
+  void theLinkHoldsItsByteRate() throws Exception {
+    RegionYaml east = east();
+    long rate = 1_000_000;
+    RegionYaml west =
+        RegionYaml.of("west", 1, 101)
+            .alongside(east)
+            .link("e2w", "east", "west", "rateLimitBytesPerSecond: " + rate, "compression: none");
+    TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
+    String eb = source.bootstrap();
+    try (Admin admin = Admin.create(Clients.admin(eb))) {
+      admin.createTopics(List.of(new NewTopic("bulk", 2, (short) 1))).all().get();
+    }
+    String kb = "r".repeat(1000);
+    try (KafkaProducer<String, String> p = new KafkaProducer<>(Clients.producer(eb))) {
+      Clients.produceAll(
+          p, 7_000, i -> new ProducerRecord<>("bulk", "k" + i, i + kb), (m, i) -> {}, TIMEOUT);
+    }
+    try (LinkedRegions regions =
+        new LinkedRegions(
+            source, TestRegion.ofProcesses(west, tmp.resolve("west")).start(), "e2w")) {
+      long[] first = awaitBytes(regions, 1_000_000);
+      long[] last = awaitBytes(regions, 5_000_000);
+      double measured = (last[1] - first[1]) * 1000.0 / (last[0] - first[0]);
+      assertTrue(
+          Math.abs(measured - rate) <= rate * 0.10,
+          "rate " + Math.round(measured) + " B/s, limit " + rate);
+    }
+  }
+
+  /** Waits until the link appended at least {@code bytes}; returns {time ms, bytes}. */
+  private static long[] awaitBytes(LinkedRegions regions, long bytes) {
+    return Wait.await("the link copied " + bytes + " bytes", TIMEOUT)
+        .until(
+            () -> {
+              long sum = 0;
+              for (JsonNode p : regions.status().get("partitions")) {
+                sum += p.get("bytes").asLong();
+              }
+              return new long[] {System.currentTimeMillis(), sum};
+            },
+            v -> v[1] >= bytes);
+  }
+}
