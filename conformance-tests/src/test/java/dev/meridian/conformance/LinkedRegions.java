@@ -91,6 +91,7 @@ final class LinkedRegions implements AutoCloseable {
     c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20);
     Map<Integer, List<String>> byPartition = new HashMap<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {

@@ -162,6 +162,26 @@ public final class RegionYaml {
     return this;
   }
 
+  /**
+   * A mirror link from the Kafka cluster at {@code bootstrap} into region {@code target}; {@code
+   * settings} as for {@link #link}.
+   */
+  public RegionYaml linkFromKafka(
+      String name, String bootstrap, String target, String... settings) {
+    StringBuilder l =
+        new StringBuilder("  - {name: ")
+            .append(name)
+            .append(", source: {bootstrap: \"")
+            .append(bootstrap)
+            .append("\"}, target: ")
+            .append(target);
+    for (String s : settings) {
+      l.append(", ").append(s);
+    }
+    links.add(l.append("}\n").toString());
+    return this;
+  }
+
   /** The YAML text. */
   public String toYaml() {
     StringBuilder y = new StringBuilder("regions:\n");
