@@ -38,9 +38,6 @@ interface FetcherContext {
   /** The link's byte rate limiter, or empty when unlimited. */
   Optional<RateLimiter> rateLimiter();
 
-  /** After how long without progress while the source is ahead a partition is STALLED. */
-  long stallMs();
-
   /** Counts bytes received from the source (on the wire) and the bytes they stand for. */
   void countWire(long wireBytes, long recordBytes);
 }

@@ -238,7 +238,7 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
         String key = t.name() + "-" + i;
         MirrorPartition copy = copies.get(key);
         if (copy == null || copy.target != p || copy.leaderEpoch != state.leaderEpoch()) {
-          copy = new MirrorPartition(p, state.leaderEpoch(), System.currentTimeMillis());
+          copy = new MirrorPartition(p, state.leaderEpoch(), System.currentTimeMillis(), STALL_MS);
         }
         wanted.put(key, copy);
       }
@@ -394,11 +394,6 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
   }
 
   @Override
-  public long stallMs() {
-    return STALL_MS;
-  }
-
-  @Override
   public void countWire(long wire, long records) {
     wireBytes.addAndGet(wire);
     recordBytes.addAndGet(records);
@@ -476,6 +471,7 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
         .put("sourceHighWatermark", p.sourceHighWatermark)
         .put("sourceLastStableOffset", p.sourceLastStable)
         .put("lagRecords", p.lagRecords())
+        .put("lagBytes", p.lagBytes())
         .put("lagMs", p.lagMs(now))
         .put("records", p.records)
         .put("bytes", p.bytes)

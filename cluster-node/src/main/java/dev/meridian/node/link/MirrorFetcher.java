@@ -433,11 +433,7 @@ final class MirrorFetcher extends Thread {
       link.raiseEpoch(p, selected.higherEpoch());
     }
     p.observeSource(
-        pd.logStartOffset(),
-        pd.highWatermark(),
-        pd.lastStableOffset(),
-        System.currentTimeMillis(),
-        link.stallMs());
+        pd.logStartOffset(), pd.highWatermark(), pd.lastStableOffset(), System.currentTimeMillis());
     return true;
   }
 

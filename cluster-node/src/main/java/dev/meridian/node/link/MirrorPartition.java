@@ -46,7 +46,10 @@ final class MirrorPartition {
   volatile String lastError;
   volatile int sourceNode = -1;
 
-  MirrorPartition(Partition target, int leaderEpoch, long nowMs) {
+  private final StallWatch watch;
+
+  MirrorPartition(Partition target, int leaderEpoch, long nowMs, long stallMs) {
+    this.watch = new StallWatch(stallMs);
     this.target = target;
     this.leaderEpoch = leaderEpoch;
     this.startedMs = nowMs;
@@ -70,6 +73,16 @@ final class MirrorPartition {
     return source < 0 ? -1 : Math.max(0, source - target.highWatermark());
   }
 
+  /**
+   * Lag in bytes, estimated from the records not yet mirrored and the mean record size copied so
+   * far (-1 when unknown): a Kafka source does not say how many bytes an offset range holds.
+   */
+  long lagBytes() {
+    long lag = lagRecords();
+    long n = records;
+    return lag < 0 ? -1 : lag == 0 ? 0 : n == 0 ? -1 : lag * (bytes / n);
+  }
+
   /** How long the mirror has been behind the source (0 when caught up, -1 when unknown). */
   long lagMs(long nowMs) {
     long lag = lagRecords();
@@ -83,10 +96,10 @@ final class MirrorPartition {
   }
 
   /**
-   * Updates the source positions after a fetch answer and runs the watchdog: STALLED when the
-   * source is ahead and the mirror's log end has not moved for {@code stallMs}.
+   * Updates the source positions after a fetch answer and runs the {@link StallWatch}: STALLED
+   * while the source is ahead and the mirror's log end does not move.
    */
-  void observeSource(long logStart, long highWatermark, long lastStable, long nowMs, long stallMs) {
+  void observeSource(long logStart, long highWatermark, long lastStable, long nowMs) {
     if (logStart >= 0) {
       sourceLogStart = logStart;
     }
@@ -95,20 +108,12 @@ final class MirrorPartition {
     long end = target.logEndOffset();
     if (end >= sourceLastStable) {
       caughtUpMs = nowMs;
-      behindSinceMs = -1;
-      if (state == State.STALLED || state == State.FAILING) {
-        state = State.RUNNING;
-      }
-      return;
     }
-    if (behindSinceMs < 0 || end != logEndAtBehind) {
-      behindSinceMs = nowMs;
-      logEndAtBehind = end;
-      if (state == State.STALLED) {
-        state = State.RUNNING;
-      }
-    } else if (nowMs - behindSinceMs >= stallMs && state == State.RUNNING) {
+    boolean stalled = watch.observe(sourceLastStable, end, nowMs);
+    if (stalled && state == State.RUNNING) {
       state = State.STALLED;
+    } else if (!stalled && state == State.STALLED) {
+      state = State.RUNNING;
     }
   }
 }

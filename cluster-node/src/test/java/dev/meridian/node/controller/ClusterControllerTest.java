@@ -117,6 +117,64 @@ class ClusterControllerTest {
   }
 
   @Test
+  void aMirrorTopicNamesItsLinkAndItsLeaderEpochRisesOnlyForItsLeader() {
+    ClusterController c = controller(region(3));
+    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+    ClusterController.Decision created =
+        c.decide(
+            image,
+            new ControllerRequest.CreateTopics(
+                List.of(
+                    new ControllerRequest.NewTopic(
+                        "orders", 2, (short) 3, List.of(), Map.of(), "east-to-west")),
+                false,
+                false));
+    apply(created.records());
+    TopicImage t = image.topic("orders").orElseThrow();
+    assertEquals("east-to-west", t.mirrorLink());
+    assertTrue(t.isMirror());
+    PartitionState before = t.partitions().get(0);
+
+    ClusterController.Decision stale =
+        c.decide(
+            image,
+            new ControllerRequest.BumpLeaderEpoch(
+                t.id(), 0, before.leader(), before.leaderEpoch() - 1, 7));
+    assertEquals(Errors.FENCED_LEADER_EPOCH, stale.results().get(0).error());
+    assertTrue(stale.records().isEmpty());
+    int other = before.replicas().get(1);
+    assertEquals(
+        Errors.FENCED_LEADER_EPOCH,
+        c.decide(
+                image,
+                new ControllerRequest.BumpLeaderEpoch(t.id(), 0, other, before.leaderEpoch(), 7))
+            .results()
+            .get(0)
+            .error());
+
+    ClusterController.Decision bumped =
+        c.decide(
+            image,
+            new ControllerRequest.BumpLeaderEpoch(
+                t.id(), 0, before.leader(), before.leaderEpoch(), 7));
+    assertTrue(bumped.results().get(0).ok());
+    apply(bumped.records());
+    PartitionState after = image.topic("orders").orElseThrow().partitions().get(0);
+    assertEquals(7, after.leaderEpoch(), "raised to the source epoch");
+    assertEquals(before.leader(), after.leader());
+    assertEquals(before.isr(), after.isr());
+    assertEquals(before.partitionEpoch() + 1, after.partitionEpoch());
+    apply(
+        c.decide(image, new ControllerRequest.BumpLeaderEpoch(t.id(), 0, after.leader(), 7, 3))
+            .records());
+    assertEquals(
+        8,
+        image.topic("orders").orElseThrow().partitions().get(0).leaderEpoch(),
+        "epochs only grow");
+    assertEquals("east-to-west", image.topic("orders").orElseThrow().mirrorLink());
+  }
+
+  @Test
   void replicasSpreadOverRacks() {
     ClusterController c = controller(region(4, "a", "a", "b", "b"));
     apply(c.takeOffice(image, live(1, 1, 2, 3, 4)));

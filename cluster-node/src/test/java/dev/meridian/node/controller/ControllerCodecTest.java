@@ -61,6 +61,14 @@ class ControllerCodecTest {
                             TopicConfigUpdate.OpType.DELETE,
                             null)))),
             false));
+    roundTrip(
+        new ControllerRequest.CreateTopics(
+            List.of(
+                new ControllerRequest.NewTopic(
+                    "m", 2, (short) -1, List.of(), Map.of("retention.ms", "5"), "e2w")),
+            false,
+            false));
+    roundTrip(new ControllerRequest.BumpLeaderEpoch(id, 1, 3, 4, 9));
     roundTrip(new ControllerRequest.AllocateProducerIds(7));
     roundTrip(new ControllerRequest.AlterPartition(id, 2, 1, 4, 9, List.of(1, 3)));
     roundTrip(new ControllerRequest.ControlledShutdown(2, 123456789L));

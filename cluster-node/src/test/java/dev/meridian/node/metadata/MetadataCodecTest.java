@@ -16,6 +16,31 @@ import org.junit.jupiter.api.Test;
 class MetadataCodecTest {
 
   @Test
+  void mirrorTopicsKeepTheirLinkInRecordsAndSnapshots() {
+    org.apache.kafka.common.Uuid id = org.apache.kafka.common.Uuid.randomUuid();
+    MetadataRecord topic = new MetadataRecord.Topic("orders", id, Map.of(), "e2w");
+    assertEquals(
+        topic, MetadataCodec.recordFromJson(new JsonObject(MetadataCodec.toJson(topic).encode())));
+    MetadataImage image =
+        MetadataImage.EMPTY.apply(
+            1,
+            List.of(
+                topic,
+                new MetadataRecord.Partition(
+                    id, 0, new PartitionState(List.of(1), List.of(1), 1, 0, 0))));
+    assertEquals("e2w", image.topic("orders").orElseThrow().mirrorLink());
+    MetadataImage back =
+        MetadataCodec.imageFromJson(new JsonObject(MetadataCodec.toJson(image).encode()));
+    assertEquals(image.topic("orders"), back.topic("orders"));
+    JsonObject old = MetadataCodec.toJson(topic);
+    old.remove("mirrorLink");
+    assertEquals(
+        new MetadataRecord.Topic("orders", id, Map.of()),
+        MetadataCodec.recordFromJson(old),
+        "records written before mirror topics existed are plain topics");
+  }
+
+  @Test
   void nodeConfigsRoundTripAsRecordsAndInSnapshots() {
     MetadataRecord r =
         new MetadataRecord.NodeConfigs(3, Map.of(DynamicNodeConfigs.FOLLOWER_RATE, "1024"));
