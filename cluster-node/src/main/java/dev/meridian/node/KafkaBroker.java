@@ -25,6 +25,7 @@ import dev.meridian.node.http.ClusterRoutes;
 import dev.meridian.node.link.LinkHost;
 import dev.meridian.node.link.LinkService;
 import dev.meridian.node.metadata.MetadataImage;
+import dev.meridian.node.metadata.MetadataPublisher;
 import dev.meridian.node.metadata.NodeRegistration;
 import dev.meridian.node.metadata.TopicConfigs;
 import dev.meridian.node.metadata.TopicImage;
@@ -49,6 +50,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
@@ -96,6 +98,7 @@ final class KafkaBroker implements AutoCloseable {
   private long groupTimer = -1;
   private volatile RegionTransport transport;
   private volatile LinkService links;
+  private final AtomicReference<MetadataPublisher> publishers;
   private final RemoteHighWatermarks remoteHighWatermarks;
   private long remoteTimer = -1;
 
@@ -108,7 +111,8 @@ final class KafkaBroker implements AutoCloseable {
       ReplicaManager replicas,
       TopicConfigs topicConfigs,
       GroupCoordinator groups,
-      ExecutorService groupWriter) {
+      ExecutorService groupWriter,
+      AtomicReference<MetadataPublisher> publishers) {
     this.node = node;
     this.region = config.regionOf(node.id());
     this.config = config;
@@ -119,6 +123,7 @@ final class KafkaBroker implements AutoCloseable {
     this.topicConfigs = topicConfigs;
     this.groups = groups;
     this.groupWriter = groupWriter;
+    this.publishers = publishers;
     this.remoteHighWatermarks = new RemoteHighWatermarks(metadata, ClusterRoutes.PARTITION_OFFSETS);
     this.producerIds =
         new ProducerIdManager(
@@ -171,6 +176,7 @@ final class KafkaBroker implements AutoCloseable {
               settings.reassignmentThrottleBytesPerSecond());
       groupWriter = Executors.newSingleThreadExecutor(KafkaBroker::groupLogThread);
       GroupCoordinator[] coordinator = new GroupCoordinator[1];
+      AtomicReference<MetadataPublisher> publishers = new AtomicReference<>();
       Set<Integer> voters = region.nodes().stream().map(NodeConfig::id).collect(Collectors.toSet());
       service[0] =
           new MetadataService(
@@ -183,6 +189,10 @@ final class KafkaBroker implements AutoCloseable {
               (prev, next) -> {
                 replicas.publish(prev, next);
                 forgetDeletedTopics(coordinator[0], prev, next);
+                MetadataPublisher more = publishers.get();
+                if (more != null) {
+                  more.publish(prev, next);
+                }
               },
               settings.controllerRequestTimeoutMs());
       OffsetsTopic offsets =
@@ -220,7 +230,8 @@ final class KafkaBroker implements AutoCloseable {
           replicas,
           topicConfigs,
           coordinator[0],
-          groupWriter);
+          groupWriter,
+          publishers);
     } catch (IOException | RuntimeException | InterruptedException e) {
       if (groupWriter != null) {
         groupWriter.shutdownNow();
@@ -418,6 +429,12 @@ final class KafkaBroker implements AutoCloseable {
                       .put(
                           "found",
                           service.pause(body.getString("name"), body.getBoolean("pause", true)))));
+      publishers.set(
+          (prev, next) -> {
+            if (!prev.links().equals(next.links())) {
+              service.linksChanged(next);
+            }
+          });
       links = service;
     }
     return links;

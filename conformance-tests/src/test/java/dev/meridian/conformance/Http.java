@@ -31,4 +31,20 @@ final class Http {
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }
+
+  /** A request with a JSON body ({@code POST}, {@code PUT}) or without ({@code DELETE}). */
+  static HttpResponse<String> send(int port, String method, String path, String json)
+      throws IOException, InterruptedException {
+    return CLIENT.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(40))
+            .header("content-type", "application/json")
+            .method(
+                method,
+                json == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
 }

@@ -290,6 +290,8 @@ class MirrorLinkIT {
       assertTrue(problem.get("type").asText().endsWith("/link-not-found"), problem.toString());
       assertTrue(problem.get("detail").asText().contains("nope"));
       assertEquals(404, Http.post(http, "/v1/links/nope/pause").statusCode());
+      HttpResponse<String> fileLink = Http.send(http, "DELETE", "/v1/links/e2w", null);
+      assertEquals(409, fileLink.statusCode(), "declared in the config file: " + fileLink.body());
 
       HttpResponse<String> paused = Http.post(http, "/v1/links/e2w/pause");
       assertEquals(200, paused.statusCode());
@@ -303,6 +305,86 @@ class MirrorLinkIT {
       assertNotEquals("PAUSED", JSON.readTree(resumed.body()).get("state").asText());
       Wait.until("resumed", TIMEOUT, () -> endOffset(regions.status(), "events") == 200);
       assertFalse(regions.status().get("partitions").isEmpty());
+    }
+  }
+
+  @Test
+  void linksAreCreatedChangedAndDeletedOverRest() throws Exception {
+    RegionYaml east = east();
+    RegionYaml west =
+        RegionYaml.of("west", 1, 101)
+            .broker("groupInitialRebalanceDelayMs", 0)
+            .broker("offsetsTopicPartitions", 3)
+            .alongside(east);
+    try (LinkedRegions regions = start(east, west)) {
+      String eb = regions.source.bootstrap();
+      int http = regions.target.node(101).httpPort();
+      Clients.createTopic(eb, "audit", 2, Map.of("retention.ms", "3600000"));
+      Clients.createTopic(eb, "_internal-ish", 1, Map.of());
+      produce(eb, "audit", 0, 500, "none");
+      assertEquals("[]", Http.get(http, "/v1/links").body());
+
+      HttpResponse<String> bad =
+          Http.send(
+              http,
+              "POST",
+              "/v1/links",
+              "{\"name\":\"e2w\",\"source\":{\"region\":\"nowhere\"},"
+                  + "\"topics\":{\"include\":[\"(\"]}}");
+      assertEquals(400, bad.statusCode(), bad.body());
+      JsonNode problem = JSON.readTree(bad.body());
+      assertTrue(problem.get("type").asText().endsWith("/link-invalid"), bad.body());
+      assertEquals("source.region", problem.get("problems").get(0).get("path").asText());
+      assertEquals("topics.include[0]", problem.get("problems").get(1).get("path").asText());
+      assertEquals(
+          400, Http.send(http, "POST", "/v1/links", "[1, 2]").statusCode(), "not an object");
+
+      String body = "{\"name\":\"e2w\",\"source\":{\"region\":\"east\"}}";
+      HttpResponse<String> dry = Http.send(http, "POST", "/v1/links?dryRun=true", body);
+      assertEquals(200, dry.statusCode(), dry.body());
+      JsonNode plan = JSON.readTree(dry.body());
+      assertEquals("audit", plan.get("topics").get(0).get("name").asText());
+      assertEquals(1, plan.get("topics").size(), "names starting with _ are left out: " + plan);
+      assertEquals("[]", Http.get(http, "/v1/links").body(), "a dry run creates nothing");
+
+      HttpResponse<String> created = Http.send(http, "POST", "/v1/links", body);
+      assertEquals(201, created.statusCode(), created.body());
+      assertEquals("/v1/links/e2w", created.headers().firstValue("location").orElse(""));
+      assertEquals(409, Http.send(http, "POST", "/v1/links", body).statusCode());
+      Wait.until("audit mirrored", TIMEOUT, () -> regions.caughtUp("audit", 2));
+      LinkedRegions.assertSame(
+          LinkedRegions.contents(eb, "audit", TIMEOUT),
+          LinkedRegions.contents(regions.target.bootstrap(), "audit", TIMEOUT));
+
+      HttpResponse<String> changed =
+          Http.send(
+              http,
+              "PUT",
+              "/v1/links/e2w",
+              "{\"source\":{\"region\":\"east\"},\"rateLimitBytesPerSecond\":2000000}");
+      assertEquals(200, changed.statusCode(), changed.body());
+      Wait.until(
+          "the replaced link runs",
+          TIMEOUT,
+          () -> regions.status().get("rateLimitBytesPerSecond").asLong() == 2_000_000);
+      produce(eb, "audit", 500, 500, "none");
+      Wait.until("audit mirrored again", TIMEOUT, () -> regions.caughtUp("audit", 2));
+
+      // the link survives a restart of the target region (it is region metadata)
+      regions.target.child(101).kill9();
+      regions.target.child(101).start();
+      int http2 = regions.target.node(101).httpPort();
+      Wait.until(
+          "the link runs after the restart",
+          TIMEOUT,
+          () -> Http.get(http2, "/v1/links/e2w").statusCode() == 200);
+
+      assertEquals(204, Http.send(http2, "DELETE", "/v1/links/e2w", null).statusCode());
+      Wait.until("deleted", TIMEOUT, () -> Http.get(http2, "/v1/links/e2w").statusCode() == 404);
+      assertEquals(404, Http.send(http2, "DELETE", "/v1/links/e2w", null).statusCode());
+      HttpResponse<String> stillMirror =
+          Http.send(http2, "PUT", "/v1/links/nope", "{\"source\":{\"region\":\"east\"}}");
+      assertEquals(404, stillMirror.statusCode());
     }
   }
 

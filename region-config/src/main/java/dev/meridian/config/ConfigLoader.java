@@ -119,6 +119,44 @@ public final class ConfigLoader {
   }
 
   /**
+   * Reads one link (a mapping with the keys of a {@code links} item) from YAML or JSON text, e.g.
+   * the body of {@code POST /v1/links}. Only the structure is checked here (unknown keys, types,
+   * missing keys; paths relative to the link, e.g. {@code topics.include[0]}); {@link
+   * MeridianConfig#validateLink} checks it against a configuration.
+   *
+   * @throws ConfigException listing every structural problem
+   */
+  public static LinkConfig parseLink(String text, String sourceName) throws ConfigException {
+    JsonNode root = readTree(text, sourceName);
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw new ConfigException(
+          sourceName, List.of(new ConfigProblem(ConfigPath.ROOT, "the document is empty")));
+    }
+    ConfigTreeReader reader = new ConfigTreeReader();
+    LinkConfig link = reader.readLinkAt(root, "");
+    if (!reader.problems().isEmpty()) {
+      List<ConfigProblem> sorted = new ArrayList<>(reader.problems());
+      sorted.sort((a, b) -> ConfigPath.DOCUMENT_ORDER.compare(a.path(), b.path()));
+      throw new ConfigException(sourceName, sorted);
+    }
+    return link;
+  }
+
+  /** A link as one line of JSON with every setting (the form {@link #parseLink} reads). */
+  public static String linkToJson(LinkConfig link) {
+    ObjectNode out = JSON.createObjectNode();
+    writeLink(out, link);
+    try {
+      return JSON.writeValueAsString(out);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write a link as JSON", e);
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
    * Parses the YAML into a tree, or throws for a syntax error, an alias (Jackson's tree keeps an
    * alias as the anchor's name instead of the value) or a second document.
    */

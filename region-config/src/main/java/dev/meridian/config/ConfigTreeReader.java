@@ -88,6 +88,15 @@ final class ConfigTreeReader {
     return new MeridianConfig(regions, topicDefaults, broker, links);
   }
 
+  /** Reads one link at {@code path} ({@code ""} for a document that is the link itself). */
+  LinkConfig readLinkAt(JsonNode node, String path) {
+    if (!node.isObject()) {
+      problem(path.isEmpty() ? ConfigPath.ROOT : path, describe(node) + " is not a mapping");
+      return LinkConfig.mirror(null, null, null);
+    }
+    return readLink(node, path);
+  }
+
   private LinkConfig readLink(JsonNode node, String path) {
     if (!checkMapping(node, path, ConfigKeys.LINK)) {
       return LinkConfig.mirror(null, null, null);

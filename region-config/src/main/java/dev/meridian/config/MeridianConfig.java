@@ -61,6 +61,35 @@ public record MeridianConfig(
     return new MeridianConfig(regions, topicDefaults, broker, newLinks);
   }
 
+  /**
+   * Checks {@code link} as an addition to (or, by name, a replacement of a link of) this
+   * configuration: the problems that concern it, with paths relative to the link (e.g. {@code
+   * topics.include[0]}), among them a cycle it would close.
+   *
+   * @return the problems, empty if the link fits
+   */
+  public List<ConfigProblem> validateLink(LinkConfig link) {
+    List<LinkConfig> all = new java.util.ArrayList<>();
+    for (LinkConfig l : links) {
+      if (!Objects.equals(l.name(), link.name())) {
+        all.add(l);
+      }
+    }
+    all.add(link);
+    String prefix = ConfigPath.index("links", all.size() - 1);
+    List<ConfigProblem> out = new java.util.ArrayList<>();
+    for (ConfigProblem p : withLinks(all).validate()) {
+      if (ConfigPath.isWithin(p.path(), prefix)) {
+        String rest = p.path().substring(prefix.length());
+        String path = rest.startsWith(".") ? rest.substring(1) : rest;
+        out.add(new ConfigProblem(path.isEmpty() ? ConfigPath.ROOT : path, p.reason()));
+      } else if (p.path().startsWith("links[") && p.reason().contains(" form a cycle ")) {
+        out.add(new ConfigProblem("topics", p.reason()));
+      }
+    }
+    return out;
+  }
+
   /** The links that write into region {@code region} (they run there). */
   public List<LinkConfig> linksInto(String region) {
     return links.stream().filter(l -> Objects.equals(l.target(), region)).toList();

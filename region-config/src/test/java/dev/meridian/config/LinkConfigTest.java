@@ -177,6 +177,43 @@ class LinkConfigTest {
   }
 
   @Test
+  void aLinkAloneIsReadFromJsonAndCheckedAgainstAConfig() throws ConfigException {
+    MeridianConfig c =
+        ConfigLoader.parse(
+            REGIONS + "links:\n  - {name: e2w, source: {region: east}, target: west}\n", "t");
+    LinkConfig link =
+        ConfigLoader.parseLink(
+            "{\"name\":\"w2n\",\"source\":{\"region\":\"west\"},\"target\":\"north\","
+                + "\"rateLimitBytesPerSecond\":1000000}",
+            "POST /v1/links");
+    assertEquals(1_000_000, link.rateLimitBytesPerSecond());
+    assertEquals(List.of(), c.validateLink(link));
+    assertEquals(link, ConfigLoader.parseLink(ConfigLoader.linkToJson(link), "again"));
+
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.parseLink("{\"name\": 3, \"bogus\": true}", "body"));
+    assertEquals(
+        List.of(
+            "name: 3 is not a string", "source: missing", "target: missing", "bogus: unknown key"),
+        e.problems().stream().map(ConfigProblem::toString).toList());
+
+    LinkConfig back =
+        ConfigLoader.parseLink(
+            "{name: w2e, source: {region: west}, target: east, topics: {include: ['(']}}", "body");
+    assertEquals(
+        List.of(
+            "topics.include[0]: '(' is not a valid regular expression: Unclosed group near index 1"),
+        c.validateLink(back).stream().map(ConfigProblem::toString).toList());
+    LinkConfig loop =
+        ConfigLoader.parseLink("{name: w2e, source: {region: west}, target: east}", "body");
+    assertTrue(
+        c.validateLink(loop).get(0).reason().contains("form a cycle"),
+        c.validateLink(loop).toString());
+  }
+
+  @Test
   void literalPrefixStopsAtTheFirstSpecialCharacter() {
     assertEquals("", NameFilter.literalPrefix(".*"));
     assertEquals("orders", NameFilter.literalPrefix("orders\\..*"));

@@ -201,6 +201,30 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs a proxy until killed (benchmarks): {@code LISTEN_PORT UPSTREAM_HOST UPSTREAM_PORT DELAY_MS
+   * [STATS_FILE]}; each direction is delayed by {@code DELAY_MS}; the forwarded byte count is
+   * written to {@code STATS_FILE} every second.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length < 4) {
+      System.err.println(
+          "usage: TcpProxy LISTEN_PORT UPSTREAM_HOST UPSTREAM_PORT DELAY_MS [STATS_FILE]");
+      System.exit(2);
+    }
+    int delay = Integer.parseInt(args[3]);
+    TcpProxy proxy =
+        start(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[0])).delay(delay, delay);
+    java.nio.file.Path stats = args.length > 4 ? java.nio.file.Path.of(args[4]) : null;
+    System.out.println("proxy 127.0.0.1:" + proxy.port() + " -> " + args[1] + ":" + args[2]);
+    while (true) {
+      if (stats != null) {
+        java.nio.file.Files.writeString(stats, proxy.forwardedBytes() + "\n");
+      }
+      TimeUnit.SECONDS.sleep(1);
+    }
+  }
+
   @Override
   public void close() {
     closed = true;

@@ -278,6 +278,8 @@ public final class ClusterController {
       return alterPartition(image, a);
     } else if (request instanceof ControllerRequest.BumpLeaderEpoch b) {
       return bumpLeaderEpoch(image, b);
+    } else if (request instanceof ControllerRequest.AlterLinks a) {
+      return alterLinks(image, a);
     } else if (request instanceof ControllerRequest.ControlledShutdown c) {
       return controlledShutdown(image, c);
     } else if (request instanceof ControllerRequest.ElectLeaders e) {
@@ -342,6 +344,28 @@ public final class ClusterController {
         List.of(
             ItemResult.topic(
                 name, a.topicId(), t.partitionCount(), (short) s.replicas().size(), t.configs())));
+  }
+
+  /** A link created, replaced or deleted at run time. */
+  private static Decision alterLinks(MetadataImage image, ControllerRequest.AlterLinks a) {
+    if (a.upsert() != null) {
+      return new Decision(
+          List.of(new MetadataRecord.Link(a.upsert())),
+          List.of(ItemResult.topic(a.upsert().name(), Uuid.ZERO_UUID, 0, (short) 0, Map.of())));
+    }
+    if (!image.links().containsKey(a.remove())) {
+      return new Decision(
+          List.of(),
+          List.of(
+              ItemResult.failed(
+                  a.remove(),
+                  Uuid.ZERO_UUID,
+                  Errors.RESOURCE_NOT_FOUND,
+                  "no link '" + a.remove() + "' created at run time")));
+    }
+    return new Decision(
+        List.of(new MetadataRecord.RemoveLink(a.remove())),
+        List.of(ItemResult.topic(a.remove(), Uuid.ZERO_UUID, 0, (short) 0, Map.of())));
   }
 
   /** A mirror partition's leader asks for a higher leader epoch; it stays the leader. */

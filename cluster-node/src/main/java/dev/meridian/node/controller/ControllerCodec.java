@@ -1,5 +1,6 @@
 package dev.meridian.node.controller;
 
+import dev.meridian.node.metadata.MetadataCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -84,6 +85,11 @@ public final class ControllerCodec {
           .put("leaderEpoch", a.leaderEpoch())
           .put("partitionEpoch", a.partitionEpoch())
           .put("newIsr", new JsonArray(new ArrayList<>(a.newIsr())));
+    } else if (request instanceof ControllerRequest.AlterLinks a) {
+      return new JsonObject()
+          .put("type", "alterLinks")
+          .put("upsert", a.upsert() == null ? null : MetadataCodec.link(a.upsert()))
+          .put("remove", a.remove());
     } else if (request instanceof ControllerRequest.BumpLeaderEpoch b) {
       return new JsonObject()
           .put("type", "bumpLeaderEpoch")
@@ -200,6 +206,11 @@ public final class ControllerCodec {
               j.getInteger("leaderEpoch"),
               j.getInteger("partitionEpoch"),
               isr);
+        }
+        case "alterLinks" -> {
+          JsonObject upsert = j.getJsonObject("upsert");
+          return new ControllerRequest.AlterLinks(
+              upsert == null ? null : MetadataCodec.linkFromJson(upsert), j.getString("remove"));
         }
         case "bumpLeaderEpoch" -> {
           return new ControllerRequest.BumpLeaderEpoch(

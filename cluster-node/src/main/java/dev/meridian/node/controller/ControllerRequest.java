@@ -148,6 +148,13 @@ public sealed interface ControllerRequest {
       implements ControllerRequest {}
 
   /**
+   * Creates or replaces a mirror link at run time ({@code upsert}, already validated against the
+   * region config), or deletes one ({@code remove}); exactly one is set.
+   */
+  record AlterLinks(dev.meridian.config.LinkConfig upsert, String remove)
+      implements ControllerRequest {}
+
+  /**
    * A node about to stop asks that its leaderships move to other in-sync replicas first and that it
    * leave every ISR (Kafka's controlled shutdown); the node is fenced until it restarts.
    */

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * epoch it started in; the region's controller node also keeps the mirror topics shaped like the
  * source ({@link TopicSync}) and copies group offsets ({@link GroupOffsetSync}). One thread of its
  * own refreshes the source's metadata (every {@link #REFRESH_MS}, and at once when a source leader
- * moved) and reconciles which partitions this node copies (every second, and at once on a
+ * moved) and reconciles which partitions this node copies (every 200 ms, and at once on a
  * leadership change). Calls to the source go through a circuit breaker (state DEGRADED while it is
  * open); the link's byte rate through a rate limiter.
  */
@@ -50,6 +50,9 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
   static final long STALL_MS = 30_000;
 
   private static final int FETCHERS_PER_SOURCE_NODE = 2;
+
+  /** How often the link reconciles what it copies with the image (and checks its timers). */
+  private static final long TICK_MS = 200;
 
   /** Link states. */
   enum State {
@@ -81,6 +84,7 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
   private long lastRefreshMs;
   private long lastGroupSyncMs;
   private volatile boolean refreshSoon = true;
+  private boolean syncedAsController;
   private volatile double bytesPerSecond;
   private volatile double recordsPerSecond;
   private long rateAtMs = System.currentTimeMillis();
@@ -139,7 +143,7 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
   }
 
   void start() {
-    thread.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
+    thread.scheduleWithFixedDelay(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
   }
 
   /** Reconciles soon (a leadership changed on this node). */
@@ -167,7 +171,8 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
   private void tick() {
     long now = System.currentTimeMillis();
     try {
-      if (!paused && (refreshSoon || now - lastRefreshMs >= REFRESH_MS)) {
+      boolean firstAsController = host.isController() && !syncedAsController;
+      if (!paused && (refreshSoon || firstAsController || now - lastRefreshMs >= REFRESH_MS)) {
         refreshSoon = false;
         lastRefreshMs = now;
         refresh();
@@ -201,6 +206,9 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
       lastSourceContactMs = System.currentTimeMillis();
       if (host.isController()) {
         topicSync.sync(s, source.configs(s.topics().keySet(), config.followConfigs()));
+        syncedAsController = true;
+      } else {
+        syncedAsController = false;
       }
       breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       lastError = null;

@@ -3,6 +3,7 @@ package dev.meridian.node.link;
 import dev.meridian.config.LinkConfig;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.config.RegionConfig;
+import dev.meridian.node.metadata.MetadataImage;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
@@ -29,19 +30,30 @@ public final class LinkService implements AutoCloseable {
   /** The region ask that pauses or resumes a link on a node ({@code {name, pause}}). */
   public static final String PAUSE_ASK = "linkPause";
 
-  private final Map<String, LinkRunner> runners = new LinkedHashMap<>();
+  private final Map<String, LinkRunner> runners = new java.util.concurrent.ConcurrentHashMap<>();
+  private final MeridianConfig config;
+  private final RegionConfig region;
+  private final LinkHost host;
+  private final java.util.concurrent.ExecutorService lifecycle =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "meridian-links");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile boolean started;
+  private volatile boolean closed;
 
   /**
-   * Creates the runners of the links into {@code region}; {@link #start()} starts them.
+   * Creates the service of the links into {@code region}; {@link #start()} starts them: those the
+   * config file declares and those created at run time (region metadata).
    *
    * @param config the whole (validated) config: source regions are found there
    */
   public LinkService(MeridianConfig config, RegionConfig region, LinkHost host) {
-    for (LinkConfig link : config.linksInto(region.name())) {
-      runners.put(
-          link.name(),
-          new LinkRunner(link, bootstrapOf(config, link), sourceNodes(config, link), host));
-    }
+    this.config = config;
+    this.region = region;
+    this.host = host;
   }
 
   /** The bootstrap servers of a link's source: a region's Kafka listeners, or as configured. */
@@ -76,11 +88,55 @@ public final class LinkService implements AutoCloseable {
     return out;
   }
 
+  /** Starts the links into this region (and follows the links created at run time). */
   public void start() {
-    runners.values().forEach(LinkRunner::start);
-    if (!runners.isEmpty()) {
-      LOG.info("running links {}", runners.keySet());
+    started = true;
+    linksChanged(host.image());
+  }
+
+  /**
+   * The links this node should run: the file's links into the region and the run-time links into it
+   * (a run-time link never has the name of a file link).
+   */
+  private Map<String, LinkConfig> wanted(MetadataImage image) {
+    Map<String, LinkConfig> out = new LinkedHashMap<>();
+    config.linksInto(region.name()).forEach(l -> out.put(l.name(), l));
+    image.links().values().stream()
+        .filter(l -> region.name().equals(l.target()))
+        .forEach(l -> out.putIfAbsent(l.name(), l));
+    return out;
+  }
+
+  /** The image changed: links created, replaced or deleted at run time start or stop. */
+  public void linksChanged(MetadataImage image) {
+    if (!started || closed) {
+      return;
     }
+    lifecycle.execute(
+        () -> {
+          Map<String, LinkConfig> wanted = wanted(image);
+          for (Map.Entry<String, LinkRunner> e : new ArrayList<>(runners.entrySet())) {
+            LinkConfig want = wanted.get(e.getKey());
+            if (want == null || !want.equals(e.getValue().config())) {
+              runners.remove(e.getKey());
+              e.getValue().close();
+              LOG.info("link {} stopped{}", e.getKey(), want == null ? "" : " (replaced)");
+            }
+          }
+          for (LinkConfig l : wanted.values()) {
+            if (!runners.containsKey(l.name()) && !closed) {
+              LinkRunner r =
+                  new LinkRunner(l, bootstrapOf(config, l), sourceNodes(config, l), host);
+              runners.put(l.name(), r);
+              r.start();
+              LOG.info(
+                  "link {} running: {} into region {}",
+                  l.name(),
+                  l.source().describe(),
+                  l.target());
+            }
+          }
+        });
   }
 
   /** A partition's leadership changed on this node: the links reconcile at once. */
@@ -90,7 +146,81 @@ public final class LinkService implements AutoCloseable {
 
   /** The names of the links this node runs. */
   public List<String> names() {
-    return List.copyOf(runners.keySet());
+    return runners.keySet().stream().sorted().toList();
+  }
+
+  /** The region this node is in (links created here go into it). */
+  public String region() {
+    return region.name();
+  }
+
+  /** Whether the config file declares link {@code name} (it cannot be changed at run time). */
+  public boolean declaredInFile(String name) {
+    return config.links().stream().anyMatch(l -> l.name().equals(name));
+  }
+
+  /**
+   * Checks a link to create or replace at run time against the config file and the run-time links:
+   * problems with paths relative to the link.
+   */
+  public List<dev.meridian.config.ConfigProblem> validate(LinkConfig link, MetadataImage image) {
+    List<dev.meridian.config.ConfigProblem> out = new ArrayList<>();
+    if (link.target() != null && !link.target().equals(region.name())) {
+      out.add(
+          new dev.meridian.config.ConfigProblem(
+              "target",
+              "a link runs in its target region: create it in region "
+                  + link.target()
+                  + ", not "
+                  + region.name()));
+    }
+    List<LinkConfig> all = new ArrayList<>(config.links());
+    image.links().values().stream()
+        .filter(l -> !declaredInFile(l.name()) && !l.name().equals(link.name()))
+        .forEach(all::add);
+    out.addAll(config.withLinks(all).validateLink(link));
+    return out;
+  }
+
+  /**
+   * What a link would touch, without creating it: the source topics and groups it selects and the
+   * topics of this region it could not mirror (same name, not its mirror). Asks the source;
+   * completes on a thread of its own.
+   */
+  public java.util.concurrent.CompletableFuture<JsonObject> dryRun(
+      LinkConfig link, MetadataImage image) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> {
+          try (SourceCluster source =
+              new SourceCluster(
+                  link.name() + "-dry-run",
+                  bootstrapOf(config, link),
+                  link.source().properties())) {
+            SourceCluster.Snapshot s = source.describe(link.topics());
+            JsonArray topics = new JsonArray();
+            JsonArray conflicts = new JsonArray();
+            s.topics()
+                .values()
+                .forEach(
+                    t -> {
+                      topics.add(
+                          new JsonObject().put("name", t.name()).put("partitions", t.partitions()));
+                      image
+                          .topic(t.name())
+                          .filter(existing -> !link.name().equals(existing.mirrorLink()))
+                          .ifPresent(existing -> conflicts.add(t.name()));
+                    });
+            return new JsonObject()
+                .put("dryRun", true)
+                .put("link", dev.meridian.node.metadata.MetadataCodec.link(link))
+                .put("topics", topics)
+                .put("groups", new JsonArray(source.groups(link.groups())))
+                .put("conflictingTopics", conflicts);
+          } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        },
+        lifecycle);
   }
 
   /** This node's status of a link, if it runs it. */
@@ -173,6 +303,14 @@ public final class LinkService implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
+    lifecycle.shutdown();
+    try {
+      lifecycle.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     runners.values().forEach(LinkRunner::close);
+    runners.clear();
   }
 }

@@ -1,5 +1,8 @@
 package dev.meridian.node.metadata;
 
+import dev.meridian.config.ConfigException;
+import dev.meridian.config.ConfigLoader;
+import dev.meridian.config.LinkConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -65,6 +68,10 @@ public final class MetadataCodec {
           .put("type", "nodeConfigs")
           .put("nodeId", c.nodeId())
           .put("configs", configs(c.configs()));
+    } else if (record instanceof MetadataRecord.Link l) {
+      return new JsonObject().put("type", "link").put("link", link(l.link()));
+    } else if (record instanceof MetadataRecord.RemoveLink r) {
+      return new JsonObject().put("type", "removeLink").put("name", r.name());
     } else if (record instanceof MetadataRecord.RemoveTopic r) {
       return new JsonObject().put("type", "removeTopic").put("topicId", r.topicId().toString());
     } else if (record instanceof MetadataRecord.ProducerIds p) {
@@ -104,6 +111,8 @@ public final class MetadataCodec {
         case "nodeConfigs" ->
             new MetadataRecord.NodeConfigs(
                 json.getInteger("nodeId"), configsFromJson(json.getJsonObject("configs")));
+        case "link" -> new MetadataRecord.Link(linkFromJson(json.getJsonObject("link")));
+        case "removeLink" -> new MetadataRecord.RemoveLink(required(json, "name"));
         case "removeTopic" ->
             new MetadataRecord.RemoveTopic(Uuid.fromString(required(json, "topicId")));
         case "producerIds" ->
@@ -161,6 +170,8 @@ public final class MetadataCodec {
                         .put("size", b.size())));
     JsonObject nodeConfigs = new JsonObject();
     image.nodeConfigs().forEach((id, c) -> nodeConfigs.put(Integer.toString(id), configs(c)));
+    JsonArray links = new JsonArray();
+    image.links().values().forEach(l -> links.add(link(l)));
     return new JsonObject()
         .put("version", image.version())
         .put("clusterId", image.clusterId())
@@ -170,7 +181,22 @@ public final class MetadataCodec {
         .put("topics", topics)
         .put("nextProducerId", image.nextProducerId())
         .put("producerIdBlocks", blocks)
-        .put("nodeConfigs", nodeConfigs);
+        .put("nodeConfigs", nodeConfigs)
+        .put("links", links);
+  }
+
+  /** The JSON form of a link (every setting). */
+  public static JsonObject link(LinkConfig link) {
+    return new JsonObject(ConfigLoader.linkToJson(link));
+  }
+
+  /** The link of a JSON form. */
+  public static LinkConfig linkFromJson(JsonObject json) {
+    try {
+      return ConfigLoader.parseLink(json.encode(), "metadata");
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("malformed link " + json.encode() + ": " + e.getMessage());
+    }
   }
 
   /** The image of a JSON form written by {@link #toJson(MetadataImage)}. */
@@ -204,6 +230,10 @@ public final class MetadataCodec {
       for (String id : nc.fieldNames()) {
         nodeConfigs.put(Integer.parseInt(id), configsFromJson(nc.getJsonObject(id)));
       }
+      List<LinkConfig> links = new ArrayList<>();
+      for (Object o : json.getJsonArray("links", new JsonArray())) { // absent in older snapshots
+        links.add(linkFromJson((JsonObject) o));
+      }
       return MetadataImage.of(
           json.getLong("version"),
           json.getString("clusterId"),
@@ -213,7 +243,8 @@ public final class MetadataCodec {
           topics,
           json.getLong("nextProducerId"),
           blocks,
-          nodeConfigs);
+          nodeConfigs,
+          links);
     } catch (ClassCastException | NullPointerException | NumberFormatException e) {
       throw new IllegalArgumentException("malformed metadata image", e);
     }

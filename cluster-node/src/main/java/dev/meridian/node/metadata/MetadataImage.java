@@ -1,5 +1,6 @@
 package dev.meridian.node.metadata;
 
+import dev.meridian.config.LinkConfig;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,7 +23,8 @@ import org.apache.kafka.common.Uuid;
 public final class MetadataImage {
   /** The image before the first entry. */
   public static final MetadataImage EMPTY =
-      new MetadataImage(0, null, -1, 0, Map.of(), Map.of(), Map.of(), 0, Map.of(), Map.of());
+      new MetadataImage(
+          0, null, -1, 0, Map.of(), Map.of(), Map.of(), 0, Map.of(), Map.of(), Map.of());
 
   private final long version;
   private final String clusterId;
@@ -34,6 +36,7 @@ public final class MetadataImage {
   private final long nextProducerId;
   private final Map<Integer, ProducerIdBlock> producerIdBlocks;
   private final Map<Integer, Map<String, String>> nodeConfigs;
+  private final Map<String, LinkConfig> links;
 
   MetadataImage(
       long version,
@@ -45,7 +48,8 @@ public final class MetadataImage {
       Map<Uuid, String> topicNames,
       long nextProducerId,
       Map<Integer, ProducerIdBlock> producerIdBlocks,
-      Map<Integer, Map<String, String>> nodeConfigs) {
+      Map<Integer, Map<String, String>> nodeConfigs,
+      Map<String, LinkConfig> links) {
     this.version = version;
     this.clusterId = clusterId;
     this.controllerId = controllerId;
@@ -56,6 +60,7 @@ public final class MetadataImage {
     this.nextProducerId = nextProducerId;
     this.producerIdBlocks = producerIdBlocks;
     this.nodeConfigs = nodeConfigs;
+    this.links = links;
   }
 
   /** The version: the number of the last log entry applied. */
@@ -136,6 +141,11 @@ public final class MetadataImage {
     return nodeConfigs;
   }
 
+  /** The mirror links created at run time (over REST), by name. */
+  public Map<String, LinkConfig> links() {
+    return links;
+  }
+
   /** The dynamic configs of node {@code id} (empty when it has none). */
   public Map<String, String> nodeConfigs(int id) {
     return nodeConfigs.getOrDefault(id, Map.of());
@@ -169,7 +179,8 @@ public final class MetadataImage {
       Collection<TopicImage> topics,
       long nextProducerId,
       Collection<ProducerIdBlock> blocks,
-      Map<Integer, Map<String, String>> nodeConfigs) {
+      Map<Integer, Map<String, String>> nodeConfigs,
+      Collection<LinkConfig> links) {
     Builder b = new Builder(EMPTY);
     b.clusterId = clusterId;
     b.controllerId = controllerId;
@@ -183,6 +194,7 @@ public final class MetadataImage {
     b.nextProducerId = nextProducerId;
     blocks.forEach(p -> b.blocks.put(p.nodeId(), p));
     nodeConfigs.forEach((id, c) -> b.nodeConfigs.put(id, Map.copyOf(c)));
+    links.forEach(l -> b.links.put(l.name(), l));
     return b.build(version);
   }
 
@@ -197,7 +209,8 @@ public final class MetadataImage {
         && nodes.equals(m.nodes)
         && topics.equals(m.topics)
         && producerIdBlocks.equals(m.producerIdBlocks)
-        && nodeConfigs.equals(m.nodeConfigs);
+        && nodeConfigs.equals(m.nodeConfigs)
+        && links.equals(m.links);
   }
 
   @Override
@@ -231,6 +244,7 @@ public final class MetadataImage {
     private long nextProducerId;
     private final Map<Integer, ProducerIdBlock> blocks;
     private final Map<Integer, Map<String, String>> nodeConfigs;
+    private final Map<String, LinkConfig> links;
 
     Builder(MetadataImage base) {
       clusterId = base.clusterId;
@@ -242,6 +256,7 @@ public final class MetadataImage {
       nextProducerId = base.nextProducerId;
       blocks = new TreeMap<>(base.producerIdBlocks);
       nodeConfigs = new TreeMap<>(base.nodeConfigs);
+      links = new TreeMap<>(base.links);
     }
 
     void apply(MetadataRecord record) {
@@ -280,6 +295,10 @@ public final class MetadataImage {
         } else {
           nodeConfigs.put(c.nodeId(), c.configs());
         }
+      } else if (record instanceof MetadataRecord.Link l) {
+        links.put(l.link().name(), l.link());
+      } else if (record instanceof MetadataRecord.RemoveLink r) {
+        links.remove(r.name());
       } else if (record instanceof MetadataRecord.RemoveTopic r) {
         TopicImage t = topicOf(r.topicId());
         topics.remove(t.name());
@@ -311,7 +330,8 @@ public final class MetadataImage {
           java.util.Collections.unmodifiableMap(topicNames),
           nextProducerId,
           java.util.Collections.unmodifiableMap(blocks),
-          java.util.Collections.unmodifiableMap(nodeConfigs));
+          java.util.Collections.unmodifiableMap(nodeConfigs),
+          java.util.Collections.unmodifiableMap(links));
     }
   }
 }

@@ -61,6 +61,12 @@ public sealed interface MetadataRecord {
     }
   }
 
+  /** A mirror link created at run time (or replaced, by name). */
+  record Link(dev.meridian.config.LinkConfig link) implements MetadataRecord {}
+
+  /** A link created at run time is deleted. */
+  record RemoveLink(String name) implements MetadataRecord {}
+
   /** A topic is deleted with all its partitions. */
   record RemoveTopic(Uuid topicId) implements MetadataRecord {}
 
