@@ -9,8 +9,10 @@
 # directly; Kafka "a" gets a second listener whose advertised address is the proxy's).
 #   catch-up     N records of SIZE bytes (compressible JSON-like text, 6 partitions) preloaded,
 #                then the mirror started: seconds to the first mirrored record (from the mirror's
-#                JVM launch), MB/s from first to last, CPU seconds of the mirror's process (MM2; the
-#                west node, which also stores) and per GB, its RSS, bytes through the proxy per
+#                JVM launch; for Meridian also from the west node being ready), MB/s from first to
+#                last, CPU seconds of the mirror's process (MM2; the west node, which also stores)
+#                and of all processes involved (Kafka a + MM2 + Kafka b; east + west: the source's
+#                LZ4 work counts), MB/s per core, the mirror's RSS, bytes through the proxy per
 #                byte of records
 #   e2e latency  RATE records/s produced at the source and consumed at the target for LAG_S s
 #                (AnchorTools lag): p50 and p99 ms
@@ -114,7 +116,7 @@ PROPS
   kjava kafka.tools.StorageTool format "--cluster-id=$id" "--config=$dir/server.properties" >> "$LOG" 2>&1
   nohup "$JAVA" -Xms1g -Xmx1g -XX:+UseG1GC -Dlog4j2.configurationFile="$ANCHORS/log4j2-file.properties" \
     -Danchor.log="$dir/server.log" -cp "$CP" kafka.Kafka "$dir/server.properties" > "$dir/stdout.log" 2>&1 &
-  PIDS+=("$!")
+  LAST_PID=$!; PIDS+=("$LAST_PID")
   wait_port 127.0.0.1 "$port" 120 || { say "kafka $name did not start"; exit 1; }
 }
 
@@ -163,26 +165,31 @@ start_wait() {  # TARGET_BOOTSTRAP TARGET_TOPIC -> T0 (now, ms) and WAITER (pid)
 # catch-up of one mirror; sets CATCH (a CSV fragment). CPU is sampled every 0.2 s and counted from
 # the first mirrored record to the last; "first record" is from the mirror's JVM launch (T0) and,
 # for Meridian, also from the west node being ready (the link runs inside an existing node).
-catch_up() {  # TARGET_BOOTSTRAP TARGET_TOPIC MIRROR_PID T0_MS [READY_MS]
-  local res tf ta c0 c1 secs mbs cpu rss wire sampler fr
-  ( while kill -0 "$3" 2>/dev/null; do echo "$(date +%s%3N) $(ticks "$3")"; sleep 0.2; done ) > "$WORK/cpu" 2>/dev/null &
+catch_up() {  # TARGET_BOOTSTRAP TARGET_TOPIC MIRROR_PID T0_MS READY_MS|- ALL_PIDS (comma-separated)
+  local res tf ta c0 c1 a0 a1 secs mbs cpu all rss wire sampler fr p
+  ( while kill -0 "$3" 2>/dev/null; do
+      local sum=0; for p in ${6//,/ }; do sum=$((sum + $(ticks "$p"))); done
+      echo "$(date +%s%3N) $(ticks "$3") $sum"; sleep 0.2
+    done ) > "$WORK/cpu" 2>/dev/null &
   sampler=$!
   wait "$WAITER" || true
   res=$(tail -1 "$WORK/wait.out")
-  c1=$(ticks "$3"); say "    $res"
+  c1=$(ticks "$3"); a1=0; for p in ${6//,/ }; do a1=$((a1 + $(ticks "$p"))); done
+  say "    $res"
   kill "$sampler" 2>/dev/null || true
   tf=$(kv t_first_s "$res"); ta=$(kv t_all_s "$res")
-  c0=$(awk -v t="$(echo "$4 + $tf * 1000" | bc)" '$1 <= t {c = $2} END {print c + 0}' "$WORK/cpu")
+  read -r c0 a0 < <(awk -v t="$(echo "$4 + $tf * 1000" | bc)" '$1 <= t {c = $2; a = $3} END {print c + 0, a + 0}' "$WORK/cpu")
   secs=$(echo "x = $ta - $tf; if (x < 0.5) x = 0.5; x" | bc -l)
   mbs=$(echo "scale=1; $N * $SIZE / 1000000 / $secs" | bc -l)
   cpu=$(echo "x = ($c1 - $c0) / $HZ; if (x < 0.01) x = 0.01; scale=2; x / 1" | bc -l)
+  all=$(echo "x = ($a1 - $a0) / $HZ; if (x < 0.01) x = 0.01; scale=2; x / 1" | bc -l)
   rss=$(( $(ps -o rss= -p "$3") / 1024 ))
   sleep 1.2  # the proxy writes its byte count every second
   wire=$(echo "scale=3; $(proxy_bytes) / ($N * $SIZE)" | bc -l)
   fr="$tf"
-  if [[ $# -gt 4 ]]; then fr=$(echo "scale=2; $tf - ($5 - $4) / 1000" | bc -l); fi
-  say "    first_record_s=$tf (after ready: $fr) catch_up_MB_s=$mbs cpu_s=$cpu cpu_s_per_GB=$(echo "scale=1; $cpu * 1000000000 / ($N * $SIZE)" | bc -l) MB_s_per_core=$(echo "scale=1; $mbs * $secs / $cpu" | bc -l) rss_MB=$rss wire_bytes_per_record_byte=$wire"
-  CATCH="$tf,$fr,$mbs,$cpu,$(echo "scale=1; $mbs * $secs / $cpu" | bc -l),$rss,$wire"
+  if [[ "$5" != - ]]; then fr=$(echo "scale=2; $tf - ($5 - $4) / 1000" | bc -l); fi
+  say "    first_record_s=$tf (after ready: $fr) catch_up_MB_s=$mbs mirror_cpu_s=$cpu all_processes_cpu_s=$all cpu_s_per_GB(all)=$(echo "scale=1; $all * 1000000000 / ($N * $SIZE)" | bc -l) MB_s_per_core(mirror)=$(echo "scale=1; $mbs * $secs / $cpu" | bc -l) MB_s_per_core(all)=$(echo "scale=1; $mbs * $secs / $all" | bc -l) rss_MB=$rss wire_bytes_per_record_byte=$wire"
+  CATCH="$tf,$fr,$mbs,$cpu,$all,$(echo "scale=1; $mbs * $secs / $cpu" | bc -l),$(echo "scale=1; $mbs * $secs / $all" | bc -l),$rss,$wire"
 }
 latency() {  # SRC SRC_TOPIC DST DST_TOPIC -> LAT "p50,p99"
   local r
@@ -193,15 +200,15 @@ latency() {  # SRC SRC_TOPIC DST DST_TOPIC -> LAT "p50,p99"
 
 run_mm2() {  # DELAY_MS
   say "== MirrorMaker 2 ($KAFKA_VERSION), proxy delay $1 ms each way"
-  start_kafka a "$KA" "$KA_CTL" "$KA_WAN" "$PROXY"
-  start_kafka b "$KB" "$KB_CTL"
+  start_kafka a "$KA" "$KA_CTL" "$KA_WAN" "$PROXY"; KAFKA_A_PID=$LAST_PID
+  start_kafka b "$KB" "$KB_CTL"; KAFKA_B_PID=$LAST_PID
   start_proxy "$KA_WAN" "$1"
   preload "127.0.0.1:$KA" bench.load
   "$ANCHORS/topic-create.sh" "127.0.0.1:$KA" bench.live 6 1 >> "$LOG" 2>&1
   start_wait "127.0.0.1:$KB" a.bench.load; local t0=$T0
   "$ANCHORS/mm2-run.sh" "127.0.0.1:$PROXY" "127.0.0.1:$KB" mm2b >> "$LOG"
   local pid; pid=$(cat /tmp/anchor-mm2b/mm2.pid)
-  catch_up "127.0.0.1:$KB" a.bench.load "$pid" "$t0"; local catch="$CATCH"
+  catch_up "127.0.0.1:$KB" a.bench.load "$pid" "$t0" - "$pid,$KAFKA_A_PID,$KAFKA_B_PID"; local catch="$CATCH"
   sleep 5  # MM2 settles (topic refresh every 5 s) before the latency test, as mm2-bench.sh does
   latency "127.0.0.1:$KA" bench.live "127.0.0.1:$KB" a.bench.live
   echo "mm2,$1,$catch,$LAT" >> "$CSV"
@@ -213,14 +220,14 @@ run_meridian() {  # DELAY_MS
   rm -rf "$WORK/meridian"
   meridian_yaml "$WORK/east.yaml" "$ME"
   meridian_yaml "$WORK/west.yaml" "$PROXY"   # west reaches east through the proxy
-  start_node "$WORK/east.yaml" 1 east; await_health "$ME_HTTP"
+  start_node "$WORK/east.yaml" 1 east; EAST_PID=$LAST_PID; await_health "$ME_HTTP"
   start_proxy "$ME" "$1"
   preload "127.0.0.1:$ME" bench.load
   "$ANCHORS/topic-create.sh" "127.0.0.1:$ME" bench.live 6 1 >> "$LOG" 2>&1
   start_wait "127.0.0.1:$MW" bench.load; local t0=$T0
   start_node "$WORK/west.yaml" 101 west; local pid=$LAST_PID
   await_health "$MW_HTTP"; local ready; ready=$(date +%s%3N)
-  catch_up "127.0.0.1:$MW" bench.load "$pid" "$t0" "$ready"; local catch="$CATCH"
+  catch_up "127.0.0.1:$MW" bench.load "$pid" "$t0" "$ready" "$pid,$EAST_PID"; local catch="$CATCH"
   curl -fs "http://127.0.0.1:$MW_HTTP/v1/links/e2w" | head -c 600 >> "$LOG"; echo >> "$LOG"
   latency "127.0.0.1:$ME" bench.live "127.0.0.1:$MW" bench.live
   echo "meridian,$1,$catch,$LAT" >> "$CSV"
@@ -228,7 +235,7 @@ run_meridian() {  # DELAY_MS
 }
 
 say "mirror-vs-mm2 N=$N size=$SIZE rate=$RATE lag_s=$LAG_S rtt_ms=$RTT $(date -Is) load=$(cut -d' ' -f1-3 /proc/loadavg)"
-echo "system,delay_ms_each_way,first_record_s,first_record_after_ready_s,catch_up_MB_s,cpu_s,MB_s_per_core,rss_MB,wire_per_record_byte,e2e_p50_ms,e2e_p99_ms" > "$CSV"
+echo "system,delay_ms_each_way,first_record_s,first_record_after_ready_s,catch_up_MB_s,mirror_cpu_s,all_cpu_s,MB_s_per_core,MB_s_per_core_all,rss_MB,wire_per_record_byte,e2e_p50_ms,e2e_p99_ms" > "$CSV"
 for delay in 0 $((RTT / 2)); do
   run_mm2 "$delay"
   run_meridian "$delay"
@@ -243,7 +250,8 @@ for d in sorted({r["delay_ms_each_way"] for r in rows}, key=int):
     k = next(r for r in rows if r["system"] == "mm2" and r["delay_ms_each_way"] == d)
     f = lambda key: float(m[key]) / float(k[key]) if float(k[key]) else float("nan")
     print(f"delay {d} ms each way: Meridian/MM2 catch-up MB/s {f('catch_up_MB_s'):.2f}x, "
-          f"MB/s per core {f('MB_s_per_core'):.2f}x, first record {m['first_record_s']} s "
+          f"MB/s per core {f('MB_s_per_core'):.2f}x (mirror process), "
+          f"{f('MB_s_per_core_all'):.2f}x (all processes), first record {m['first_record_s']} s "
           f"({m['first_record_after_ready_s']} s after the node was ready) vs "
           f"{k['first_record_s']} s, RSS {m['rss_MB']} vs {k['rss_MB']} MB, wire/record byte "
           f"{m['wire_per_record_byte']} vs {k['wire_per_record_byte']}, e2e p99 {f('e2e_p99_ms'):.2f}x")
