@@ -25,6 +25,11 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -33,6 +38,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
@@ -170,6 +176,27 @@ class MirrorLinkIT {
                 .size());
       }
 
+      try (Admin admin = Admin.create(Clients.admin(wb))) {
+        TopicPartition tp = new TopicPartition("orders", 0);
+        for (org.apache.kafka.common.KafkaFuture<?> refused :
+            List.<org.apache.kafka.common.KafkaFuture<?>>of(
+                admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(10))).all(),
+                admin.createPartitions(Map.of("orders", NewPartitions.increaseTo(4))).all(),
+                admin
+                    .incrementalAlterConfigs(
+                        Map.of(
+                            new ConfigResource(ConfigResource.Type.TOPIC, "orders"),
+                            List.of(
+                                new AlterConfigOp(
+                                    new ConfigEntry("retention.ms", "1000"),
+                                    AlterConfigOp.OpType.SET))))
+                    .all())) {
+          ExecutionException e =
+              assertThrows(ExecutionException.class, () -> refused.get(30, TimeUnit.SECONDS));
+          assertInstanceOf(InvalidRequestException.class, e.getCause());
+          assertTrue(e.getCause().getMessage() == null || !e.getCause().getMessage().isEmpty());
+        }
+      }
       try (KafkaProducer<String, String> p =
           new KafkaProducer<>(Clients.producer(wb, ProducerConfig.RETRIES_CONFIG, 0))) {
         ExecutionException e =
@@ -301,9 +328,67 @@ class MirrorLinkIT {
           .during(Duration.ofSeconds(2))
           .until(() -> endOffset(regions.status(), "events") == 100);
 
+      // retention at the source passes the mirror's end while the link is paused
+      try (Admin source = Admin.create(Clients.admin(eb))) {
+        source
+            .deleteRecords(
+                Map.of(new TopicPartition("events", 0), RecordsToDelete.beforeOffset(150)))
+            .all()
+            .get(30, TimeUnit.SECONDS);
+      }
       HttpResponse<String> resumed = Http.post(http, "/v1/links/e2w/resume");
       assertNotEquals("PAUSED", JSON.readTree(resumed.body()).get("state").asText());
       Wait.until("resumed", TIMEOUT, () -> endOffset(regions.status(), "events") == 200);
+      try (Admin target = Admin.create(Clients.admin(regions.target.bootstrap()))) {
+        TopicPartition tp = new TopicPartition("events", 0);
+        assertEquals(
+            150,
+            target.listOffsets(Map.of(tp, OffsetSpec.earliest())).all().get().get(tp).offset(),
+            "the mirror continues from the source's new log start");
+      }
+      LinkedRegions.assertSame(
+          LinkedRegions.contents(eb, "events", TIMEOUT),
+          LinkedRegions.contents(regions.target.bootstrap(), "events", TIMEOUT));
+
+      // partitions added and configs changed at the source follow within 30 s
+      try (Admin source = Admin.create(Clients.admin(eb));
+          Admin target = Admin.create(Clients.admin(regions.target.bootstrap()))) {
+        source.createPartitions(Map.of("events", NewPartitions.increaseTo(3))).all().get();
+        source
+            .incrementalAlterConfigs(
+                Map.of(
+                    new ConfigResource(ConfigResource.Type.TOPIC, "events"),
+                    List.of(
+                        new AlterConfigOp(
+                            new ConfigEntry("retention.ms", "7200000"), AlterConfigOp.OpType.SET))))
+            .all()
+            .get();
+        Wait.until(
+            "the mirror follows the source's partitions and configs",
+            Duration.ofSeconds(30),
+            () ->
+                target
+                            .describeTopics(List.of("events"))
+                            .allTopicNames()
+                            .get()
+                            .get("events")
+                            .partitions()
+                            .size()
+                        == 3
+                    && "7200000"
+                        .equals(
+                            target
+                                .describeConfigs(
+                                    List.of(
+                                        new ConfigResource(ConfigResource.Type.TOPIC, "events")))
+                                .all()
+                                .get()
+                                .values()
+                                .iterator()
+                                .next()
+                                .get("retention.ms")
+                                .value()));
+      }
       assertFalse(regions.status().get("partitions").isEmpty());
     }
   }

@@ -27,6 +27,16 @@ class ReplicationSimulationTest {
     new ReplicationSimulation(seed, 5, lossPercent / 100.0).run(60_000);
   }
 
+  /**
+   * Seed 0 with 22 % loss and five nodes: the image that made node 1 leader after the last restarts
+   * was published once and lost, so nothing was read back after the heal (the simulation, not the
+   * broker, was wrong: brokers now catch up with the metadata as the real quorum makes them).
+   */
+  @Example
+  void aLostImagePublicationIsCaughtUp() {
+    new ReplicationSimulation(0, 5, 0.22).run(60_000);
+  }
+
   /** Replays one seed (put a failing seed here to debug it). */
   @Example
   void replay() {
