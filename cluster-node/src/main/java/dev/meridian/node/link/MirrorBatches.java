@@ -13,11 +13,16 @@ import java.nio.ByteBuffer;
  * @param records how many records they hold
  * @param maxTimestamp the largest batch max timestamp among them, or -1
  * @param higherEpoch the source epoch that stopped the copy, or -1 when none did
- * @param straddling true when the first batch starts below the log end and ends above it (it cannot
- *     be appended at its offsets)
+ * @param straddleBase the base offset of a first batch that starts below the log end and ends above
+ *     it (it cannot be appended at its offsets: records deleted in the middle of a batch), or -1
  */
 record MirrorBatches(
-    ByteBuffer batches, long records, long maxTimestamp, int higherEpoch, boolean straddling) {
+    ByteBuffer batches, long records, long maxTimestamp, int higherEpoch, long straddleBase) {
+
+  /** Whether the first batch starts below the log end and ends above it. */
+  boolean straddling() {
+    return straddleBase >= 0;
+  }
 
   /**
    * Selects what to append from {@code fetched} (not modified).
@@ -33,7 +38,7 @@ record MirrorBatches(
     long records = 0;
     long maxTs = -1;
     int higher = -1;
-    boolean straddling = false;
+    long straddleBase = -1;
     int p = start;
     while (limit - p >= RecordBatchHeader.HEADER_SIZE) {
       int size = RecordBatchHeader.totalSize(fetched, p);
@@ -49,7 +54,7 @@ record MirrorBatches(
         continue;
       }
       if (base < logEnd) {
-        straddling = to == from;
+        straddleBase = to == from ? base : -1;
         break;
       }
       int epoch = RecordBatchHeader.partitionLeaderEpoch(fetched, p);
@@ -64,6 +69,6 @@ record MirrorBatches(
     }
     ByteBuffer out = fetched.duplicate();
     out.position(from).limit(to);
-    return new MirrorBatches(out.slice(), records, maxTs, higher, straddling);
+    return new MirrorBatches(out.slice(), records, maxTs, higher, straddleBase);
   }
 }

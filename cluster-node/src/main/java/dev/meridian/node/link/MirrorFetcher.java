@@ -408,6 +408,18 @@ final class MirrorFetcher extends Thread {
     link.countWire(wire[0], fetched.remaining());
     Partition t = p.target;
     MirrorBatches selected = MirrorBatches.select(fetched, t.logEndOffset(), p.leaderEpoch);
+    if (selected.straddling() && t.logEndOffset() == t.logStartOffset()) {
+      // an empty mirror restarted at a source log start that lies inside a batch (DeleteRecords
+      // at the source): as Kafka's followers do, take the whole batch; the log start follows
+      LOG.info(
+          "link {}: {}: the source's batch at {} holds the log start {}; restarting there",
+          link.linkName(),
+          t,
+          selected.straddleBase(),
+          t.logStartOffset());
+      t.restartMirroredAt(selected.straddleBase(), p.leaderEpoch);
+      selected = MirrorBatches.select(fetched, t.logEndOffset(), p.leaderEpoch);
+    }
     if (selected.straddling()) {
       p.lastError = "a source batch straddles the mirror's log end " + t.logEndOffset();
       LOG.warn("link {}: {}: {}", link.linkName(), t, p.lastError);
@@ -432,6 +444,14 @@ final class MirrorFetcher extends Thread {
             "link {}: {}: {}; checking where to start again", link.linkName(), t, e.getMessage());
         p.checked = false;
         return false;
+      }
+    }
+    long sourceStart = pd.logStartOffset();
+    if (sourceStart > t.logStartOffset()) {
+      // the mirror's log start follows the source's (DeleteRecords there), within its own HW
+      long to = Math.min(sourceStart, t.highWatermark());
+      if (to > t.logStartOffset()) {
+        t.followerLogStart(to);
       }
     }
     if (selected.higherEpoch() >= 0) {

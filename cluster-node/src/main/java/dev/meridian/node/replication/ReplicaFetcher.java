@@ -4,6 +4,7 @@ import dev.meridian.node.metadata.NodeRegistration;
 import dev.meridian.node.protocol.KafkaChannel;
 import dev.meridian.node.protocol.WireRecords;
 import dev.meridian.node.storage.OffsetMismatchException;
+import dev.meridian.node.storage.RecordBatchHeader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -343,6 +344,29 @@ final class ReplicaFetcher extends Thread {
     }
   }
 
+  /**
+   * Appends the leader's batches; a follower whose log is empty and starts inside the leader's
+   * first batch (records deleted in the middle of a batch, as DeleteRecords does) restarts at that
+   * batch's base, as Kafka's followers do (UnexpectedAppendOffsetException); the log start is then
+   * taken from the leader.
+   */
+  private static void appendAsFollower(Partition p, ByteBuffer records) {
+    int pos = records.position();
+    if (p.logEndOffset() == p.logStartOffset()
+        && records.remaining() >= RecordBatchHeader.HEADER_SIZE
+        && RecordBatchHeader.baseOffset(records, pos) < p.logEndOffset()
+        && RecordBatchHeader.lastOffset(records, pos) >= p.logEndOffset()) {
+      long base = RecordBatchHeader.baseOffset(records, pos);
+      LOG.info(
+          "{}: the leader's batch at {} holds this replica's log start {}; restarting there",
+          p,
+          base,
+          p.logEndOffset());
+      p.truncateFullyAndStartAt(base);
+    }
+    p.appendAsFollower(records);
+  }
+
   /** Applies one partition's fetch answer; false when the fetcher should back off. */
   private boolean handle(Fetching f, FetchResponseData.PartitionData pd) {
     Partition p = f.partition;
@@ -368,7 +392,7 @@ final class ReplicaFetcher extends Thread {
         }
         if (records.hasRemaining()) {
           try {
-            p.appendAsFollower(records);
+            appendAsFollower(p, records);
           } catch (OffsetMismatchException e) {
             LOG.warn("{}: {}; asking the leader where to truncate", p, e.getMessage());
             f.truncated = false;
