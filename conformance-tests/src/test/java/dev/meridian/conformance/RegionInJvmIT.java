@@ -34,7 +34,17 @@ class RegionInJvmIT {
     try (TestRegion region = new TestRegion(yaml, tmp, InJvmNode.launcher()).start()) {
       int controller;
       try (Admin admin = Admin.create(Clients.admin(region.bootstrap()))) {
-        List<Node> nodes = List.copyOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS));
+        // every node is UP in its own image; the one answering may apply the last registration
+        // a moment later
+        List<Node> nodes =
+            Wait.forValue(
+                "three nodes in the answering node's image",
+                Duration.ofSeconds(10),
+                () -> {
+                  List<Node> seen =
+                      List.copyOf(admin.describeCluster().nodes().get(30, TimeUnit.SECONDS));
+                  return seen.size() == 3 ? seen : null;
+                });
         assertEquals(3, nodes.size());
         for (Node n : nodes) {
           assertEquals(
