@@ -28,8 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Mirror links under faults, with real processes and clients: the source node killed with SIGKILL
  * and restarted and a WAN (a TCP proxy adding 50–200 ms each way) that drops connections and goes
- * down, while a producer writes; a leader change in a three-node target region; and the link's byte
- * rate limit. In every case the mirror ends identical to the source: no loss, no duplicate, no gap.
+ * down, while a producer writes; a leader killed in a three-node target region, and in a three-node
+ * source region; and the link's byte rate limit. In every case the mirror ends identical to the
+ * source: no loss, no duplicate, no gap.
  */
 class MirrorLinkFaultsIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
@@ -182,6 +183,54 @@ class MirrorLinkFaultsIT {
             }
             return true;
           });
+    }
+  }
+
+  @Test
+  void aLeaderChangeInTheSourceRegionIsFollowed() throws Exception {
+    RegionYaml east =
+        RegionYaml.of("east", 3)
+            .topicDefault("replicationFactor", -1) // up to 3: all of east, the one of west
+            .broker("offsetsTopicPartitions", 3)
+            .broker("memberHeartbeatSeconds", 1)
+            .broker("memberFailureSeconds", 4)
+            .broker("memberMergeDelaySeconds", 2);
+    RegionYaml west = RegionYaml.of("west", 1, 101).alongside(east).link("e2w", "east", "west");
+    TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
+    try (LinkedRegions regions =
+            new LinkedRegions(
+                source, TestRegion.ofProcesses(west, tmp.resolve("west")).start(), "e2w");
+        Admin eastAdmin = Admin.create(Clients.admin(source.bootstrap()))) {
+      eastAdmin
+          .createTopics(List.of(new NewTopic("orders", 3, (short) 3)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      Wait.until("the link copies orders", TIMEOUT, () -> regions.caughtUp("orders", 3));
+      TopicPartition tp = new TopicPartition("orders", 0);
+      int n = 15_000;
+      produce(
+          source.bootstrap(),
+          "orders",
+          n,
+          Map.of(
+              5_000,
+              () -> {
+                try {
+                  int killed = leader(eastAdmin, tp);
+                  assertEquals(137, source.child(killed).kill9());
+                  Wait.until(
+                      "a new leader of " + tp + " in east",
+                      TIMEOUT,
+                      () -> {
+                        int l = leader(eastAdmin, tp);
+                        return l >= 0 && l != killed;
+                      });
+                  source.child(killed).start();
+                } catch (Exception e) {
+                  throw new AssertionError(e);
+                }
+              }));
+      assertIdentical(regions, "orders", 3, n);
     }
   }
 

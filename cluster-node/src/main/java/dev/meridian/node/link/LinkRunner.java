@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -483,14 +482,8 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
         .put("lagMs", p.lagMs(now))
         .put("records", p.records)
         .put("bytes", p.bytes)
+        .put("lastAppendMs", p.lastAppendMs > 0 ? p.lastAppendMs : null)
         .put("lastError", p.lastError);
-  }
-
-  /** The committed source positions of a source partition, for tests and tools. */
-  Optional<TopicPartition> sourcePartition(String topic, int index) {
-    return snapshot.topics().containsKey(topic)
-        ? Optional.of(new TopicPartition(topic, index))
-        : Optional.empty();
   }
 
   @Override

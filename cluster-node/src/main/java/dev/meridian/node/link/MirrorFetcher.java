@@ -434,6 +434,7 @@ final class MirrorFetcher extends Thread {
         p.bytes += info.bytes();
         p.records += selected.records();
         p.lastAppendMs = now;
+        p.lastMirroredTimestamp = Math.max(p.lastMirroredTimestamp, selected.maxTimestamp());
         p.lastError = null;
       } catch (Partition.NotLeaderException e) {
         LOG.info("link {}: {}: no longer copied here ({})", link.linkName(), t, e.getMessage());

@@ -36,6 +36,9 @@ final class MirrorPartition {
   volatile long records;
   volatile long lastAppendMs;
 
+  /** The largest record timestamp mirrored so far (-1: none). */
+  volatile long lastMirroredTimestamp = -1;
+
   /** When the mirror last was at the source's last stable offset (-1: never seen the source). */
   volatile long caughtUpMs = -1;
 
@@ -83,7 +86,11 @@ final class MirrorPartition {
     return lag < 0 ? -1 : lag == 0 ? 0 : n == 0 ? -1 : lag * (bytes / n);
   }
 
-  /** How long the mirror has been behind the source (0 when caught up, -1 when unknown). */
+  /**
+   * The age of the oldest record not yet mirrored, bounded from above (0 when caught up, -1 when
+   * unknown): that record came after the mirror was last caught up and after the newest record
+   * mirrored, so its age is at most the smaller of the two times since.
+   */
   long lagMs(long nowMs) {
     long lag = lagRecords();
     if (lag < 0) {
@@ -92,7 +99,9 @@ final class MirrorPartition {
     if (lag == 0) {
       return 0;
     }
-    return caughtUpMs < 0 ? nowMs - startedMs : Math.max(0, nowMs - caughtUpMs);
+    long sinceCaughtUp = caughtUpMs < 0 ? nowMs - startedMs : Math.max(0, nowMs - caughtUpMs);
+    long ts = lastMirroredTimestamp;
+    return ts < 0 ? sinceCaughtUp : Math.min(sinceCaughtUp, Math.max(0, nowMs - ts));
   }
 
   /**
