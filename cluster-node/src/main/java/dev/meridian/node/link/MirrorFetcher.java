@@ -62,6 +62,9 @@ final class MirrorFetcher extends Thread {
   private KafkaChannel channel;
   private int failures;
 
+  /** Where LZ4 record sets are restored; reused: a set is appended before the next is restored. */
+  private final ByteBuffer[] restoreBuffer = new ByteBuffer[1];
+
   MirrorFetcher(FetcherContext link, int sourceNode, int slot) {
     super("meridian-link-" + link.linkName() + "-from-" + sourceNode + "-" + slot);
     setDaemon(true);
@@ -366,20 +369,29 @@ final class MirrorFetcher extends Thread {
     }
     long now = System.currentTimeMillis();
     List<MirrorPartition> failed = new ArrayList<>();
+    Map<MirrorPartition, Errors> errors = new HashMap<>();
     for (FetchResponseData.FetchableTopicResponse t : resp.responses()) {
       for (FetchResponseData.PartitionData pd : t.partitions()) {
         MirrorPartition p = asked.get(t.topic() + "-" + pd.partitionIndex());
         if (p == null || partitions.get(p.key()) != p) {
           continue; // dropped or replaced meanwhile
         }
-        try {
-          if (!handle(p, pd, now)) {
-            failed.add(p);
-          }
-        } catch (SourceError e) {
-          p.lastError = e.getMessage();
+        Errors error = Errors.forCode(pd.errorCode());
+        if (error != Errors.NONE) {
+          p.lastError = "source answered " + error;
+          errors.put(p, error);
+          failed.add(p);
+        } else if (!handle(p, pd, now)) {
           failed.add(p);
         }
+      }
+    }
+    // only now: handling an error may send a request, which reuses the response's buffer
+    for (Map.Entry<MirrorPartition, Errors> e : errors.entrySet()) {
+      try {
+        handleSourceError(e.getKey(), e.getValue());
+      } catch (SourceError again) {
+        e.getKey().lastError = again.getMessage();
       }
     }
     if (!failed.isEmpty() && failed.size() == asked.size()) {
@@ -391,20 +403,16 @@ final class MirrorFetcher extends Thread {
     return r.getRateLimiterConfig().getLimitForPeriod();
   }
 
-  /** Applies one partition's fetch answer; false when it failed. */
-  private boolean handle(MirrorPartition p, FetchResponseData.PartitionData pd, long now)
-      throws IOException, SourceError {
-    Errors error = Errors.forCode(pd.errorCode());
-    if (error != Errors.NONE) {
-      p.lastError = "source answered " + error;
-      handleSourceError(p, error);
-      return false;
-    }
+  /**
+   * Applies one partition's fetch answer without an error; false when it failed. Sends nothing (the
+   * answer's records live in the channel's buffer until the next request).
+   */
+  private boolean handle(MirrorPartition p, FetchResponseData.PartitionData pd, long now) {
     if (p.state == MirrorPartition.State.FAILING) {
       p.state = MirrorPartition.State.RUNNING;
     }
     long[] wire = new long[1];
-    ByteBuffer fetched = LinkCompression.records(pd, wire);
+    ByteBuffer fetched = LinkCompression.records(pd, wire, restoreBuffer);
     link.countWire(wire[0], fetched.remaining());
     Partition t = p.target;
     MirrorBatches selected = MirrorBatches.select(fetched, t.logEndOffset(), p.leaderEpoch);

@@ -30,6 +30,7 @@ public final class KafkaChannel implements Closeable {
   private final DataInputStream in;
   private final OutputStream out;
   private int correlationId;
+  private byte[] responseBuffer = new byte[0];
 
   /**
    * Connects.
@@ -60,7 +61,8 @@ public final class KafkaChannel implements Closeable {
   }
 
   /**
-   * Sends one request and reads its response.
+   * Sends one request and reads its response. The response, record sets included, lives in a buffer
+   * of the channel that the next {@code send} overwrites: use it up before sending again.
    *
    * @throws IOException on a network error, a timeout, or a response that does not match
    */
@@ -89,9 +91,15 @@ public final class KafkaChannel implements Closeable {
     if (length < 0 || length > MAX_RESPONSE_BYTES) {
       throw new IOException(address() + ": response of " + length + " bytes");
     }
-    byte[] body = new byte[length];
-    in.readFully(body);
-    ByteBufferAccessor response = new ByteBufferAccessor(ByteBuffer.wrap(body));
+    // one buffer for every response of this channel: a response (its record sets too) is valid
+    // until the next send, which is how its callers (fetcher threads) use it; no array per Fetch
+    if (responseBuffer.length < length) {
+      responseBuffer =
+          new byte[Math.max(length, Math.min(MAX_RESPONSE_BYTES, 2 * responseBuffer.length))];
+    }
+    byte[] body = responseBuffer;
+    in.readFully(body, 0, length);
+    ByteBufferAccessor response = new ByteBufferAccessor(ByteBuffer.wrap(body, 0, length));
     ResponseHeaderData responseHeader =
         new ResponseHeaderData(response, key.responseHeaderVersion(version));
     if (responseHeader.correlationId() != correlation) {

@@ -86,6 +86,16 @@ public final class LinkCompression {
    * @return the bytes, and via {@code wire[0]} the size they had on the wire
    */
   public static ByteBuffer records(FetchResponseData.PartitionData pd, long[] wire) {
+    return records(pd, wire, null);
+  }
+
+  /**
+   * As {@link #records(FetchResponseData.PartitionData, long[])}, restoring into {@code scratch[0]}
+   * (grown and replaced as needed) instead of a new buffer: the result is valid until the next call
+   * with the same scratch.
+   */
+  public static ByteBuffer records(
+      FetchResponseData.PartitionData pd, long[] wire, ByteBuffer[] scratch) {
     ByteBuffer bytes = WireRecords.bytes(pd.records());
     wire[0] = bytes.remaining();
     List<RawTaggedField> tags = pd.unknownTaggedFields();
@@ -95,14 +105,24 @@ public final class LinkCompression {
     for (RawTaggedField t : tags) {
       if (t.tag() == TAG && t.size() == 4) {
         int original = ByteBuffer.wrap(t.data()).getInt();
-        ByteBuffer out = ByteBuffer.allocate(original);
+        ByteBuffer out;
+        if (scratch == null) {
+          out = ByteBuffer.allocate(original);
+        } else {
+          if (scratch[0] == null || scratch[0].capacity() < original) {
+            scratch[0] =
+                ByteBuffer.allocate(
+                    Math.max(original, scratch[0] == null ? 0 : 2 * scratch[0].capacity()));
+          }
+          out = scratch[0].clear();
+        }
         int n =
             DECOMPRESSOR.decompress(bytes, bytes.position(), bytes.remaining(), out, 0, original);
         if (n != original) {
           throw new IllegalStateException(
               "LZ4 record set restored to " + n + " bytes, expected " + original);
         }
-        return out;
+        return out.limit(original).position(0).slice();
       }
     }
     return bytes;
