@@ -277,6 +277,26 @@ class MirrorLinkIT {
       }
       assertEquals(List.of(), repeats);
       assertEquals(total, count(seen));
+      // the group is idle in west again and east still has its older offsets: later syncs
+      // (every 500 ms here) must not move west's offsets back
+      try (Admin west = Admin.create(Clients.admin(wb))) {
+        Map<TopicPartition, OffsetAndMetadata> done =
+            west.listConsumerGroupOffsets("billing").partitionsToOffsetAndMetadata().get();
+        assertTrue(
+            done.entrySet().stream()
+                    .allMatch(e -> e.getValue().offset() >= committed.get(e.getKey()).offset())
+                && done.entrySet().stream()
+                    .anyMatch(e -> e.getValue().offset() > committed.get(e.getKey()).offset()),
+            "west committed past east: " + done + " vs " + committed);
+        Wait.await("west's offsets never move back", Duration.ofSeconds(10))
+            .during(Duration.ofSeconds(3))
+            .until(
+                () ->
+                    done.equals(
+                        west.listConsumerGroupOffsets("billing")
+                            .partitionsToOffsetAndMetadata()
+                            .get()));
+      }
       LinkedRegions.assertSame(
           LinkedRegions.contents(eb, "payments", TIMEOUT),
           LinkedRegions.contents(wb, "payments", TIMEOUT));
