@@ -13,6 +13,8 @@ import java.util.function.IntFunction;
 import java.util.function.ObjIntConsumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,7 +23,10 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -88,6 +93,33 @@ final class Clients {
           .all()
           .get(30, TimeUnit.SECONDS);
     }
+  }
+
+  /** Sets one config of a topic (IncrementalAlterConfigs SET); the future of the answer. */
+  static KafkaFuture<Void> setTopicConfig(Admin admin, String topic, String key, String value) {
+    return admin
+        .incrementalAlterConfigs(
+            Map.of(
+                new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                List.of(new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET))))
+        .all();
+  }
+
+  /** A partition as the cluster describes it: leader, replicas, ISR. */
+  static TopicPartitionInfo describe(Admin admin, TopicPartition tp) throws Exception {
+    return admin
+        .describeTopics(List.of(tp.topic()))
+        .allTopicNames()
+        .get(10, TimeUnit.SECONDS)
+        .get(tp.topic())
+        .partitions()
+        .get(tp.partition());
+  }
+
+  /** The id of a partition's leader, or -1 without one. */
+  static int leader(Admin admin, TopicPartition tp) throws Exception {
+    TopicPartitionInfo p = describe(admin, tp);
+    return p.leader() == null || p.leader().isEmpty() ? -1 : p.leader().id();
   }
 
   /** Partitions 0 to {@code count - 1} of {@code topic}. */

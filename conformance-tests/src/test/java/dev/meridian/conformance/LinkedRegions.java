@@ -52,23 +52,9 @@ final class LinkedRegions implements AutoCloseable {
    * source ends (latest offsets asked of both regions), and the link's status shows no lag.
    */
   boolean caughtUp(String topic, int partitions) throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (int p = 0; p < partitions; p++) {
-      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
     try (Admin s = Admin.create(Clients.admin(source.bootstrap()));
         Admin t = Admin.create(Clients.admin(target.bootstrap()))) {
-      Map<TopicPartition, Long> want = new HashMap<>();
-      s.listOffsets(latest)
-          .all()
-          .get(10, TimeUnit.SECONDS)
-          .forEach((tp, o) -> want.put(tp, o.offset()));
-      Map<TopicPartition, Long> have = new HashMap<>();
-      t.listOffsets(latest)
-          .all()
-          .get(10, TimeUnit.SECONDS)
-          .forEach((tp, o) -> have.put(tp, o.offset()));
-      if (!want.equals(have)) {
+      if (!sameEnds(s, t, topic, partitions)) {
         return false;
       }
     }
@@ -79,6 +65,28 @@ final class LinkedRegions implements AutoCloseable {
       }
     }
     return seen == partitions;
+  }
+
+  /** Whether partitions 0..{@code partitions - 1} of {@code topic} end at the same offsets. */
+  static boolean sameEnds(Admin source, Admin target, String topic, int partitions)
+      throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    for (int p = 0; p < partitions; p++) {
+      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+    }
+    Map<TopicPartition, Long> want = new HashMap<>();
+    source
+        .listOffsets(latest)
+        .all()
+        .get(10, TimeUnit.SECONDS)
+        .forEach((tp, o) -> want.put(tp, o.offset()));
+    Map<TopicPartition, Long> have = new HashMap<>();
+    target
+        .listOffsets(latest)
+        .all()
+        .get(10, TimeUnit.SECONDS)
+        .forEach((tp, o) -> have.put(tp, o.offset()));
+    return want.equals(have);
   }
 
   /**

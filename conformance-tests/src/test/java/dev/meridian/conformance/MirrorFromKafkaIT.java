@@ -8,7 +8,6 @@ import dev.meridian.testsupport.TestRegion;
 import dev.meridian.testsupport.Wait;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -128,7 +126,9 @@ class MirrorFromKafkaIT {
         for (String topic : List.of("orders", "profiles")) {
           int partitions = topic.equals("orders") ? 3 : 1;
           Wait.until(
-              topic + " mirrored", TIMEOUT, () -> sameEnds(source, target, topic, partitions));
+              topic + " mirrored",
+              TIMEOUT,
+              () -> LinkedRegions.sameEnds(source, target, topic, partitions));
           LinkedRegions.assertSame(
               LinkedRegions.contents(kb, topic, TIMEOUT),
               LinkedRegions.contents(wb, topic, TIMEOUT));
@@ -158,18 +158,5 @@ class MirrorFromKafkaIT {
             "the aborted transaction's records are mirrored (read_uncommitted)");
       }
     }
-  }
-
-  private static boolean sameEnds(Admin source, Admin target, String topic, int partitions)
-      throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (int p = 0; p < partitions; p++) {
-      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
-    Map<TopicPartition, Long> want = new HashMap<>();
-    source.listOffsets(latest).all().get().forEach((tp, o) -> want.put(tp, o.offset()));
-    Map<TopicPartition, Long> have = new HashMap<>();
-    target.listOffsets(latest).all().get().forEach((tp, o) -> have.put(tp, o.offset()));
-    return want.equals(have);
   }
 }

@@ -21,7 +21,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -152,13 +151,13 @@ class MirrorLinkFaultsIT {
               5_000,
               () -> {
                 try {
-                  killed[0] = leader(westAdmin, tp);
+                  killed[0] = Clients.leader(westAdmin, tp);
                   assertEquals(137, regions.target.child(killed[0]).kill9());
                   Wait.until(
                       "a new leader of " + tp + " in west",
                       TIMEOUT,
                       () -> {
-                        int l = leader(westAdmin, tp);
+                        int l = Clients.leader(westAdmin, tp);
                         return l >= 0 && l != killed[0];
                       });
                   regions.target.child(killed[0]).start();
@@ -216,13 +215,13 @@ class MirrorLinkFaultsIT {
               5_000,
               () -> {
                 try {
-                  int killed = leader(eastAdmin, tp);
+                  int killed = Clients.leader(eastAdmin, tp);
                   assertEquals(137, source.child(killed).kill9());
                   Wait.until(
                       "a new leader of " + tp + " in east",
                       TIMEOUT,
                       () -> {
-                        int l = leader(eastAdmin, tp);
+                        int l = Clients.leader(eastAdmin, tp);
                         return l >= 0 && l != killed;
                       });
                   source.child(killed).start();
@@ -232,18 +231,6 @@ class MirrorLinkFaultsIT {
               }));
       assertIdentical(regions, "orders", 3, n);
     }
-  }
-
-  private static int leader(Admin admin, TopicPartition tp) throws Exception {
-    TopicPartitionInfo p =
-        admin
-            .describeTopics(List.of(tp.topic()))
-            .allTopicNames()
-            .get(10, TimeUnit.SECONDS)
-            .get(tp.topic())
-            .partitions()
-            .get(tp.partition());
-    return p.leader() == null || p.leader().isEmpty() ? -1 : p.leader().id();
   }
 
   @Test

@@ -25,8 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -182,15 +180,7 @@ class MirrorLinkIT {
             List.<org.apache.kafka.common.KafkaFuture<?>>of(
                 admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(10))).all(),
                 admin.createPartitions(Map.of("orders", NewPartitions.increaseTo(4))).all(),
-                admin
-                    .incrementalAlterConfigs(
-                        Map.of(
-                            new ConfigResource(ConfigResource.Type.TOPIC, "orders"),
-                            List.of(
-                                new AlterConfigOp(
-                                    new ConfigEntry("retention.ms", "1000"),
-                                    AlterConfigOp.OpType.SET))))
-                    .all())) {
+                Clients.setTopicConfig(admin, "orders", "retention.ms", "1000"))) {
           ExecutionException e =
               assertThrows(ExecutionException.class, () -> refused.get(30, TimeUnit.SECONDS));
           assertInstanceOf(InvalidRequestException.class, e.getCause());
@@ -374,15 +364,7 @@ class MirrorLinkIT {
       try (Admin source = Admin.create(Clients.admin(eb));
           Admin target = Admin.create(Clients.admin(regions.target.bootstrap()))) {
         source.createPartitions(Map.of("events", NewPartitions.increaseTo(3))).all().get();
-        source
-            .incrementalAlterConfigs(
-                Map.of(
-                    new ConfigResource(ConfigResource.Type.TOPIC, "events"),
-                    List.of(
-                        new AlterConfigOp(
-                            new ConfigEntry("retention.ms", "7200000"), AlterConfigOp.OpType.SET))))
-            .all()
-            .get();
+        Clients.setTopicConfig(source, "events", "retention.ms", "7200000").get();
         Wait.until(
             "the mirror follows the source's partitions and configs",
             Duration.ofSeconds(30),

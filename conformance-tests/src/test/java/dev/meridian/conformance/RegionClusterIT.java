@@ -20,8 +20,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -116,15 +114,7 @@ class RegionClusterIT {
             .createTopics(List.of(new NewTopic("orders", 6, (short) 3)))
             .all()
             .get(30, TimeUnit.SECONDS);
-        admin
-            .incrementalAlterConfigs(
-                Map.of(
-                    new ConfigResource(ConfigResource.Type.TOPIC, "orders"),
-                    List.of(
-                        new AlterConfigOp(
-                            new ConfigEntry("retention.ms", "123456789"),
-                            AlterConfigOp.OpType.SET))))
-            .all()
+        Clients.setTopicConfig(admin, "orders", "retention.ms", "123456789")
             .get(30, TimeUnit.SECONDS);
         TopicDescription orders = describe(admin, "orders");
         Map<Integer, Integer> leaders = new TreeMap<>();

@@ -22,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -76,13 +75,7 @@ class ReplicationIT {
   }
 
   private static TopicPartitionInfo describe(Admin admin, TopicPartition tp) throws Exception {
-    TopicDescription d =
-        admin
-            .describeTopics(List.of(tp.topic()))
-            .allTopicNames()
-            .get(10, TimeUnit.SECONDS)
-            .get(tp.topic());
-    return d.partitions().get(tp.partition());
+    return Clients.describe(admin, tp);
   }
 
   private static void createTopic(Admin admin, String name) throws Exception {

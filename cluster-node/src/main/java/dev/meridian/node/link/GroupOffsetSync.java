@@ -4,10 +4,12 @@ import dev.meridian.config.LinkConfig;
 import dev.meridian.node.metadata.MetadataImage;
 import dev.meridian.node.metadata.TopicImage;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -71,6 +73,8 @@ final class GroupOffsetSync implements AutoCloseable {
   void sync(SourceCluster source) throws Exception {
     MetadataImage image = host.image();
     List<String> groups = source.groups(link.groups());
+    // [log start, log end] of each mirror partition, asked once per pass for all groups
+    Map<TopicPartition, long[]> bounds = new HashMap<>();
     int synced = 0;
     for (String group : groups) {
       Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
@@ -89,15 +93,12 @@ final class GroupOffsetSync implements AutoCloseable {
         continue;
       }
       Map<TopicPartition, OffsetAndMetadata> target = targetOffsets(group);
-      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
-          SourceCluster.get(local().listOffsets(spec(committed, OffsetSpec.earliest())).all());
-      Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
-          SourceCluster.get(local().listOffsets(spec(committed, OffsetSpec.latest())).all());
+      askBounds(committed.keySet(), bounds);
       Map<TopicPartition, OffsetAndMetadata> write = new HashMap<>();
       committed.forEach(
           (tp, o) -> {
-            long start = starts.get(tp).offset();
-            long end = ends.get(tp).offset();
+            long start = bounds.get(tp)[0];
+            long end = bounds.get(tp)[1];
             long offset = Math.max(start, Math.min(end, o.offset()));
             OffsetAndMetadata wanted =
                 offset == o.offset()
@@ -123,10 +124,25 @@ final class GroupOffsetSync implements AutoCloseable {
     lastSyncMs = System.currentTimeMillis();
   }
 
-  private static Map<TopicPartition, OffsetSpec> spec(
-      Map<TopicPartition, OffsetAndMetadata> committed, OffsetSpec spec) {
+  /** Asks the local region for the log start and end of the partitions {@code bounds} lacks. */
+  private void askBounds(Set<TopicPartition> partitions, Map<TopicPartition, long[]> bounds)
+      throws Exception {
+    Set<TopicPartition> missing = new HashSet<>(partitions);
+    missing.removeAll(bounds.keySet());
+    if (missing.isEmpty()) {
+      return;
+    }
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
+        SourceCluster.get(local().listOffsets(spec(missing, OffsetSpec.earliest())).all());
+    Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends =
+        SourceCluster.get(local().listOffsets(spec(missing, OffsetSpec.latest())).all());
+    missing.forEach(
+        tp -> bounds.put(tp, new long[] {starts.get(tp).offset(), ends.get(tp).offset()}));
+  }
+
+  private static Map<TopicPartition, OffsetSpec> spec(Set<TopicPartition> tps, OffsetSpec spec) {
     Map<TopicPartition, OffsetSpec> out = new HashMap<>();
-    committed.keySet().forEach(tp -> out.put(tp, spec));
+    tps.forEach(tp -> out.put(tp, spec));
     return out;
   }
 

@@ -269,17 +269,12 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
         }
         continue;
       }
-      String fetcherKey =
-          leader + "/" + Math.floorMod(copy.key().hashCode(), FETCHERS_PER_SOURCE_NODE);
+      int slot = Math.floorMod(copy.key().hashCode(), FETCHERS_PER_SOURCE_NODE);
       MirrorFetcher target =
           fetchers.computeIfAbsent(
-              fetcherKey,
+              leader + "/" + slot,
               k -> {
-                MirrorFetcher f =
-                    new MirrorFetcher(
-                        this,
-                        leader,
-                        Math.floorMod(copy.key().hashCode(), FETCHERS_PER_SOURCE_NODE));
+                MirrorFetcher f = new MirrorFetcher(this, leader, slot);
                 f.start();
                 return f;
               });

@@ -189,13 +189,7 @@ final class MirrorFetcher extends Thread {
   private void closeChannel() {
     KafkaChannel c = channel;
     channel = null;
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        // closing
-      }
-    }
+    KafkaChannel.closeQuietly(c);
   }
 
   // ---- where to start --------------------------------------------------------------------------

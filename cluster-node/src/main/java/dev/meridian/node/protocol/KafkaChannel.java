@@ -119,6 +119,17 @@ public final class KafkaChannel implements Closeable {
     return (T) message;
   }
 
+  /** Closes {@code channel} if there is one, ignoring errors (a connection being dropped). */
+  public static void closeQuietly(KafkaChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // closing
+      }
+    }
+  }
+
   @Override
   public void close() throws IOException {
     socket.close();

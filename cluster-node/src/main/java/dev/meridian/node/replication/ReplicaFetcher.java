@@ -187,13 +187,7 @@ final class ReplicaFetcher extends Thread {
   private void closeChannel() {
     KafkaChannel c = channel;
     channel = null;
-    if (c != null) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        // closing
-      }
-    }
+    KafkaChannel.closeQuietly(c);
   }
 
   /** OffsetForLeaderEpoch for partitions new in their epoch, then truncation to the answers. */
