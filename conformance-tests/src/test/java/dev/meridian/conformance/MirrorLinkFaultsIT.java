@@ -233,6 +233,95 @@ class MirrorLinkFaultsIT {
     }
   }
 
+  /**
+   * An unclean election at the source (the only in-sync replica killed, an out-of-sync one elected)
+   * truncates the source's log: records acknowledged with acks=1 by the old leader are gone there,
+   * and the new leader writes other records at their offsets. The mirror must truncate the same way
+   * (by leader epoch, as a follower would) and copy the new records: it ends identical to the
+   * source, holding none of the records the source lost.
+   */
+  @Test
+  void aTruncationAtTheSourceAfterAnUncleanElectionIsMirroredAsATruncation() throws Exception {
+    RegionYaml east =
+        RegionYaml.of("east", 3)
+            .broker("offsetsTopicPartitions", 3)
+            .broker("memberHeartbeatSeconds", 1)
+            .broker("memberFailureSeconds", 4)
+            .broker("memberMergeDelaySeconds", 2);
+    RegionYaml west = RegionYaml.of("west", 1, 101).alongside(east).link("e2w", "east", "west");
+    TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
+    TopicPartition tp = new TopicPartition("ledger", 0);
+    try (LinkedRegions regions =
+            new LinkedRegions(
+                source, TestRegion.ofProcesses(west, tmp.resolve("west")).start(), "e2w");
+        Admin eastAdmin = Admin.create(Clients.admin(source.bootstrap()))) {
+      eastAdmin
+          .createTopics(
+              List.of(
+                  new NewTopic("ledger", Map.of(0, List.of(1, 2)))
+                      .configs(
+                          Map.of(
+                              "unclean.leader.election.enable", "true",
+                              "min.insync.replicas", "1"))))
+          .all()
+          .get(30, TimeUnit.SECONDS);
+      Wait.until("node 1 leads " + tp, TIMEOUT, () -> Clients.leader(eastAdmin, tp) == 1);
+      sendAll(source.bootstrap(), 0, 1_000, "all"); // on both replicas
+      Wait.until("the first records mirrored", TIMEOUT, () -> regions.caughtUp("ledger", 1));
+
+      assertEquals(137, source.child(2).kill9());
+      Wait.until(
+          "node 2 out of the ISR",
+          TIMEOUT,
+          () -> Clients.describe(eastAdmin, tp).isr().size() == 1);
+      sendAll(source.bootstrap(), 1_000, 1_600, "1"); // on node 1 only
+      Wait.until("node 1's lone records mirrored", TIMEOUT, () -> regions.caughtUp("ledger", 1));
+      assertEquals(
+          1_600, LinkedRegions.contents(regions.target.bootstrap(), "ledger", TIMEOUT).size());
+
+      assertEquals(137, source.child(1).kill9()); // the only in-sync replica
+      source.child(2).start(); // out of sync: elected uncleanly, without records 1000..1599
+      Wait.until("node 2 leads " + tp, TIMEOUT, () -> Clients.leader(eastAdmin, tp) == 2);
+      sendAll(source.bootstrap(), 5_000, 5_900, "all"); // at the offsets the lost records had
+      source.child(1).start(); // truncates as a follower of node 2
+
+      Wait.until(
+          "the mirror truncated and caught up", TIMEOUT, () -> regions.caughtUp("ledger", 1));
+      List<String> want = LinkedRegions.contents(source.bootstrap(), "ledger", TIMEOUT);
+      List<String> have = LinkedRegions.contents(regions.target.bootstrap(), "ledger", TIMEOUT);
+      assertEquals(1_900, want.size(), "records in the source after the unclean election");
+      LinkedRegions.assertSame(want, have);
+      assertEquals(
+          0,
+          have.stream()
+              .map(l -> l.substring(l.indexOf(" value=") + 7))
+              .filter(v -> v.matches("v1[0-5]\\d\\d"))
+              .count(),
+          "the mirror holds none of the records the source lost");
+    }
+  }
+
+  /** Sends values {@code from..to-1} keyed by number with {@code acks}; waits for every ack. */
+  private static void sendAll(String bootstrap, int from, int to, String acks) throws Exception {
+    try (KafkaProducer<String, String> p =
+        new KafkaProducer<>(
+            Clients.producer(
+                bootstrap,
+                ProducerConfig.ACKS_CONFIG,
+                acks,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                acks.equals("all"),
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                60_000))) {
+      Clients.produceAll(
+          p,
+          to - from,
+          i -> new ProducerRecord<>("ledger", "k" + (from + i), "v" + (from + i)),
+          (m, i) -> {},
+          TIMEOUT);
+    }
+  }
+
   @Test
   void theLinkHoldsItsByteRate() throws Exception {
     RegionYaml east = east();

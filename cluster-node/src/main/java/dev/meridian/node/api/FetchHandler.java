@@ -26,10 +26,11 @@ import org.apache.kafka.common.protocol.Errors;
  * never decoded or copied by the broker — within the partition and response byte limits (the first
  * non-empty partition always returns at least one batch, KIP-74). Consumers read up to the high
  * watermark, followers (replicaId ≥ 0) to the log end. A follower's fetch offset is its log end:
- * the leader notes it (the high watermark and the ISR may move) and, from v12, answers a follower
- * whose last fetched epoch does not end where it fetches from with the diverging epoch instead of
- * records. Replication throttles (KIP-73): a follower out of the ISR of a replica its topic lists
- * in {@code leader.replication.throttled.replicas} for this node gets at most this node's {@code
+ * the leader notes it (the high watermark and the ISR may move). From v12, a fetcher that sends its
+ * last fetched epoch (a follower, or a mirror link copying this partition) and whose epoch does not
+ * end here where it fetches from gets the diverging epoch instead of records, as Kafka answers.
+ * Replication throttles (KIP-73): a follower out of the ISR of a replica its topic lists in {@code
+ * leader.replication.throttled.replicas} for this node gets at most this node's {@code
  * leader.replication.throttled.rate}; while that is spent it gets no records and waits.
  *
  * <p>Long poll: when less than {@code minBytes} is available the request waits up to {@code
@@ -138,9 +139,9 @@ public final class FetchHandler implements ApiHandler {
   }
 
   /**
-   * Whether a follower's log diverged from this leader's: the epoch it fetched last ends here
-   * before its fetch offset (or this log does not have it). Then the answer carries the diverging
-   * epoch and its end offset, and no records (Fetch v12+, KIP-595).
+   * Whether a fetcher's log diverged from this leader's: the epoch it fetched last ends here before
+   * its fetch offset (or this log does not have it). Then the answer carries the diverging epoch
+   * and its end offset, and no records (Fetch v12+, KIP-595).
    */
   private static boolean diverged(
       Partition p, FetchRequestData.FetchPartition fp, FetchResponseData.PartitionData pd) {
@@ -197,10 +198,10 @@ public final class FetchHandler implements ApiHandler {
         if (replica) {
           // a follower's fetch offset is its log end: the leader's high watermark may move
           p.onFollowerFetch(req.replicaId(), fp.fetchOffset(), System.currentTimeMillis());
-          if (fp.lastFetchedEpoch() >= 0 && diverged(p, fp, pd)) {
-            error = true; // answer at once: the follower truncates first
-            continue;
-          }
+        }
+        if (fp.lastFetchedEpoch() >= 0 && diverged(p, fp, pd)) {
+          error = true; // answer at once: the fetcher (a follower or a mirror) truncates first
+          continue;
         }
         boolean throttled = replica && broker.replicas().leaderThrottled(p, req.replicaId());
         if (throttled && !broker.replicas().leaderQuota().allows()) {

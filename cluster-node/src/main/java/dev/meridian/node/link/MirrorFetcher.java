@@ -288,16 +288,25 @@ final class MirrorFetcher extends Thread {
     if (e.leaderEpoch() < 0 || e.endOffset() < 0) {
       return; // the source no longer knows that epoch (retention): nothing to compare
     }
-    long[] local = t.endOffsetForEpoch(e.leaderEpoch());
-    long end = Math.min(e.endOffset(), local[1] < 0 ? Long.MAX_VALUE : local[1]);
+    truncateWhereSourceEnds(p, e.leaderEpoch(), e.endOffset());
+  }
+
+  /**
+   * Truncates the mirror to where the source's copy of {@code epoch} ends ({@code sourceEnd}), or
+   * where the mirror's own copy of it ends if earlier, when that is before the mirror's log end.
+   */
+  private void truncateWhereSourceEnds(MirrorPartition p, int epoch, long sourceEnd) {
+    Partition t = p.target;
+    long[] local = t.endOffsetForEpoch(epoch);
+    long end = Math.min(sourceEnd, local[1] < 0 ? Long.MAX_VALUE : local[1]);
     if (end < t.logEndOffset()) {
       LOG.warn(
           "link {}: {}: the source's epoch {} ends at {}, before the mirror's end {} (the source"
               + " truncated: unclean election?); truncating the mirror to {}",
           link.linkName(),
           t,
-          e.leaderEpoch(),
-          e.endOffset(),
+          epoch,
+          sourceEnd,
           t.logEndOffset(),
           end);
       t.truncateMirrored(end, p.leaderEpoch);
@@ -344,7 +353,7 @@ final class MirrorFetcher extends Thread {
                   .setPartition(p.index())
                   .setCurrentLeaderEpoch(-1)
                   .setFetchOffset(p.target.logEndOffset())
-                  .setLastFetchedEpoch(-1)
+                  .setLastFetchedEpoch(p.target.latestEpoch())
                   .setLogStartOffset(-1)
                   .setPartitionMaxBytes(partitionMax));
     }
@@ -405,10 +414,20 @@ final class MirrorFetcher extends Thread {
     if (p.state == MirrorPartition.State.FAILING) {
       p.state = MirrorPartition.State.RUNNING;
     }
+    Partition t = p.target;
+    if (pd.divergingEpoch() != null && pd.divergingEpoch().epoch() >= 0) {
+      // the source's log no longer holds what the mirror copied last: it truncated (an unclean
+      // election there); truncate the mirror as a follower would, then copy on from there
+      try {
+        truncateWhereSourceEnds(p, pd.divergingEpoch().epoch(), pd.divergingEpoch().endOffset());
+      } catch (Partition.NotLeaderException e) {
+        partitions.remove(p.key(), p);
+      }
+      return true;
+    }
     long[] wire = new long[1];
     ByteBuffer fetched = LinkCompression.records(pd, wire, restoreBuffer);
     link.countWire(wire[0], fetched.remaining());
-    Partition t = p.target;
     MirrorBatches selected = MirrorBatches.select(fetched, t.logEndOffset(), p.leaderEpoch);
     if (selected.straddling() && t.logEndOffset() == t.logStartOffset()) {
       // an empty mirror restarted at a source log start that lies inside a batch (DeleteRecords
