@@ -10,6 +10,7 @@ import dev.meridian.testsupport.TestRegion;
 import dev.meridian.testsupport.Wait;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -322,34 +325,116 @@ class MirrorLinkFaultsIT {
     }
   }
 
+  /**
+   * The byte rate limit holds within 10 %; and while the rate-limited mirror is behind, a group
+   * committed at the source's end is synced clamped to the mirror's log end (a consumer failing
+   * over then never starts past what the mirror holds), then reaches its source offsets.
+   */
   @Test
-  void theLinkHoldsItsByteRate() throws Exception {
+  void theLinkHoldsItsByteRateAndGroupOffsetsAreClampedToTheMirrorsEnd() throws Exception {
     RegionYaml east = east();
     long rate = 1_000_000;
     RegionYaml west =
         RegionYaml.of("west", 1, 101)
             .alongside(east)
-            .link("e2w", "east", "west", "rateLimitBytesPerSecond: " + rate, "compression: none");
+            .link(
+                "e2w",
+                "east",
+                "west",
+                "rateLimitBytesPerSecond: " + rate,
+                "compression: none",
+                "offsetSyncIntervalMs: 300");
     TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
     String eb = source.bootstrap();
+    List<TopicPartition> parts = Clients.partitions("bulk", 2);
+    Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
     try (Admin admin = Admin.create(Clients.admin(eb))) {
       admin.createTopics(List.of(new NewTopic("bulk", 2, (short) 1))).all().get();
-    }
-    String kb = "r".repeat(1000);
-    try (KafkaProducer<String, String> p = new KafkaProducer<>(Clients.producer(eb))) {
-      Clients.produceAll(
-          p, 7_000, i -> new ProducerRecord<>("bulk", "k" + i, i + kb), (m, i) -> {}, TIMEOUT);
+      String kb = "r".repeat(1000);
+      try (KafkaProducer<String, String> p = new KafkaProducer<>(Clients.producer(eb))) {
+        Clients.produceAll(
+            p, 7_000, i -> new ProducerRecord<>("bulk", "k" + i, i + kb), (m, i) -> {}, TIMEOUT);
+      }
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+      admin
+          .listOffsets(latest)
+          .all()
+          .get(10, TimeUnit.SECONDS)
+          .forEach((tp, o) -> committed.put(tp, new OffsetAndMetadata(o.offset(), "done")));
+      admin.alterConsumerGroupOffsets("billing", committed).all().get(10, TimeUnit.SECONDS);
     }
     try (LinkedRegions regions =
-        new LinkedRegions(
-            source, TestRegion.ofProcesses(west, tmp.resolve("west")).start(), "e2w")) {
+            new LinkedRegions(
+                source, TestRegion.ofProcesses(west, tmp.resolve("west")).start(), "e2w");
+        Admin westAdmin = Admin.create(Clients.admin(regions.target.bootstrap()))) {
       long[] first = awaitBytes(regions, 1_000_000);
+      boolean[] clampedSeen = {false};
+      Wait.until(
+          "a synced offset clamped below the source's, at most the mirror's end",
+          TIMEOUT,
+          () -> {
+            Map<TopicPartition, OffsetAndMetadata> synced = groupOffsets(westAdmin, "billing");
+            Map<TopicPartition, Long> ends = ends(westAdmin, parts); // after: ends only grow
+            for (TopicPartition tp : parts) {
+              OffsetAndMetadata o = synced.get(tp);
+              if (o == null) {
+                continue;
+              }
+              assertTrue(o.offset() <= ends.get(tp), tp + " synced at " + o + ", end " + ends);
+              if (o.offset() > 0 && o.offset() < committed.get(tp).offset()) {
+                assertTrue(o.leaderEpoch().isEmpty(), "a clamped offset has no epoch: " + o);
+                clampedSeen[0] = true;
+              }
+            }
+            return clampedSeen[0];
+          });
       long[] last = awaitBytes(regions, 5_000_000);
       double measured = (last[1] - first[1]) * 1000.0 / (last[0] - first[0]);
       assertTrue(
           Math.abs(measured - rate) <= rate * 0.10,
           "rate " + Math.round(measured) + " B/s, limit " + rate);
+      Wait.until(
+          "the group's source offsets once the mirror caught up",
+          TIMEOUT,
+          () -> {
+            Map<TopicPartition, OffsetAndMetadata> synced = groupOffsets(westAdmin, "billing");
+            return parts.stream()
+                .allMatch(
+                    tp ->
+                        synced.get(tp) != null
+                            && synced.get(tp).offset() == committed.get(tp).offset());
+          });
     }
+  }
+
+  private static Map<TopicPartition, OffsetAndMetadata> groupOffsets(Admin admin, String group)
+      throws Exception {
+    Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
+    admin
+        .listConsumerGroupOffsets(group)
+        .partitionsToOffsetAndMetadata()
+        .get(10, TimeUnit.SECONDS)
+        .forEach(
+            (tp, o) -> {
+              if (o != null) {
+                out.put(tp, o);
+              }
+            });
+    return out;
+  }
+
+  private static Map<TopicPartition, Long> ends(Admin admin, List<TopicPartition> parts)
+      throws Exception {
+    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+    parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+    Map<TopicPartition, Long> out = new HashMap<>();
+    admin
+        .listOffsets(latest)
+        .all()
+        .get(10, TimeUnit.SECONDS)
+        .forEach((tp, o) -> out.put(tp, o.offset()));
+    return out;
   }
 
   /** Waits until the link appended at least {@code bytes}; returns {time ms, bytes}. */

@@ -94,21 +94,7 @@ final class GroupOffsetSync implements AutoCloseable {
       }
       Map<TopicPartition, OffsetAndMetadata> target = targetOffsets(group);
       askBounds(committed.keySet(), bounds);
-      Map<TopicPartition, OffsetAndMetadata> write = new HashMap<>();
-      committed.forEach(
-          (tp, o) -> {
-            long start = bounds.get(tp)[0];
-            long end = bounds.get(tp)[1];
-            long offset = Math.max(start, Math.min(end, o.offset()));
-            OffsetAndMetadata wanted =
-                offset == o.offset()
-                    ? o
-                    : new OffsetAndMetadata(offset, Optional.empty(), o.metadata());
-            OffsetAndMetadata have = target.get(tp);
-            if (have == null || have.offset() < wanted.offset()) {
-              write.put(tp, wanted);
-            }
-          });
+      Map<TopicPartition, OffsetAndMetadata> write = toWrite(committed, bounds, target);
       if (!write.isEmpty()) {
         try {
           SourceCluster.get(local().alterConsumerGroupOffsets(group, write).all());
@@ -122,6 +108,34 @@ final class GroupOffsetSync implements AutoCloseable {
     }
     lastGroups = synced;
     lastSyncMs = System.currentTimeMillis();
+  }
+
+  /**
+   * The offsets to write for one group: each source offset clamped to its target partition's {@code
+   * bounds} ({log start, log end}; the leader epoch is dropped when clamped, since the clamped
+   * offset is not where the source's epoch pointed), and only where it moves the group's {@code
+   * target} offset forward.
+   */
+  static Map<TopicPartition, OffsetAndMetadata> toWrite(
+      Map<TopicPartition, OffsetAndMetadata> committed,
+      Map<TopicPartition, long[]> bounds,
+      Map<TopicPartition, OffsetAndMetadata> target) {
+    Map<TopicPartition, OffsetAndMetadata> write = new HashMap<>();
+    committed.forEach(
+        (tp, o) -> {
+          long start = bounds.get(tp)[0];
+          long end = bounds.get(tp)[1];
+          long offset = Math.max(start, Math.min(end, o.offset()));
+          OffsetAndMetadata wanted =
+              offset == o.offset()
+                  ? o
+                  : new OffsetAndMetadata(offset, Optional.empty(), o.metadata());
+          OffsetAndMetadata have = target.get(tp);
+          if (have == null || have.offset() < wanted.offset()) {
+            write.put(tp, wanted);
+          }
+        });
+    return write;
   }
 
   /** Asks the local region for the log start and end of the partitions {@code bounds} lacks. */
