@@ -3,17 +3,18 @@ package dev.meridian.node.api;
 import dev.meridian.config.BrokerSettings;
 import dev.meridian.config.TopicDefaults;
 import dev.meridian.node.metadata.DynamicNodeConfigs;
-import dev.meridian.node.metadata.TopicConfigs;
+import dev.meridian.node.metadata.TopicConfigDef;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigType;
 
 /**
  * How DescribeConfigs presents each topic config: its data type, the name of the broker-level
  * config Kafka uses for the node-wide default (its "synonym"), and Kafka's documentation text (the
- * keys have Kafka's meanings). A key missing here is shown with type UNKNOWN and no synonym.
+ * keys have Kafka's meanings), all from {@link TopicConfigDef}; the documentation of a key Meridian
+ * stores without acting on it says so. A key missing here is shown with type UNKNOWN.
  */
 final class ConfigDescriptions {
   /**
@@ -25,74 +26,16 @@ final class ConfigDescriptions {
 
   private static final Description UNKNOWN = new Description(ConfigType.UNKNOWN, null, null);
 
-  private static final Map<String, Description> TOPIC =
-      Map.ofEntries(
-          Map.entry(
-              TopicConfigs.LEADER_THROTTLED_REPLICAS,
-              new Description(
-                  ConfigType.LIST,
-                  null,
-                  "Replicas (partition:node pairs, or *) whose leaders throttle what they serve to"
-                      + " out-of-sync followers to the node's leader.replication.throttled.rate.")),
-          Map.entry(
-              TopicConfigs.FOLLOWER_THROTTLED_REPLICAS,
-              new Description(
-                  ConfigType.LIST,
-                  null,
-                  "Replicas (partition:node pairs, or *) that, while out of sync, fetch at most the"
-                      + " node's follower.replication.throttled.rate.")),
-          Map.entry(
-              TopicConfigs.CLEANUP_POLICY,
-              new Description(
-                  ConfigType.LIST, "log.cleanup.policy", TopicConfig.CLEANUP_POLICY_DOC)),
-          Map.entry(
-              TopicConfigs.DELETE_RETENTION_MS,
-              new Description(
-                  ConfigType.LONG,
-                  "log.cleaner.delete.retention.ms",
-                  TopicConfig.DELETE_RETENTION_MS_DOC)),
-          Map.entry(
-              TopicConfigs.FLUSH_MESSAGES,
-              new Description(
-                  ConfigType.LONG,
-                  "log.flush.interval.messages",
-                  TopicConfig.FLUSH_MESSAGES_INTERVAL_DOC)),
-          Map.entry(
-              TopicConfigs.FLUSH_MS,
-              new Description(ConfigType.LONG, "log.flush.interval.ms", TopicConfig.FLUSH_MS_DOC)),
-          Map.entry(
-              TopicConfigs.MAX_MESSAGE_BYTES,
-              new Description(
-                  ConfigType.INT, "message.max.bytes", TopicConfig.MAX_MESSAGE_BYTES_DOC)),
-          Map.entry(
-              TopicConfigs.MESSAGE_TIMESTAMP_TYPE,
-              new Description(
-                  ConfigType.STRING,
-                  "log.message.timestamp.type",
-                  TopicConfig.MESSAGE_TIMESTAMP_TYPE_DOC)),
-          Map.entry(
-              TopicConfigs.MIN_INSYNC_REPLICAS,
-              new Description(
-                  ConfigType.INT, "min.insync.replicas", TopicConfig.MIN_IN_SYNC_REPLICAS_DOC)),
-          Map.entry(
-              TopicConfigs.UNCLEAN_LEADER_ELECTION,
-              new Description(
-                  ConfigType.BOOLEAN,
-                  "unclean.leader.election.enable",
-                  TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_DOC)),
-          Map.entry(
-              TopicConfigs.RETENTION_BYTES,
-              new Description(
-                  ConfigType.LONG, "log.retention.bytes", TopicConfig.RETENTION_BYTES_DOC)),
-          Map.entry(
-              TopicConfigs.RETENTION_MS,
-              new Description(ConfigType.LONG, "log.retention.ms", TopicConfig.RETENTION_MS_DOC)),
-          Map.entry(
-              TopicConfigs.SEGMENT_BYTES,
-              new Description(ConfigType.INT, "log.segment.bytes", TopicConfig.SEGMENT_BYTES_DOC)),
-          Map.entry(
-              TopicConfigs.SEGMENT_MS,
-              new Description(ConfigType.LONG, "log.roll.ms", TopicConfig.SEGMENT_MS_DOC)));
+  private static final Map<String, Description> TOPIC = topicDescriptions();
+
+  private static Map<String, Description> topicDescriptions() {
+    Map<String, Description> m = new LinkedHashMap<>();
+    for (TopicConfigDef d : TopicConfigDef.ALL.values()) {
+      String doc = d.applies() ? d.doc() : d.doc() + " (Meridian stores this setting only.)";
+      m.put(d.name(), new Description(ConfigType.valueOf(d.type().name()), d.brokerName(), doc));
+    }
+    return Map.copyOf(m);
+  }
 
   /**
    * A broker setting of the region config, under its Kafka name where Kafka has one (else {@code

@@ -19,14 +19,15 @@ import org.apache.kafka.common.protocol.Errors;
 
 /**
  * IncrementalAlterConfigs 0–1 for TOPIC resources, decided by the region's controller (this node
- * forwards): SET, DELETE, and APPEND/SUBTRACT on the one list-type config ({@code cleanup.policy});
- * see {@link TopicConfigUpdate}. Each resource is validated and applied as a whole (committed in
- * the region's metadata log, then applied live to the partition logs by every replica), or only
- * validated with validateOnly. BROKER resources named by a node id alter that node's dynamic
- * configs (the replication throttle rates of {@link dev.meridian.node.metadata.DynamicNodeConfigs},
- * SET and DELETE), also decided by the controller and kept in the metadata image; every other
- * broker config comes from the region config file. BROKER_LOGGER, the cluster-wide BROKER resource
- * (empty name), other types and a resource named twice in one request are INVALID_REQUEST.
+ * forwards): SET, DELETE, and APPEND/SUBTRACT on the list-type configs ({@code cleanup.policy}, the
+ * throttled-replica lists); see {@link TopicConfigUpdate}. Each resource is validated and applied
+ * as a whole (committed in the region's metadata log, then applied live to the partition logs by
+ * every replica), or only validated with validateOnly. BROKER resources named by a node id alter
+ * that node's dynamic configs (the replication throttle rates of {@link
+ * dev.meridian.node.metadata.DynamicNodeConfigs}, SET and DELETE), also decided by the controller
+ * and kept in the metadata image; every other broker config comes from the region config file.
+ * BROKER_LOGGER, the cluster-wide BROKER resource (empty name), other types and a resource named
+ * twice in one request are INVALID_REQUEST.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler {
   private final BrokerContext broker;

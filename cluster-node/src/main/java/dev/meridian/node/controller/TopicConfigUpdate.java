@@ -1,5 +1,6 @@
 package dev.meridian.node.controller;
 
+import dev.meridian.node.metadata.TopicConfigDef;
 import dev.meridian.node.metadata.TopicConfigs;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,14 +10,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
  * Incremental changes to a topic's config overrides, as IncrementalAlterConfigs sends them: {@code
  * SET} a value, {@code DELETE} the override (the node default applies again), {@code APPEND} or
- * {@code SUBTRACT} items of a list-type config. Of the supported keys only {@code cleanup.policy}
- * is a list. APPEND and SUBTRACT start from the topic's effective value (its override, else the
- * node default).
+ * {@code SUBTRACT} items of a list-type config ({@code cleanup.policy} and the throttled-replica
+ * lists, see {@link TopicConfigDef#isList()}). APPEND and SUBTRACT start from the topic's effective
+ * value (its override, else the node default).
  *
  * <p>A request is applied as a whole or not at all: the first bad operation fails it. Pure
  * function, no I/O.
@@ -46,7 +49,11 @@ public final class TopicConfigUpdate {
   public record Op(String key, OpType type, String value) {}
 
   /** Keys whose values are comma-separated lists. */
-  static final Set<String> LIST_KEYS = Set.of(TopicConfigs.CLEANUP_POLICY);
+  static final Set<String> LIST_KEYS =
+      TopicConfigDef.ALL.values().stream()
+          .filter(TopicConfigDef::isList)
+          .map(TopicConfigDef::name)
+          .collect(Collectors.toCollection(TreeSet::new));
 
   private TopicConfigUpdate() {}
 

@@ -6,9 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The topic-level configs a node understands: their node-wide defaults (from the region config's
- * topic defaults), validation of overrides, and the {@link LogConfig} a topic's partitions get.
- * Keys and meanings are Kafka's.
+ * The topic-level configs a node understands — every key of Apache Kafka 4.x ({@link
+ * TopicConfigDef#ALL}) — their node-wide defaults (Kafka's, with the region config's topic defaults
+ * in place of Kafka's for the keys it has), validation of overrides, and the {@link LogConfig} a
+ * topic's partitions get. Keys and meanings are Kafka's; which keys change behaviour and which are
+ * stored only is {@link TopicConfigDef#applies()}.
  */
 public final class TopicConfigs {
   public static final String RETENTION_MS = "retention.ms";
@@ -20,9 +22,20 @@ public final class TopicConfigs {
   public static final String MIN_INSYNC_REPLICAS = "min.insync.replicas";
   public static final String UNCLEAN_LEADER_ELECTION = "unclean.leader.election.enable";
   public static final String MESSAGE_TIMESTAMP_TYPE = "message.timestamp.type";
+  public static final String MESSAGE_TIMESTAMP_BEFORE_MAX_MS = "message.timestamp.before.max.ms";
+  public static final String MESSAGE_TIMESTAMP_AFTER_MAX_MS = "message.timestamp.after.max.ms";
   public static final String DELETE_RETENTION_MS = "delete.retention.ms";
   public static final String FLUSH_MESSAGES = "flush.messages";
   public static final String FLUSH_MS = "flush.ms";
+  public static final String INDEX_INTERVAL_BYTES = "index.interval.bytes";
+  public static final String FILE_DELETE_DELAY_MS = "file.delete.delay.ms";
+  public static final String COMPRESSION_TYPE = "compression.type";
+  public static final String COMPRESSION_GZIP_LEVEL = "compression.gzip.level";
+  public static final String COMPRESSION_LZ4_LEVEL = "compression.lz4.level";
+  public static final String COMPRESSION_ZSTD_LEVEL = "compression.zstd.level";
+  public static final String MIN_COMPACTION_LAG_MS = "min.compaction.lag.ms";
+  public static final String MAX_COMPACTION_LAG_MS = "max.compaction.lag.ms";
+  public static final String MIN_CLEANABLE_DIRTY_RATIO = "min.cleanable.dirty.ratio";
   public static final String LEADER_THROTTLED_REPLICAS = "leader.replication.throttled.replicas";
   public static final String FOLLOWER_THROTTLED_REPLICAS =
       "follower.replication.throttled.replicas";
@@ -31,24 +44,21 @@ public final class TopicConfigs {
 
   public TopicConfigs(TopicDefaults d) {
     Map<String, String> m = new LinkedHashMap<>();
+    TopicConfigDef.ALL.values().forEach(def -> m.put(def.name(), def.kafkaDefault()));
     m.put(CLEANUP_POLICY, d.cleanupPolicy());
     m.put(DELETE_RETENTION_MS, Long.toString(d.deleteRetentionMs()));
     m.put(FLUSH_MESSAGES, Long.toString(d.flushMessages()));
     m.put(FLUSH_MS, Long.toString(d.flushMs()));
-    m.put(FOLLOWER_THROTTLED_REPLICAS, "");
-    m.put(LEADER_THROTTLED_REPLICAS, "");
     m.put(MAX_MESSAGE_BYTES, Integer.toString(d.maxMessageBytes()));
-    m.put(MESSAGE_TIMESTAMP_TYPE, "CreateTime");
     m.put(MIN_INSYNC_REPLICAS, Integer.toString(d.minInsyncReplicas()));
-    m.put(UNCLEAN_LEADER_ELECTION, "false");
     m.put(RETENTION_BYTES, Long.toString(d.retentionBytes()));
     m.put(RETENTION_MS, Long.toString(d.retentionMs()));
     m.put(SEGMENT_BYTES, Long.toString(d.segmentBytes()));
     m.put(SEGMENT_MS, Long.toString(d.segmentMs()));
-    this.defaults = Map.copyOf(m);
+    this.defaults = java.util.Collections.unmodifiableMap(m);
   }
 
-  /** Every supported key with its node-wide default value. */
+  /** Every supported key with its node-wide default value, in Kafka's order of definition. */
   public Map<String, String> defaults() {
     return defaults;
   }
@@ -64,83 +74,70 @@ public final class TopicConfigs {
   }
 
   /**
-   * Checks one override.
+   * Checks one override by Kafka's type and range rules.
    *
    * @return null when valid, else the reason (for INVALID_CONFIG)
    */
   public String validate(String key, String value) {
-    if (!isKnown(key)) {
-      return "unknown topic config '" + key + "'";
+    TopicConfigDef def = TopicConfigDef.ALL.get(key);
+    if (def == null) {
+      return "Unknown topic config name: " + key;
     }
     if (value == null) {
       return null; // deletion of an override
     }
-    try {
-      switch (key) {
-        case CLEANUP_POLICY -> LogConfig.DEFAULT.withCleanupPolicy(value);
-        case UNCLEAN_LEADER_ELECTION -> {
-          if (!value.equals("true") && !value.equals("false")) {
-            return key + " must be true or false, not '" + value + "'";
-          }
-        }
-        case MESSAGE_TIMESTAMP_TYPE -> {
-          if (!value.equals("CreateTime") && !value.equals("LogAppendTime")) {
-            return key + " must be CreateTime or LogAppendTime, not '" + value + "'";
-          }
-        }
-        case RETENTION_MS, RETENTION_BYTES -> atLeast(key, Long.parseLong(value), -1);
-        case SEGMENT_BYTES -> {
-          long v = Long.parseLong(value);
-          atLeast(key, v, 64);
-          if (v > Integer.MAX_VALUE) {
-            return key + " must be at most " + Integer.MAX_VALUE;
-          }
-        }
-        case MAX_MESSAGE_BYTES, MIN_INSYNC_REPLICAS -> atLeast(key, Integer.parseInt(value), 1);
-        case SEGMENT_MS, FLUSH_MESSAGES -> atLeast(key, Long.parseLong(value), 1);
-        case DELETE_RETENTION_MS, FLUSH_MS -> atLeast(key, Long.parseLong(value), 0);
-        case LEADER_THROTTLED_REPLICAS, FOLLOWER_THROTTLED_REPLICAS -> {
-          return ThrottledReplicas.problem(key, value);
-        }
-        default -> throw new IllegalStateException(key);
-      }
-    } catch (NumberFormatException e) {
-      return key + ": '" + value + "' is not a number";
-    } catch (IllegalArgumentException e) {
-      return e.getMessage();
-    }
-    return null;
-  }
-
-  private static void atLeast(String key, long v, long min) {
-    if (v < min) {
-      throw new IllegalArgumentException(key + " must be at least " + min + ", was " + v);
-    }
+    return def.problem(value);
   }
 
   /** The log settings of a topic with {@code overrides} (already validated). */
   public LogConfig logConfig(Map<String, String> overrides) {
+    String compression = value(overrides, COMPRESSION_TYPE).trim();
     return LogConfig.DEFAULT
-        .withSegmentBytes(Long.parseLong(value(overrides, SEGMENT_BYTES)))
-        .withSegmentMs(Long.parseLong(value(overrides, SEGMENT_MS)))
-        .withRetention(
-            Long.parseLong(value(overrides, RETENTION_MS)),
-            Long.parseLong(value(overrides, RETENTION_BYTES)))
+        .withSegmentBytes(longValue(overrides, SEGMENT_BYTES))
+        .withSegmentMs(longValue(overrides, SEGMENT_MS))
+        .withRetention(longValue(overrides, RETENTION_MS), longValue(overrides, RETENTION_BYTES))
         .withCleanupPolicy(value(overrides, CLEANUP_POLICY))
-        .withMaxMessageBytes(Integer.parseInt(value(overrides, MAX_MESSAGE_BYTES)))
-        .withFlush(
-            Long.parseLong(value(overrides, FLUSH_MESSAGES)),
-            Long.parseLong(value(overrides, FLUSH_MS)))
-        .withDeleteRetentionMs(Long.parseLong(value(overrides, DELETE_RETENTION_MS)));
+        .withMaxMessageBytes((int) longValue(overrides, MAX_MESSAGE_BYTES))
+        .withFlush(longValue(overrides, FLUSH_MESSAGES), longValue(overrides, FLUSH_MS))
+        .withDeleteRetentionMs(longValue(overrides, DELETE_RETENTION_MS))
+        .withIndexIntervalBytes((int) longValue(overrides, INDEX_INTERVAL_BYTES))
+        .withFileDeleteDelayMs(longValue(overrides, FILE_DELETE_DELAY_MS))
+        .withCompression(compression, compressionLevel(overrides, compression))
+        .withTimestampWindow(
+            logAppendTime(overrides)
+                ? Long.MAX_VALUE
+                : longValue(overrides, MESSAGE_TIMESTAMP_BEFORE_MAX_MS),
+            logAppendTime(overrides)
+                ? Long.MAX_VALUE
+                : longValue(overrides, MESSAGE_TIMESTAMP_AFTER_MAX_MS))
+        .withCompaction(
+            longValue(overrides, MIN_COMPACTION_LAG_MS),
+            longValue(overrides, MAX_COMPACTION_LAG_MS),
+            Double.parseDouble(value(overrides, MIN_CLEANABLE_DIRTY_RATIO).trim()));
+  }
+
+  private int compressionLevel(Map<String, String> overrides, String type) {
+    String key =
+        switch (type) {
+          case "gzip" -> COMPRESSION_GZIP_LEVEL;
+          case "lz4" -> COMPRESSION_LZ4_LEVEL;
+          case "zstd" -> COMPRESSION_ZSTD_LEVEL;
+          default -> null;
+        };
+    return key == null ? LogConfig.DEFAULT_LEVEL : (int) longValue(overrides, key);
+  }
+
+  private long longValue(Map<String, String> overrides, String key) {
+    return Long.parseLong(value(overrides, key).trim());
   }
 
   public int minInsyncReplicas(Map<String, String> overrides) {
-    return Integer.parseInt(value(overrides, MIN_INSYNC_REPLICAS));
+    return (int) longValue(overrides, MIN_INSYNC_REPLICAS);
   }
 
   /** Whether a partition without a live in-sync replica may elect an out-of-sync one. */
   public boolean uncleanLeaderElection(Map<String, String> overrides) {
-    return "true".equals(value(overrides, UNCLEAN_LEADER_ELECTION));
+    return "true".equalsIgnoreCase(value(overrides, UNCLEAN_LEADER_ELECTION).trim());
   }
 
   /**
@@ -156,6 +153,6 @@ public final class TopicConfigs {
   }
 
   public boolean logAppendTime(Map<String, String> overrides) {
-    return "LogAppendTime".equals(value(overrides, MESSAGE_TIMESTAMP_TYPE));
+    return "LogAppendTime".equals(value(overrides, MESSAGE_TIMESTAMP_TYPE).trim());
   }
 }

@@ -30,7 +30,28 @@ package dev.meridian.node.storage;
  *       between two sparse index entries</td></tr>
  *   <tr><td>fileDeleteDelayMs</td><td>file.delete.delay.ms</td><td>60 s</td><td>how long a
  *       deleted or replaced segment stays readable for reads already under way</td></tr>
+ *   <tr><td>compressionType</td><td>compression.type</td><td>producer</td><td>a leader append
+ *       re-compresses batches of another codec to this one ({@code uncompressed}, {@code gzip},
+ *       {@code snappy}, {@code lz4}, {@code zstd}); {@code producer} keeps them as sent</td></tr>
+ *   <tr><td>compressionLevel</td><td>compression.{gzip,lz4,zstd}.level</td><td>the codec's
+ *       default ({@link #DEFAULT_LEVEL})</td><td>level of that re-compression</td></tr>
+ *   <tr><td>timestampBeforeMaxMs</td><td>message.timestamp.before.max.ms</td>
+ *       <td>Long.MAX_VALUE</td><td>a leader append refuses a record timestamp older than now minus
+ *       this</td></tr>
+ *   <tr><td>timestampAfterMaxMs</td><td>message.timestamp.after.max.ms</td><td>Long.MAX_VALUE
+ *       here (the topic config's default, applied by the node, is Kafka's 1 hour)</td><td>a leader
+ *       append refuses a record timestamp newer than now plus this</td></tr>
+ *   <tr><td>minCompactionLagMs</td><td>min.compaction.lag.ms</td><td>0</td><td>the cleaner
+ *       leaves segments holding records younger than this</td></tr>
+ *   <tr><td>maxCompactionLagMs</td><td>max.compaction.lag.ms</td><td>Long.MAX_VALUE</td><td>a
+ *       log whose oldest dirty record is older than this is cleaned whatever its dirty ratio</td></tr>
+ *   <tr><td>minCleanableDirtyRatio</td><td>min.cleanable.dirty.ratio</td><td>0.5</td><td>the
+ *       cleaner cleans a log once this share of its closed segments is dirty</td></tr>
  * </table>
+ *
+ * <p>A compacted log ({@code compact}) also refuses leader appends of records without a key.
+ * Appends at given offsets (followers, mirror topics) are never re-compressed nor checked for
+ * timestamps or keys: they keep the bytes their source wrote.
  */
 public record LogConfig(
     long segmentBytes,
@@ -44,9 +65,22 @@ public record LogConfig(
     long flushMessages,
     long flushMs,
     int indexIntervalBytes,
-    long fileDeleteDelayMs) {
+    long fileDeleteDelayMs,
+    String compressionType,
+    int compressionLevel,
+    long timestampBeforeMaxMs,
+    long timestampAfterMaxMs,
+    long minCompactionLagMs,
+    long maxCompactionLagMs,
+    double minCleanableDirtyRatio) {
 
-  /** Kafka's defaults. */
+  /** {@link #compressionLevel} for the codec's own default level. */
+  public static final int DEFAULT_LEVEL = Integer.MIN_VALUE;
+
+  /** {@link #compressionType} that keeps batches as the producer compressed them. */
+  public static final String PRODUCER_COMPRESSION = "producer";
+
+  /** Kafka's defaults (but no timestamp window, see the table). */
   public static final LogConfig DEFAULT =
       new LogConfig(
           1L << 30,
@@ -60,7 +94,14 @@ public record LogConfig(
           Long.MAX_VALUE,
           Long.MAX_VALUE,
           4096,
-          60_000);
+          60_000,
+          PRODUCER_COMPRESSION,
+          DEFAULT_LEVEL,
+          Long.MAX_VALUE,
+          Long.MAX_VALUE,
+          0,
+          Long.MAX_VALUE,
+          0.5);
 
   public LogConfig {
     if (segmentBytes < 64) {
@@ -72,15 +113,40 @@ public record LogConfig(
     if (segmentMs <= 0) {
       throw new IllegalArgumentException("segment.ms must be > 0, was " + segmentMs);
     }
-    if (maxMessageBytes <= 0) {
-      throw new IllegalArgumentException("max.message.bytes must be > 0, was " + maxMessageBytes);
+    if (maxMessageBytes < 0) {
+      throw new IllegalArgumentException("max.message.bytes must be >= 0, was " + maxMessageBytes);
     }
     if (flushMessages <= 0 || flushMs < 0) {
       throw new IllegalArgumentException("flush.messages must be > 0 and flush.ms >= 0");
     }
-    if (indexIntervalBytes <= 0) {
-      throw new IllegalArgumentException("index.interval.bytes must be > 0");
+    if (indexIntervalBytes < 0) {
+      throw new IllegalArgumentException("index.interval.bytes must be >= 0");
     }
+    if (!java.util.List.of("uncompressed", "gzip", "snappy", "lz4", "zstd", PRODUCER_COMPRESSION)
+        .contains(compressionType)) {
+      throw new IllegalArgumentException("invalid compression.type '" + compressionType + "'");
+    }
+    if (timestampBeforeMaxMs < 0 || timestampAfterMaxMs < 0) {
+      throw new IllegalArgumentException("message.timestamp.before/after.max.ms must be >= 0");
+    }
+    if (minCompactionLagMs < 0 || maxCompactionLagMs < 1) {
+      throw new IllegalArgumentException(
+          "min.compaction.lag.ms must be >= 0 and max.compaction.lag.ms >= 1");
+    }
+    if (!(minCleanableDirtyRatio >= 0 && minCleanableDirtyRatio <= 1)) {
+      throw new IllegalArgumentException(
+          "min.cleanable.dirty.ratio must be in [0, 1], was " + minCleanableDirtyRatio);
+    }
+  }
+
+  /** Whether leader appends re-compress batches of another codec. */
+  public boolean recompresses() {
+    return !PRODUCER_COMPRESSION.equals(compressionType);
+  }
+
+  /** Whether leader appends check record timestamps against a window around the clock. */
+  public boolean checksTimestamps() {
+    return timestampBeforeMaxMs != Long.MAX_VALUE || timestampAfterMaxMs != Long.MAX_VALUE;
   }
 
   /**
@@ -93,6 +159,7 @@ public record LogConfig(
     boolean d = false;
     for (String p : policy.split(",")) {
       switch (p.trim()) {
+        case "" -> {} // Kafka 4.x: an empty list keeps segments forever
         case "compact" -> c = true;
         case "delete" -> d = true;
         default -> throw new IllegalArgumentException("invalid cleanup.policy '" + policy + "'");
@@ -147,6 +214,34 @@ public record LogConfig(
     return with(b -> b.fileDeleteDelayMs = v);
   }
 
+  /** Compression type (Kafka's names) and level ({@link #DEFAULT_LEVEL}: the codec's). */
+  public LogConfig withCompression(String type, int level) {
+    return with(
+        b -> {
+          b.compressionType = type;
+          b.compressionLevel = level;
+        });
+  }
+
+  /** The accepted window of CreateTime timestamps: [now - before, now + after]. */
+  public LogConfig withTimestampWindow(long beforeMaxMs, long afterMaxMs) {
+    return with(
+        b -> {
+          b.timestampBeforeMaxMs = beforeMaxMs;
+          b.timestampAfterMaxMs = afterMaxMs;
+        });
+  }
+
+  /** The cleaner's min.compaction.lag.ms, max.compaction.lag.ms and min.cleanable.dirty.ratio. */
+  public LogConfig withCompaction(long minLagMs, long maxLagMs, double minDirtyRatio) {
+    return with(
+        b -> {
+          b.minCompactionLagMs = minLagMs;
+          b.maxCompactionLagMs = maxLagMs;
+          b.minCleanableDirtyRatio = minDirtyRatio;
+        });
+  }
+
   /** A copy with {@code change} applied (validated by the constructor). */
   private LogConfig with(java.util.function.Consumer<Builder> change) {
     Builder b = new Builder(this);
@@ -168,6 +263,13 @@ public record LogConfig(
     long flushMs;
     int indexIntervalBytes;
     long fileDeleteDelayMs;
+    String compressionType;
+    int compressionLevel;
+    long timestampBeforeMaxMs;
+    long timestampAfterMaxMs;
+    long minCompactionLagMs;
+    long maxCompactionLagMs;
+    double minCleanableDirtyRatio;
 
     Builder(LogConfig c) {
       segmentBytes = c.segmentBytes;
@@ -182,6 +284,13 @@ public record LogConfig(
       flushMs = c.flushMs;
       indexIntervalBytes = c.indexIntervalBytes;
       fileDeleteDelayMs = c.fileDeleteDelayMs;
+      compressionType = c.compressionType;
+      compressionLevel = c.compressionLevel;
+      timestampBeforeMaxMs = c.timestampBeforeMaxMs;
+      timestampAfterMaxMs = c.timestampAfterMaxMs;
+      minCompactionLagMs = c.minCompactionLagMs;
+      maxCompactionLagMs = c.maxCompactionLagMs;
+      minCleanableDirtyRatio = c.minCleanableDirtyRatio;
     }
 
     LogConfig build() {
@@ -197,7 +306,14 @@ public record LogConfig(
           flushMessages,
           flushMs,
           indexIntervalBytes,
-          fileDeleteDelayMs);
+          fileDeleteDelayMs,
+          compressionType,
+          compressionLevel,
+          timestampBeforeMaxMs,
+          timestampAfterMaxMs,
+          minCompactionLagMs,
+          maxCompactionLagMs,
+          minCleanableDirtyRatio);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.meridian.node.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -671,6 +672,75 @@ class AdminHandlersTest {
     assertEquals(Errors.NONE.code(), resp.responses().get(0).errorCode());
     assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION.code(), resp.responses().get(1).errorCode());
     assertEquals("77", topic("ok").orElseThrow().configs().get("retention.ms"));
+  }
+
+  @Test
+  void everyKafkaTopicConfigIsSetDescribedAndDeletedBackToItsDefault() throws Exception {
+    node.createTopic("all", 1, Map.of());
+    node.createTopic("other", 1, Map.of());
+    Map<String, String> values =
+        Map.of(
+            "compression.type", "zstd",
+            "min.cleanable.dirty.ratio", "0.2",
+            "remote.storage.enable", "true",
+            "segment.jitter.ms", "10",
+            "message.timestamp.before.max.ms", "86400000");
+    List<Object> ops = new ArrayList<>();
+    values.forEach((k, val) -> ops.addAll(List.of(k, 0, val)));
+    IncrementalAlterConfigsRequestData req = alter(TOPIC, "all", false, ops.toArray());
+    // an unknown key fails its own resource only
+    req.resources()
+        .add(
+            alter(TOPIC, "other", false, "no.such.config", 0, "1", "retention.ms", 0, "5")
+                .resources()
+                .find(TOPIC, "other")
+                .duplicate());
+    IncrementalAlterConfigsResponseData resp =
+        call(new IncrementalAlterConfigsHandler(broker), req, (short) 1);
+    assertEquals(Errors.NONE.code(), resp.responses().get(0).errorCode());
+    assertEquals(Errors.INVALID_CONFIG.code(), resp.responses().get(1).errorCode());
+    assertTrue(resp.responses().get(1).errorMessage().contains("no.such.config"));
+    assertEquals(Map.of(), topic("other").orElseThrow().configs());
+    assertEquals("zstd", broker.partition("all", 0).orElseThrow().logConfig().compressionType());
+
+    DescribeConfigsHandler d = new DescribeConfigsHandler(broker);
+    DescribeConfigsResponseData.DescribeConfigsResult described =
+        ((DescribeConfigsResponseData)
+                call(d, describe(TOPIC, "all", null, true, true, (short) 4), (short) 4))
+            .results()
+            .get(0);
+    assertEquals(dev.meridian.node.metadata.TopicConfigDef.ALL.size(), described.configs().size());
+    for (DescribeConfigsResponseData.DescribeConfigsResourceResult c : described.configs()) {
+      assertNotEquals(ConfigType.UNKNOWN.id(), c.configType(), c.name());
+      assertNotNull(c.documentation(), c.name());
+      String set = values.get(c.name());
+      assertEquals(set != null ? set : broker.topicConfigs().defaults().get(c.name()), c.value());
+      assertEquals(
+          (set != null ? ConfigSource.TOPIC_CONFIG : ConfigSource.DEFAULT_CONFIG).id(),
+          c.configSource(),
+          c.name());
+    }
+    assertEquals(ConfigType.DOUBLE.id(), find(described, "min.cleanable.dirty.ratio").configType());
+    assertTrue(
+        find(described, "remote.storage.enable").documentation().contains("stores this setting"));
+
+    IncrementalAlterConfigsResponseData deleted =
+        call(
+            new IncrementalAlterConfigsHandler(broker),
+            alter(TOPIC, "all", false, "compression.type", 1, null, "segment.jitter.ms", 1, null),
+            (short) 1);
+    assertEquals(Errors.NONE.code(), first(deleted).errorCode());
+    DescribeConfigsResponseData.DescribeConfigsResourceResult compression =
+        find(
+            ((DescribeConfigsResponseData)
+                    call(d, describe(TOPIC, "all", null, false, false, (short) 4), (short) 4))
+                .results()
+                .get(0),
+            "compression.type");
+    assertEquals("producer", compression.value());
+    assertEquals(ConfigSource.DEFAULT_CONFIG.id(), compression.configSource());
+    assertEquals(
+        "producer", broker.partition("all", 0).orElseThrow().logConfig().compressionType());
   }
 
   @Test

@@ -58,15 +58,39 @@ class TopicConfigUpdateTest {
   }
 
   @Test
-  void subtractRemovesItemsButNotTheLastOne() throws Exception {
+  void subtractRemovesItemsDownToTheEmptyPolicy() throws Exception {
     assertEquals(
         Map.of("cleanup.policy", "delete"),
         apply(
             Map.of("cleanup.policy", "compact,delete"),
             new Op("cleanup.policy", OpType.SUBTRACT, "compact")));
+    // Kafka 4.x: an empty cleanup.policy keeps the log forever (neither deleted nor compacted)
+    assertEquals(
+        Map.of("cleanup.policy", ""),
+        apply(Map.of(), new Op("cleanup.policy", OpType.SUBTRACT, "delete")));
     assertEquals(
         Errors.INVALID_CONFIG,
-        failure(Map.of(), new Op("cleanup.policy", OpType.SUBTRACT, "delete")));
+        failure(Map.of(), new Op("cleanup.policy", OpType.APPEND, "forever")));
+  }
+
+  @Test
+  void throttledReplicaListsTakeAppendAndSubtract() throws Exception {
+    String key = "leader.replication.throttled.replicas";
+    assertEquals(
+        Map.of(key, "0:1,1:2"), apply(Map.of(key, "0:1"), new Op(key, OpType.APPEND, "1:2")));
+    assertEquals(
+        Map.of(key, "1:2"), apply(Map.of(key, "0:1,1:2"), new Op(key, OpType.SUBTRACT, "0:1")));
+    assertEquals(Errors.INVALID_CONFIG, failure(Map.of(), new Op(key, OpType.APPEND, "x")));
+  }
+
+  @Test
+  void everyKafkaKeyIsSetAndDeletedBackToItsDefault() throws Exception {
+    for (String key : dev.meridian.node.metadata.TopicConfigDef.ALL.keySet()) {
+      Map<String, String> set =
+          apply(Map.of(), new Op(key, OpType.SET, configs.defaults().get(key)));
+      assertEquals(Map.of(key, configs.defaults().get(key)), set, key);
+      assertEquals(Map.of(), apply(set, new Op(key, OpType.DELETE, null)), key);
+    }
   }
 
   @Test
