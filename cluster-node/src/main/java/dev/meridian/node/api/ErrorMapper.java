@@ -3,6 +3,8 @@ package dev.meridian.node.api;
 import dev.meridian.node.cluster.ProducerIdManager;
 import dev.meridian.node.replication.Partition;
 import dev.meridian.node.storage.CorruptRecordException;
+import dev.meridian.node.storage.InvalidRecordException;
+import dev.meridian.node.storage.InvalidTimestampException;
 import dev.meridian.node.storage.OffsetMismatchException;
 import dev.meridian.node.storage.OffsetOutOfRangeException;
 import dev.meridian.node.storage.RecordTooLargeException;
@@ -19,6 +21,12 @@ public final class ErrorMapper {
     }
     if (t instanceof RecordTooLargeException) {
       return Errors.MESSAGE_TOO_LARGE;
+    }
+    if (t instanceof InvalidRecordException) {
+      return Errors.INVALID_RECORD;
+    }
+    if (t instanceof InvalidTimestampException) {
+      return Errors.INVALID_TIMESTAMP;
     }
     if (t instanceof OffsetOutOfRangeException) {
       return Errors.OFFSET_OUT_OF_RANGE;

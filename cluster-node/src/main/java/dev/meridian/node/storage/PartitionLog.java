@@ -241,13 +241,14 @@ public final class PartitionLog implements Closeable {
   }
 
   /**
-   * Appends batches as the partition leader: validates every batch first (nothing is written if one
-   * is bad), checks idempotent producers' sequences, then stamps consecutive offsets from the log
-   * end and {@code leaderEpoch} into the batch headers — in {@code records} itself — and writes
-   * them.
+   * Appends batches as the leader: validates them, with the topic configs' record checks and
+   * re-compression ({@link LogValidator#validateAsLeader}; nothing is written if one is bad),
+   * checks idempotent producers' sequences, stamps consecutive offsets from the log end and {@code
+   * leaderEpoch} into the batch headers (of {@code records} or its re-compressed copy), writes.
    *
    * @throws CorruptRecordException a batch is malformed or fails its CRC
-   * @throws RecordTooLargeException a batch exceeds max.message.bytes
+   * @throws RecordTooLargeException a batch exceeds max.message.bytes (after re-compression too)
+   * @throws LogException InvalidRecordException or InvalidTimestampException (LogValidator)
    * @throws StorageException the partition is offline or the write failed
    */
   public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch) {
@@ -259,7 +260,10 @@ public final class PartitionLog implements Closeable {
    * also stamped with that time as LogAppendTime (its CRC is recomputed).
    */
   public LogAppendInfo appendAsLeader(ByteBuffer records, int leaderEpoch, long logAppendTimeMs) {
-    LogValidator.Validated a = LogValidator.validate(records, config.maxMessageBytes(), name);
+    LogValidator.Leader v =
+        LogValidator.validateAsLeader(records, config, clock.getAsLong(), logAppendTimeMs, name);
+    records = v.records();
+    LogValidator.Validated a = v.validated();
     lock.lock();
     try {
       ensureOnline();
@@ -299,9 +303,6 @@ public final class PartitionLog implements Closeable {
           RecordBatchHeader.setLogAppendTime(records, p, logAppendTimeMs);
         }
         next = RecordBatchHeader.lastOffset(records, p) + 1;
-      }
-      if (logAppendTimeMs >= 0) {
-        a = new LogValidator.Validated(a.bytes(), a.records(), logAppendTimeMs);
       }
       write(records, first, next - 1, a);
       epochs.maybeAssign(leaderEpoch, first);

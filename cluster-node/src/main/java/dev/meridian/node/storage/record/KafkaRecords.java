@@ -4,7 +4,10 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.LongPredicate;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -16,8 +19,10 @@ import org.apache.kafka.common.utils.internals.CloseableIterator;
  * The one place the storage layer uses kafka-clients' record classes (package {@code
  * org.apache.kafka.common.record.internal}, which moves between releases). Only features that must
  * look inside a batch come here — decompression and per-record iteration for timestamp lookups and
- * compaction, and writing or reading the records of internal topics (group coordinator); the hot
- * append and read paths work on batch headers alone ({@code RecordBatchHeader}).
+ * compaction, the leader's record checks and re-compression that some topic configs ask for ({@code
+ * compression.type}, the timestamp window, keys of compacted topics), and writing or reading the
+ * records of internal topics (group coordinator); the hot append and read paths work on batch
+ * headers alone ({@code RecordBatchHeader}).
  */
 public final class KafkaRecords {
   private KafkaRecords() {}
@@ -203,5 +208,134 @@ public final class KafkaRecords {
       }
     }
     return next;
+  }
+
+  /**
+   * Whether a batch header's compression (attribute bits 0–2) is {@code type}, a Kafka {@code
+   * compression.type} name ({@code uncompressed}, {@code gzip}, {@code snappy}, {@code lz4}, {@code
+   * zstd}).
+   */
+  public static boolean isCompressedAs(int attributes, String type) {
+    CompressionType codec = CompressionType.forId(attributes & 0x07);
+    return codec == codecOf(type);
+  }
+
+  private static CompressionType codecOf(String type) {
+    return type.equals("uncompressed") ? CompressionType.NONE : CompressionType.forName(type);
+  }
+
+  private static Compression compression(String type, int level, int defaultLevel) {
+    CompressionType codec = codecOf(type);
+    boolean custom = level != defaultLevel;
+    return switch (codec) {
+      case NONE -> Compression.NONE;
+      case GZIP -> custom ? Compression.gzip().level(level).build() : Compression.gzip().build();
+      case SNAPPY -> Compression.snappy().build();
+      case LZ4 -> custom ? Compression.lz4().level(level).build() : Compression.lz4().build();
+      case ZSTD -> custom ? Compression.zstd().level(level).build() : Compression.zstd().build();
+    };
+  }
+
+  /**
+   * Re-encodes every data batch whose codec is not {@code type} with that codec (and {@code level},
+   * or the codec's default when it equals {@code defaultLevel}), as Kafka's leader does for a
+   * topic's {@code compression.type}. A re-encoded batch keeps its offsets (base and deltas),
+   * timestamps and timestamp type, producer id, epoch and base sequence, transactional flag and
+   * partition leader epoch; records keep keys, values and headers. Control batches and batches
+   * already of that codec are copied unchanged.
+   *
+   * @return the batches, ready to append (position 0, limit = size)
+   */
+  public static ByteBuffer recompress(
+      ByteBuffer batches, String type, int level, int defaultLevel) {
+    Compression target = compression(type, level, defaultLevel);
+    ByteBuffer out = ByteBuffer.allocate(Math.max(batches.remaining(), 64));
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+      if (batch.isControlBatch() || batch.compressionType() == target.type()) {
+        out = ensure(out, batch.sizeInBytes());
+        batch.writeTo(out);
+        continue;
+      }
+      boolean appendTime = batch.timestampType() == TimestampType.LOG_APPEND_TIME;
+      MemoryRecordsBuilder b =
+          MemoryRecords.builder(
+              ByteBuffer.allocate(Math.max(batch.sizeInBytes(), 64)),
+              RecordBatch.MAGIC_VALUE_V2,
+              target,
+              batch.timestampType(),
+              batch.baseOffset(),
+              appendTime ? batch.maxTimestamp() : RecordBatch.NO_TIMESTAMP,
+              batch.producerId(),
+              batch.producerEpoch(),
+              batch.baseSequence(),
+              batch.isTransactional(),
+              batch.partitionLeaderEpoch());
+      try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          b.appendWithOffset(
+              r.offset(),
+              r.timestamp(),
+              r.hasKey() ? r.key() : null,
+              r.hasValue() ? r.value() : null,
+              r.headers());
+        }
+      }
+      ByteBuffer rebuilt = b.build().buffer();
+      out = ensure(out, rebuilt.remaining());
+      out.put(rebuilt);
+    }
+    out.flip();
+    return out;
+  }
+
+  private static ByteBuffer ensure(ByteBuffer b, int more) {
+    if (b.remaining() >= more) {
+      return b;
+    }
+    ByteBuffer bigger = ByteBuffer.allocate(Math.max(b.capacity() * 2, b.position() + more));
+    b.flip();
+    bigger.put(b);
+    return bigger;
+  }
+
+  /** The offset of the first data record without a key, or -1 when every record has one. */
+  public static long firstWithoutKey(ByteBuffer batches) {
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+      if (batch.isControlBatch()) {
+        continue;
+      }
+      try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          if (!r.hasKey()) {
+            return r.offset();
+          }
+        }
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * The first record of a CreateTime data batch whose timestamp is outside {@code [min, max]}, or
+   * null; records without a timestamp (-1) are not checked, as in Kafka.
+   */
+  public static OffsetAndTimestamp firstTimestampOutside(ByteBuffer batches, long min, long max) {
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+      if (batch.isControlBatch() || batch.timestampType() != TimestampType.CREATE_TIME) {
+        continue;
+      }
+      try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          long ts = r.timestamp();
+          if (ts != RecordBatch.NO_TIMESTAMP && (ts < min || ts > max)) {
+            return new OffsetAndTimestamp(r.offset(), ts);
+          }
+        }
+      }
+    }
+    return null;
   }
 }
