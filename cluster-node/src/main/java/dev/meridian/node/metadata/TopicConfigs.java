@@ -89,8 +89,19 @@ public final class TopicConfigs {
     return def.problem(value);
   }
 
-  /** The log settings of a topic with {@code overrides} (already validated). */
+  /**
+   * The log settings of a topic with {@code overrides} (already validated). As in Kafka, a
+   * compacted topic's active segment rolls after {@code max.compaction.lag.ms} when that is shorter
+   * than {@code segment.ms} (the active segment is never cleaned).
+   */
   public LogConfig logConfig(Map<String, String> overrides) {
+    LogConfig c = baseLogConfig(overrides);
+    return c.compact() && c.maxCompactionLagMs() < c.segmentMs()
+        ? c.withSegmentMs(c.maxCompactionLagMs())
+        : c;
+  }
+
+  private LogConfig baseLogConfig(Map<String, String> overrides) {
     String compression = value(overrides, COMPRESSION_TYPE).trim();
     return LogConfig.DEFAULT
         .withSegmentBytes(longValue(overrides, SEGMENT_BYTES))

@@ -26,11 +26,15 @@ import org.slf4j.LoggerFactory;
  * cleaner lock (excluding retention and truncation) and takes the append lock only for each swap. A
  * crash mid-pass leaves either the old or the new segment file; {@code .cleaned} leftovers are
  * removed on load.
+ *
+ * <p>When a pass runs, per the topic configs in {@link LogConfig}: a log is cleaned once the dirty
+ * share of its cleanable segments is at least {@code min.cleanable.dirty.ratio}, or — whatever the
+ * ratio — when its oldest dirty segment's first batch is older than {@code max.compaction.lag.ms}
+ * (or kept tombstones are due). Segments holding a record younger than {@code
+ * min.compaction.lag.ms}, and every segment after the first of them, are not cleaned yet, as in
+ * Kafka.
  */
 public final class LogCleaner {
-  /** Kafka's min.cleanable.dirty.ratio default: clean once half of the log is dirty. */
-  public static final double MIN_CLEANABLE_DIRTY_RATIO = 0.5;
-
   private static final Logger LOG = LoggerFactory.getLogger(LogCleaner.class);
 
   private LogCleaner() {}
@@ -41,21 +45,27 @@ public final class LogCleaner {
   }
 
   /**
-   * Cleans {@code log} if it is compacted and its dirty ratio is at least {@link
-   * #MIN_CLEANABLE_DIRTY_RATIO} (or always, with {@code force}).
+   * Cleans {@code log} if it is compacted and its dirty ratio is at least {@code
+   * min.cleanable.dirty.ratio}, its oldest dirty record is older than {@code
+   * max.compaction.lag.ms}, or kept tombstones are due (always, with {@code force}); segments
+   * within {@code min.compaction.lag.ms} are left out even then.
    */
   public static Result maybeClean(PartitionLog log, boolean force) throws IOException {
-    if (!log.config().compact()) {
+    LogConfig config = log.config();
+    if (!config.compact()) {
       return Result.NOTHING;
     }
     log.cleanerLock.lock();
     try {
       long upper = Math.min(log.activeSegment().baseOffset(), log.highWatermark());
       long firstDirty = Math.max(log.cleanerOffset(), log.logStartOffset());
-      List<LogSegment> cleanable = log.segmentsBelow(upper);
       long now = log.nowMs();
+      List<LogSegment> cleanable =
+          pastMinLag(log.segmentsBelow(upper), firstDirty, now, config.minCompactionLagMs());
+      long end =
+          cleanable.isEmpty() ? firstDirty : cleanable.get(cleanable.size() - 1).nextOffset();
       boolean tombstonesDue = now >= log.tombstoneHorizonMs;
-      if (cleanable.isEmpty() || (firstDirty >= upper && !tombstonesDue && !force)) {
+      if (cleanable.isEmpty() || (firstDirty >= end && !tombstonesDue && !force)) {
         return Result.NOTHING;
       }
       long total = 0;
@@ -66,14 +76,15 @@ public final class LogCleaner {
           dirty += s.size();
         }
       }
-      boolean dirtyEnough = total > 0 && (double) dirty / total >= MIN_CLEANABLE_DIRTY_RATIO;
-      if (!force && !dirtyEnough && !tombstonesDue) {
+      boolean dirtyEnough = total > 0 && (double) dirty / total >= config.minCleanableDirtyRatio();
+      boolean overdue = overdue(cleanable, firstDirty, now, config.maxCompactionLagMs());
+      if (!force && !dirtyEnough && !tombstonesDue && !overdue) {
         return Result.NOTHING;
       }
       long cleanedUpTo = cleanable.get(cleanable.size() - 1).nextOffset();
       Map<ByteBuffer, Long> latest = buildOffsetMap(cleanable, firstDirty, cleanedUpTo);
       Set<Long> producerLast = log.producerLastOffsets();
-      long deleteRetentionMs = log.config().deleteRetentionMs();
+      long deleteRetentionMs = config.deleteRetentionMs();
       long after = 0;
       boolean[] tombstonesKept = {false};
       for (LogSegment s : cleanable) {
@@ -93,6 +104,39 @@ public final class LogCleaner {
     } finally {
       log.cleanerLock.unlock();
     }
+  }
+
+  /**
+   * {@code segments} up to (without) the first dirty one holding a record younger than {@code
+   * minLagMs}: Kafka's first uncleanable offset for min.compaction.lag.ms.
+   */
+  static List<LogSegment> pastMinLag(
+      List<LogSegment> segments, long firstDirty, long now, long minLagMs) {
+    if (minLagMs <= 0) {
+      return segments;
+    }
+    for (int i = 0; i < segments.size(); i++) {
+      LogSegment s = segments.get(i);
+      if (s.nextOffset() > firstDirty && s.largestTimestamp() > now - minLagMs) {
+        return segments.subList(0, i);
+      }
+    }
+    return segments;
+  }
+
+  /** Whether the oldest dirty segment's first batch is older than max.compaction.lag.ms. */
+  static boolean overdue(List<LogSegment> segments, long firstDirty, long now, long maxLagMs) {
+    if (maxLagMs == Long.MAX_VALUE) {
+      return false;
+    }
+    for (LogSegment s : segments) {
+      if (s.nextOffset() > firstDirty) {
+        // a segment opened without a scan knows only its newest timestamp: later, never early
+        long first = s.firstBatchTimestamp() >= 0 ? s.firstBatchTimestamp() : s.largestTimestamp();
+        return now - first > maxLagMs;
+      }
+    }
+    return false;
   }
 
   private static Map<ByteBuffer, Long> buildOffsetMap(List<LogSegment> segments, long from, long to)

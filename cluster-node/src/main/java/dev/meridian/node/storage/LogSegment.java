@@ -172,6 +172,11 @@ final class LogSegment {
         : nowMs - createdMs;
   }
 
+  /** The max timestamp of the first batch, or -1 (empty, or no timestamped batch). */
+  long firstBatchTimestamp() {
+    return firstBatchTimestamp;
+  }
+
   /** Whether {@code offset} can be stored relative to this segment's base in the indexes. */
   boolean canHoldOffset(long offset) {
     return offset - baseOffset <= Integer.MAX_VALUE;
