@@ -279,11 +279,12 @@ public record TopicConfigDef(
                 "Down-conversion is not possible in Apache Kafka 4.0 and newer, hence this"
                     + " configuration is no-op and it is deprecated for removal in Apache Kafka"
                     + " 5.0."),
+            // Meridian has no tiered storage: refused as by a Kafka broker without it
             stored(
                 TopicConfig.REMOTE_LOG_STORAGE_ENABLE_CONFIG,
                 Type.BOOLEAN,
                 "false",
-                null,
+                TopicConfigDef::noTieredStorage,
                 null,
                 TopicConfig.REMOTE_LOG_STORAGE_ENABLE_DOC),
             stored(
@@ -386,6 +387,14 @@ public record TopicConfigDef(
     int level = (Integer) value;
     if (level != -1 && (level < 1 || level > 9)) {
       throw new ConfigException(name, value, "Value must be between 1 and 9, or -1");
+    }
+  }
+
+  private static void noTieredStorage(String name, Object value) {
+    if (Boolean.TRUE.equals(value)) {
+      throw new ConfigException(
+          "Tiered Storage functionality is disabled in the broker. Topic cannot be configured"
+              + " with remote log storage.");
     }
   }
 

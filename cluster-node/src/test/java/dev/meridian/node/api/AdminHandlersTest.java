@@ -682,7 +682,7 @@ class AdminHandlersTest {
         Map.of(
             "compression.type", "zstd",
             "min.cleanable.dirty.ratio", "0.2",
-            "remote.storage.enable", "true",
+            "remote.log.copy.disable", "true",
             "segment.jitter.ms", "10",
             "message.timestamp.before.max.ms", "86400000");
     List<Object> ops = new ArrayList<>();
@@ -722,7 +722,7 @@ class AdminHandlersTest {
     }
     assertEquals(ConfigType.DOUBLE.id(), find(described, "min.cleanable.dirty.ratio").configType());
     assertTrue(
-        find(described, "remote.storage.enable").documentation().contains("stores this setting"));
+        find(described, "remote.log.copy.disable").documentation().contains("stores this setting"));
 
     IncrementalAlterConfigsResponseData deleted =
         call(
