@@ -1,6 +1,7 @@
 package dev.meridian.node.api;
 
 import dev.meridian.node.protocol.ApiHandler;
+import dev.meridian.node.protocol.FetchPipeline;
 import dev.meridian.node.protocol.KafkaRequest;
 import dev.meridian.node.protocol.LinkCompression;
 import dev.meridian.node.protocol.WireRecords;
@@ -11,6 +12,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,9 +40,15 @@ import org.apache.kafka.common.protocol.Errors;
  * maxWaitMs}; a move of the log end (followers) or the high watermark (consumers) of any fetched
  * partition wakes it (no polling timers). Fetch sessions (KIP-227) are not kept: session id 0 makes
  * clients send full fetches.
+ *
+ * <p>Mirror links of Meridian regions may pipeline their Fetches ({@link FetchPipeline}): a Fetch of
+ * a pipeline that asks from inside the run of offsets this node already answered on that pipeline
+ * reads from the run's end ({@link FetchCursors}), and each partition's answer says where it was
+ * read from.
  */
 public final class FetchHandler implements ApiHandler {
   private final BrokerContext broker;
+  private final FetchCursors cursors = new FetchCursors();
 
   public FetchHandler(BrokerContext broker) {
     this.broker = broker;
@@ -157,9 +166,26 @@ public final class FetchHandler implements ApiHandler {
     return true;
   }
 
+  private void forget(long pipeline, String key) {
+    if (key != null) {
+      cursors.forget(pipeline, key);
+    }
+  }
+
+  private static long nextOffset(LogSlice slice) {
+    try {
+      return slice.nextOffset();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private Pass read(FetchRequestData req) {
     boolean replica = req.replicaId() >= 0;
     boolean lz4 = LinkCompression.requested(req);
+    long pipeline = FetchPipeline.id(req);
+    long now = System.currentTimeMillis();
+    long[] next = new long[1];
     FetchIsolation isolation = replica ? FetchIsolation.LOG_END : FetchIsolation.HIGH_WATERMARK;
     int budget = req.maxBytes() > 0 ? req.maxBytes() : Integer.MAX_VALUE;
     int total = 0;
@@ -181,18 +207,21 @@ public final class FetchHandler implements ApiHandler {
                 .setLogStartOffset(-1)
                 .setRecords(WireRecords.of(ByteBuffer.allocate(0)));
         tr.partitions().add(pd);
+        String key = pipeline >= 0 ? ft.topic() + "-" + fp.partition() : null;
         Partition p = broker.partition(ft.topic(), fp.partition()).orElse(null);
         if (p == null) {
           boolean exists = broker.image().partition(ft.topic(), fp.partition()).isPresent();
           pd.setErrorCode(
               (exists ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
           error = true;
+          forget(pipeline, key);
           continue;
         }
         Errors leaderError = p.leaderError(fp.currentLeaderEpoch());
         if (leaderError != Errors.NONE) {
           pd.setErrorCode(leaderError.code());
           error = true;
+          forget(pipeline, key);
           continue;
         }
         if (replica) {
@@ -201,6 +230,7 @@ public final class FetchHandler implements ApiHandler {
         }
         if (fp.lastFetchedEpoch() >= 0 && diverged(p, fp, pd)) {
           error = true; // answer at once: the fetcher (a follower or a mirror) truncates first
+          forget(pipeline, key);
           continue;
         }
         boolean throttled = replica && broker.replicas().leaderThrottled(p, req.replicaId());
@@ -217,14 +247,22 @@ public final class FetchHandler implements ApiHandler {
           if (throttled) {
             limit = broker.replicas().leaderQuota().partitionMaxBytes(limit);
           }
-          LogSlice r =
-              p.readSlice(fp.fetchOffset(), limit, isolation, first, fp.currentLeaderEpoch());
+          long from =
+              key == null
+                  ? fp.fetchOffset()
+                  : cursors.readFrom(pipeline, key, fp.fetchOffset(), now);
+          LogSlice r = p.readSlice(from, limit, isolation, first, fp.currentLeaderEpoch());
           pd.setHighWatermark(r.highWatermark())
               .setLastStableOffset(r.highWatermark())
               .setLogStartOffset(r.logStartOffset())
               .setRecords(WireRecords.of(r));
+          next[0] = -1;
           if (lz4) {
-            LinkCompression.compress(pd, r);
+            LinkCompression.compress(pd, r, next);
+          }
+          if (key != null) {
+            cursors.sent(pipeline, key, from, next[0] >= 0 ? next[0] : nextOffset(r), now);
+            FetchPipeline.answer(pd, from);
           }
           if (r.length() > 0) {
             first = false;
@@ -236,6 +274,7 @@ public final class FetchHandler implements ApiHandler {
           parts.add(p);
           seen.add(replica ? p.logEndOffset() : r.highWatermark());
         } catch (RuntimeException e) {
+          forget(pipeline, key);
           pd.setErrorCode(ErrorMapper.toError(e).code())
               .setHighWatermark(p.highWatermark())
               .setLastStableOffset(p.highWatermark())

@@ -1,5 +1,6 @@
 package dev.meridian.node.link;
 
+import dev.meridian.node.protocol.FetchPipeline;
 import dev.meridian.node.protocol.KafkaChannel;
 import dev.meridian.node.protocol.LinkCompression;
 import dev.meridian.node.replication.Partition;
@@ -10,11 +11,13 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.FetchResponseData;
@@ -45,12 +48,23 @@ final class MirrorFetcher extends Thread {
   private static final int MAX_WAIT_MS = 500;
 
   /**
-   * Per partition and per Fetch: large enough that a round trip of 100 ms does not cap a partition
-   * below ~40 MB/s (one Fetch in flight per fetcher thread).
+   * Fetches kept in flight on the connection to a source that pipelines them ({@link
+   * FetchPipeline}, a Meridian source): one is parked at the source while the answers to the others
+   * cross the link, so a record waits at most about a round trip / depth for a Fetch to take it,
+   * and a long round trip does not cap the rate at one answer per trip. A Kafka source gets one at
+   * a time.
    */
+  static final int PIPELINE_DEPTH = 4;
+
+  /** Per partition and per Fetch. */
   private static final int PARTITION_MAX_BYTES = 4 << 20;
 
-  private static final int MAX_BYTES = 32 << 20;
+  /**
+   * Per Fetch: with {@link #PIPELINE_DEPTH} in flight a 100 ms round trip still allows ~300 MB/s
+   * per fetcher thread, and the answers a fetcher buffers stay small.
+   */
+  private static final int MAX_BYTES = 8 << 20;
+
   private static final int SOCKET_TIMEOUT_MS = 15_000;
   private static final IntervalFunction BACKOFF =
       IntervalFunction.ofExponentialRandomBackoff(100, 2.0, 0.3, 5_000);
@@ -61,6 +75,18 @@ final class MirrorFetcher extends Thread {
   private volatile boolean running = true;
   private KafkaChannel channel;
   private int failures;
+
+  /**
+   * A Fetch sent and not yet answered: its correlation id, pipeline and the copies it asked for.
+   */
+  private record InFlight(int correlation, long pipeline, Map<String, MirrorPartition> asked) {}
+
+  private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+  private final Map<MirrorPartition, Errors> pendingErrors = new HashMap<>();
+  private long pipeline = newPipelineId();
+
+  /** Whether the source answered as a pipelining Meridian node on this connection. */
+  private boolean sourcePipelines;
 
   /** Where LZ4 record sets are restored; reused: a set is appended before the next is restored. */
   private final ByteBuffer[] restoreBuffer = new ByteBuffer[1];
@@ -105,6 +131,7 @@ final class MirrorFetcher extends Thread {
     while (running) {
       try {
         if (partitions.isEmpty() || link.paused()) {
+          drain(); // answers that arrive paused are dropped
           synchronized (this) {
             wait(MAX_WAIT_MS);
           }
@@ -117,8 +144,14 @@ final class MirrorFetcher extends Thread {
         long t0 = System.nanoTime();
         try {
           ensureChannel();
-          checkWhereToStart();
-          fetchOnce();
+          if (!pendingErrors.isEmpty() || partitions.values().stream().anyMatch(p -> !p.checked)) {
+            // other requests share the connection: only once no Fetch is in flight
+            drain();
+            handlePendingErrors();
+            checkWhereToStart();
+            newPipeline();
+          }
+          fetchStep();
           link.breaker().onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
           if (failures > 0) {
             LOG.info("link {}: source node {} reachable again", link.linkName(), sourceNode);
@@ -189,6 +222,9 @@ final class MirrorFetcher extends Thread {
   private void closeChannel() {
     KafkaChannel c = channel;
     channel = null;
+    inFlight.clear();
+    sourcePipelines = false;
+    newPipeline();
     KafkaChannel.closeQuietly(c);
   }
 
@@ -315,7 +351,44 @@ final class MirrorFetcher extends Thread {
 
   // ---- fetching --------------------------------------------------------------------------------
 
-  private void fetchOnce() throws IOException, InterruptedException {
+  private static long newPipelineId() {
+    return ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
+  }
+
+  /** Later Fetches start a new pipeline: the source forgets what it sent on the old one. */
+  private void newPipeline() {
+    pipeline = newPipelineId();
+  }
+
+  /** Fills the pipeline, then takes the oldest answer. */
+  private void fetchStep() throws IOException, InterruptedException {
+    int depth = sourcePipelines ? PIPELINE_DEPTH : 1;
+    while (inFlight.size() < depth) {
+      InFlight f = sendFetch();
+      if (f == null) {
+        break;
+      }
+      inFlight.addLast(f);
+    }
+    if (inFlight.isEmpty()) {
+      synchronized (this) {
+        wait(MAX_WAIT_MS);
+      }
+      return;
+    }
+    receive(inFlight.pollFirst());
+  }
+
+  /** Takes every answer in flight (applied unless the link is paused). */
+  private void drain() throws IOException, InterruptedException {
+    while (!inFlight.isEmpty() && channel != null) {
+      receive(inFlight.pollFirst());
+    }
+    inFlight.clear();
+  }
+
+  /** Sends one Fetch for the copies that are ready, from their log ends; null when none is. */
+  private InFlight sendFetch() throws IOException {
     FetchRequestData req =
         new FetchRequestData()
             .setReplicaId(-1)
@@ -328,6 +401,7 @@ final class MirrorFetcher extends Thread {
     if (link.lz4()) {
       LinkCompression.request(req);
     }
+    FetchPipeline.request(req, pipeline);
     Map<String, FetchRequestData.FetchTopic> topics = new HashMap<>();
     Map<String, MirrorPartition> asked = new HashMap<>();
     int partitionMax =
@@ -358,12 +432,14 @@ final class MirrorFetcher extends Thread {
                   .setPartitionMaxBytes(partitionMax));
     }
     if (asked.isEmpty()) {
-      synchronized (this) {
-        wait(MAX_WAIT_MS);
-      }
-      return;
+      return null;
     }
-    FetchResponseData resp = channel.send(ApiKeys.FETCH, FETCH_VERSION, req);
+    return new InFlight(channel.write(ApiKeys.FETCH, FETCH_VERSION, req), pipeline, asked);
+  }
+
+  /** Reads the answer to {@code f} and applies it, unless the link was paused meanwhile. */
+  private void receive(InFlight f) throws IOException, InterruptedException {
+    FetchResponseData resp = channel.receive(ApiKeys.FETCH, FETCH_VERSION, f.correlation());
     if (resp.errorCode() != Errors.NONE.code()) {
       throw new IOException("Fetch: " + Errors.forCode(resp.errorCode()));
     }
@@ -371,34 +447,58 @@ final class MirrorFetcher extends Thread {
       return; // paused while the fetch was parked at the source: nothing is applied
     }
     long now = System.currentTimeMillis();
-    List<MirrorPartition> failed = new ArrayList<>();
-    Map<MirrorPartition, Errors> errors = new HashMap<>();
+    int failed = 0;
     for (FetchResponseData.FetchableTopicResponse t : resp.responses()) {
       for (FetchResponseData.PartitionData pd : t.partitions()) {
-        MirrorPartition p = asked.get(t.topic() + "-" + pd.partitionIndex());
+        MirrorPartition p = f.asked().get(t.topic() + "-" + pd.partitionIndex());
         if (p == null || partitions.get(p.key()) != p) {
           continue; // dropped or replaced meanwhile
         }
         Errors error = Errors.forCode(pd.errorCode());
         if (error != Errors.NONE) {
           p.lastError = "source answered " + error;
-          errors.put(p, error);
-          failed.add(p);
-        } else if (!handle(p, pd, now)) {
-          failed.add(p);
+          pendingErrors.put(p, error); // handled once no Fetch is in flight
+          failed++;
+          continue;
+        }
+        long readFrom = FetchPipeline.readFrom(pd);
+        if (readFrom >= 0) {
+          sourcePipelines = true;
+        }
+        if (readFrom > p.target.logEndOffset() || p.state == MirrorPartition.State.RAISING_EPOCH) {
+          // the source continued after an answer this copy did not apply: nothing may be skipped,
+          // so drop this one and start a new pipeline, which reads from the log end again
+          if (f.pipeline() == pipeline) {
+            newPipeline();
+          }
+          continue;
+        }
+        boolean diverged = pd.divergingEpoch() != null && pd.divergingEpoch().epoch() >= 0;
+        if (!handle(p, pd, now)) {
+          failed++;
+          newPipeline();
+        } else if (diverged) {
+          newPipeline(); // truncated: the log end moved back
         }
       }
     }
-    // only now: handling an error may send a request, which reuses the response's buffer
-    for (Map.Entry<MirrorPartition, Errors> e : errors.entrySet()) {
+    if (failed > 0 && failed == f.asked().size()) {
+      Thread.sleep(BACKOFF.apply(1));
+    }
+  }
+
+  private void handlePendingErrors() throws IOException {
+    List<Map.Entry<MirrorPartition, Errors>> errors = new ArrayList<>(pendingErrors.entrySet());
+    pendingErrors.clear();
+    for (Map.Entry<MirrorPartition, Errors> e : errors) {
+      if (partitions.get(e.getKey().key()) != e.getKey()) {
+        continue;
+      }
       try {
         handleSourceError(e.getKey(), e.getValue());
       } catch (SourceError again) {
         e.getKey().lastError = again.getMessage();
       }
-    }
-    if (!failed.isEmpty() && failed.size() == asked.size()) {
-      Thread.sleep(BACKOFF.apply(1));
     }
   }
 
@@ -408,7 +508,7 @@ final class MirrorFetcher extends Thread {
 
   /**
    * Applies one partition's fetch answer without an error; false when it failed. Sends nothing (the
-   * answer's records live in the channel's buffer until the next request).
+   * answer's records live in the channel's buffer until the next answer is read).
    */
   private boolean handle(MirrorPartition p, FetchResponseData.PartitionData pd, long now) {
     if (p.state == MirrorPartition.State.FAILING) {

@@ -15,10 +15,10 @@ import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
 
 /**
- * A blocking Kafka protocol client connection, one request at a time, with kafka-clients' own
- * message classes: what a node uses to talk to another node as a client (a follower fetching from
- * its leader). It runs on the caller's thread — a dedicated one, never an event loop. Not
- * thread-safe.
+ * A blocking Kafka protocol client connection, one request at a time (or several written ahead),
+ * with kafka-clients' own message classes: what a node uses to talk to another node as a client (a
+ * follower fetching from its leader). It runs on the caller's thread — a dedicated one, never an
+ * event loop. Not thread-safe.
  */
 public final class KafkaChannel implements Closeable {
   private static final int MAX_RESPONSE_BYTES = 200 * 1024 * 1024;
@@ -62,13 +62,23 @@ public final class KafkaChannel implements Closeable {
 
   /**
    * Sends one request and reads its response. The response, record sets included, lives in a buffer
-   * of the channel that the next {@code send} overwrites: use it up before sending again.
+   * of the channel that the next {@code send} or {@link #receive} overwrites: use it up first.
    *
    * @throws IOException on a network error, a timeout, or a response that does not match
    */
-  @SuppressWarnings("unchecked")
   public <T extends ApiMessage> T send(ApiKeys key, short version, ApiMessage request)
       throws IOException {
+    return receive(key, version, write(key, version, request));
+  }
+
+  /**
+   * Sends one request without waiting for its response, for callers that keep several requests in
+   * flight (the server answers them in order): read each answer with {@link #receive}, oldest
+   * first.
+   *
+   * @return the request's correlation id
+   */
+  public int write(ApiKeys key, short version, ApiMessage request) throws IOException {
     int correlation = ++correlationId;
     RequestHeaderData header =
         new RequestHeaderData()
@@ -86,13 +96,24 @@ public final class KafkaChannel implements Closeable {
     request.write(accessor, cache, version);
     out.write(buffer.array(), 0, buffer.position());
     out.flush();
+    return correlation;
+  }
 
+  /**
+   * Reads the response to the request written with {@code correlation}, which must be the oldest
+   * unanswered one. The response lives in the channel's buffer until the next read.
+   *
+   * @throws IOException on a network error, a timeout, or a response that does not match
+   */
+  @SuppressWarnings("unchecked")
+  public <T extends ApiMessage> T receive(ApiKeys key, short version, int correlation)
+      throws IOException {
     int length = in.readInt();
     if (length < 0 || length > MAX_RESPONSE_BYTES) {
       throw new IOException(address() + ": response of " + length + " bytes");
     }
     // one buffer for every response of this channel: a response (its record sets too) is valid
-    // until the next send, which is how its callers (fetcher threads) use it; no array per Fetch
+    // until the next read, which is how its callers (fetcher threads) use it; no array per Fetch
     if (responseBuffer.length < length) {
       responseBuffer =
           new byte[Math.max(length, Math.min(MAX_RESPONSE_BYTES, 2 * responseBuffer.length))];

@@ -53,7 +53,19 @@ public final class LinkCompression {
    * @return the size of the records as sent
    */
   public static int compress(FetchResponseData.PartitionData pd, LogSlice slice) {
+    return compress(pd, slice, null);
+  }
+
+  /**
+   * As {@link #compress(FetchResponseData.PartitionData, LogSlice)}; also sets {@code next[0]}
+   * (when given) to the offset after the slice's last batch, read from the bytes it compressed (-1
+   * when it read none).
+   */
+  public static int compress(FetchResponseData.PartitionData pd, LogSlice slice, long[] next) {
     int length = slice.length();
+    if (next != null) {
+      next[0] = -1;
+    }
     if (length == 0) {
       return 0;
     }
@@ -70,6 +82,9 @@ public final class LinkCompression {
       throw new UncheckedIOException(e);
     }
     raw.flip();
+    if (next != null) {
+      next[0] = LogSlice.nextOffset(raw);
+    }
     byte[] out = new byte[COMPRESSOR.maxCompressedLength(length)];
     int size = COMPRESSOR.compress(raw, 0, length, ByteBuffer.wrap(out), 0, out.length);
     if (size > length * (1 - MIN_SAVING)) {

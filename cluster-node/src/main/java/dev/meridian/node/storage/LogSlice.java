@@ -1,5 +1,7 @@
 package dev.meridian.node.storage;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 
 /**
@@ -64,5 +66,44 @@ public final class LogSlice {
 
   public long logEndOffset() {
     return logEndOffset;
+  }
+
+  /**
+   * The offset after the slice's last batch (that batch's last offset + 1), read from the batch
+   * headers in the file; {@code -1} when the slice is empty.
+   *
+   * @throws IOException when the file cannot be read
+   */
+  public long nextOffset() throws IOException {
+    if (length == 0) {
+      return -1;
+    }
+    FileChannel ch = channel();
+    ByteBuffer header = ByteBuffer.allocate(RecordBatchHeader.HEADER_SIZE);
+    long pos = position;
+    long end = (long) position + length;
+    long next = -1;
+    while (pos + RecordBatchHeader.HEADER_SIZE <= end) {
+      header.clear();
+      while (header.hasRemaining()) {
+        if (ch.read(header, pos + header.position()) < 0) {
+          throw new IOException("segment ended inside a batch header at " + pos);
+        }
+      }
+      next = RecordBatchHeader.lastOffset(header, 0) + 1;
+      pos += RecordBatchHeader.totalSize(header, 0);
+    }
+    return next;
+  }
+
+  /** The offset after the last whole batch of {@code batches} (from its position); -1 if none. */
+  public static long nextOffset(ByteBuffer batches) {
+    long next = -1;
+    int pos = batches.position();
+    while (pos + RecordBatchHeader.HEADER_SIZE <= batches.limit()) {
+      next = RecordBatchHeader.lastOffset(batches, pos) + 1;
+      pos += RecordBatchHeader.totalSize(batches, pos);
+    }
+    return next;
   }
 }

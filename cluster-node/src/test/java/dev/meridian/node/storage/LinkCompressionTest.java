@@ -67,4 +67,27 @@ class LinkCompressionTest {
     assertEquals(slice.length(), LinkCompression.compress(pd, slice));
     assertTrue(pd.unknownTaggedFields() == null || pd.unknownTaggedFields().isEmpty());
   }
+
+  @Test
+  void aSliceKnowsTheOffsetAfterItsLastBatchFromTheFileAndFromTheBytesLinkCompressionRead()
+      throws Exception {
+    LogFixture f = new LogFixture(tmp, LogConfig.DEFAULT);
+    for (int i = 0; i < 20; i++) {
+      f.log.appendAsLeader(TestRecords.sized(50, 200, 1000 + i), 0); // 50 records a batch
+    }
+    f.log.updateHighWatermark(f.log.logEndOffset());
+    LogSlice all = f.log.readSlice(0, 1 << 20, FetchIsolation.HIGH_WATERMARK, true);
+    assertEquals(1000, all.nextOffset());
+    assertEquals(1000, LogSlice.nextOffset(bytes(all)));
+    LogSlice some =
+        f.log.readSlice(100, 3 * all.length() / 20 + 10, FetchIsolation.HIGH_WATERMARK, true);
+    assertEquals(250, some.nextOffset());
+    long[] next = new long[1];
+    FetchResponseData.PartitionData pd = new FetchResponseData.PartitionData();
+    pd.setRecords(WireRecords.of(some));
+    LinkCompression.compress(pd, some, next);
+    assertEquals(250, next[0]);
+    assertEquals(
+        -1, f.log.readSlice(1000, 1 << 20, FetchIsolation.HIGH_WATERMARK, true).nextOffset());
+  }
 }

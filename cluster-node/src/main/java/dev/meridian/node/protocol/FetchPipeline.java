@@ -1,0 +1,72 @@
+package dev.meridian.node.protocol;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.protocol.types.RawTaggedField;
+
+/**
+ * Pipelined Fetches for mirror links, as a Meridian extension of Fetch that stays inside the Kafka
+ * protocol (like {@link LinkCompression}): a link's fetcher keeps several Fetches in flight on one
+ * connection, so a Fetch is always parked at the source and a long round trip adds no wait between
+ * them. A later Fetch is sent before the answers to the earlier ones arrive, so its fetch offsets
+ * lag behind; the source therefore remembers, per pipeline and partition, the run of offsets it has
+ * already sent, and continues after it when a Fetch asks from inside that run.
+ *
+ * <ul>
+ *   <li>Request: tagged field {@link #TAG} holding the pipeline id (8 bytes), chosen by the
+ *       fetcher; a new id starts afresh (after a truncation, a discarded answer, a new partition).
+ *   <li>Answer: each partition the source read carries {@link #TAG} with the offset it read from (8
+ *       bytes). The fetcher applies an answer only when that offset is at or before its log end, so
+ *       nothing is ever skipped: an answer that continued past what the fetcher applied is dropped
+ *       and the fetcher starts a new pipeline.
+ * </ul>
+ *
+ * Kafka brokers ignore the tag and answer each Fetch from its own offsets; a fetcher that sees no
+ * answer tag keeps one Fetch in flight.
+ */
+public final class FetchPipeline {
+
+  /** The tag of the request's pipeline id and of an answered partition's read offset. */
+  public static final int TAG = 0x4D46;
+
+  private FetchPipeline() {}
+
+  /** Marks {@code req} as a Fetch of pipeline {@code id}. */
+  public static void request(FetchRequestData req, long id) {
+    req.unknownTaggedFields().add(new RawTaggedField(TAG, longBytes(id)));
+  }
+
+  /** The pipeline id of a Fetch request, or -1 when it is not pipelined. */
+  public static long id(FetchRequestData req) {
+    long v = find(req.unknownTaggedFields());
+    return v < 0 ? -1 : v;
+  }
+
+  /** Tells the fetcher where the source read {@code pd} from. */
+  public static void answer(FetchResponseData.PartitionData pd, long readFrom) {
+    pd.unknownTaggedFields().add(new RawTaggedField(TAG, longBytes(readFrom)));
+  }
+
+  /** Where the source read a partition's answer from, or -1 when the source did not say. */
+  public static long readFrom(FetchResponseData.PartitionData pd) {
+    return find(pd.unknownTaggedFields());
+  }
+
+  private static long find(List<RawTaggedField> tags) {
+    if (tags == null) {
+      return -1;
+    }
+    for (RawTaggedField t : tags) {
+      if (t.tag() == TAG && t.size() == 8) {
+        return ByteBuffer.wrap(t.data()).getLong();
+      }
+    }
+    return -1;
+  }
+
+  private static byte[] longBytes(long v) {
+    return ByteBuffer.allocate(8).putLong(v).array();
+  }
+}
