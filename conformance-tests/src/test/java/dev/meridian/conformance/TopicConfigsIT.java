@@ -30,6 +30,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.internal.FileRecords;
@@ -285,6 +286,33 @@ class TopicConfigsIT {
           noKey.getMessage());
       // the producer goes on: the next keyed record is appended after the first
       assertEquals(1, producer.send(new ProducerRecord<>("compacted", "k", "w")).get().offset());
+    }
+  }
+
+  @Test
+  void aCreateTimeOutsideTheTopicsWindowIsInvalidTimestamp() throws Exception {
+    try (MeridianUnderTest meridian = new MeridianUnderTest(tmp).start();
+        Admin admin = admin(meridian);
+        KafkaProducer<String, String> producer = producer(meridian, "lz4")) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic("window", 1, (short) 1)
+                      .configs(Map.of("message.timestamp.before.max.ms", "60000"))))
+          .all()
+          .get();
+      long now = System.currentTimeMillis();
+      producer.send(new ProducerRecord<>("window", null, now - 1_000, "k", "v")).get();
+      for (long ts : new long[] {now - 3_600_000, now + 2 * 3_600_000}) {
+        Throwable outside =
+            assertThrows(
+                    ExecutionException.class,
+                    () -> producer.send(new ProducerRecord<>("window", null, ts, "k", "v")).get())
+                .getCause();
+        assertInstanceOf(InvalidTimestampException.class, outside);
+        assertTrue(outside.getMessage().contains("Timestamp " + ts), outside.getMessage());
+      }
+      assertEquals(1, producer.send(new ProducerRecord<>("window", "k", "w")).get().offset());
     }
   }
 
