@@ -434,6 +434,9 @@ final class KafkaBroker implements AutoCloseable {
             if (!prev.links().equals(next.links())) {
               service.linksChanged(next);
             }
+            if (!prev.pausedLinks().equals(next.pausedLinks())) {
+              service.pausesChanged(next);
+            }
           });
       links = service;
     }

@@ -338,6 +338,22 @@ class MirrorLinkIT {
           .during(Duration.ofSeconds(2))
           .until(() -> endOffset(regions.status(), "events") == 100);
 
+      // the pause is region metadata: a killed and restarted target node keeps the link paused
+      assertEquals(137, regions.target.child(101).kill9());
+      regions.target.child(101).start();
+      int http2 = regions.target.node(101).httpPort();
+      Wait.until(
+          "the link runs again after the restart, paused",
+          TIMEOUT,
+          () -> {
+            HttpResponse<String> r = Http.get(http2, "/v1/links/e2w");
+            return r.statusCode() == 200
+                && "PAUSED".equals(JSON.readTree(r.body()).get("state").asText());
+          });
+      Wait.await("the paused link copies nothing after the restart", Duration.ofSeconds(10))
+          .during(Duration.ofSeconds(2))
+          .until(() -> endOffset(regions.status(), "events") == 100);
+
       // retention at the source passes the mirror's end while the link is paused
       try (Admin source = Admin.create(Clients.admin(eb))) {
         source
@@ -346,7 +362,7 @@ class MirrorLinkIT {
             .all()
             .get(30, TimeUnit.SECONDS);
       }
-      HttpResponse<String> resumed = Http.post(http, "/v1/links/e2w/resume");
+      HttpResponse<String> resumed = Http.post(http2, "/v1/links/e2w/resume");
       assertNotEquals("PAUSED", JSON.readTree(resumed.body()).get("state").asText());
       Wait.until("resumed", TIMEOUT, () -> endOffset(regions.status(), "events") == 200);
       try (Admin target = Admin.create(Clients.admin(regions.target.bootstrap()))) {

@@ -41,10 +41,10 @@ import org.apache.kafka.common.protocol.Errors;
  * partition wakes it (no polling timers). Fetch sessions (KIP-227) are not kept: session id 0 makes
  * clients send full fetches.
  *
- * <p>Mirror links of Meridian regions may pipeline their Fetches ({@link FetchPipeline}): a Fetch of
- * a pipeline that asks from inside the run of offsets this node already answered on that pipeline
- * reads from the run's end ({@link FetchCursors}), and each partition's answer says where it was
- * read from.
+ * <p>Mirror links of Meridian regions may pipeline their Fetches ({@link FetchPipeline}): a Fetch
+ * of a pipeline that asks from inside the run of offsets this node already answered on that
+ * pipeline reads from the run's end ({@link FetchCursors}), and each partition's answer says where
+ * it was read from.
  */
 public final class FetchHandler implements ApiHandler {
   private final BrokerContext broker;

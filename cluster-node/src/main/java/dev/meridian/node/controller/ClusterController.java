@@ -280,6 +280,13 @@ public final class ClusterController {
       return bumpLeaderEpoch(image, b);
     } else if (request instanceof ControllerRequest.AlterLinks a) {
       return alterLinks(image, a);
+    } else if (request instanceof ControllerRequest.PauseLink p) {
+      boolean now = image.pausedLinks().contains(p.name());
+      return new Decision(
+          now == p.paused()
+              ? List.of()
+              : List.of(new MetadataRecord.LinkPaused(p.name(), p.paused())),
+          List.of(ItemResult.topic(p.name(), Uuid.ZERO_UUID, 0, (short) 0, Map.of())));
     } else if (request instanceof ControllerRequest.ControlledShutdown c) {
       return controlledShutdown(image, c);
     } else if (request instanceof ControllerRequest.ElectLeaders e) {
@@ -363,9 +370,13 @@ public final class ClusterController {
                   Errors.RESOURCE_NOT_FOUND,
                   "no link '" + a.remove() + "' created at run time")));
     }
+    List<MetadataRecord> records = new ArrayList<>();
+    records.add(new MetadataRecord.RemoveLink(a.remove()));
+    if (image.pausedLinks().contains(a.remove())) {
+      records.add(new MetadataRecord.LinkPaused(a.remove(), false)); // a new link of that name runs
+    }
     return new Decision(
-        List.of(new MetadataRecord.RemoveLink(a.remove())),
-        List.of(ItemResult.topic(a.remove(), Uuid.ZERO_UUID, 0, (short) 0, Map.of())));
+        records, List.of(ItemResult.topic(a.remove(), Uuid.ZERO_UUID, 0, (short) 0, Map.of())));
   }
 
   /** A mirror partition's leader asks for a higher leader epoch; it stays the leader. */

@@ -90,6 +90,11 @@ public final class ControllerCodec {
           .put("type", "alterLinks")
           .put("upsert", a.upsert() == null ? null : MetadataCodec.link(a.upsert()))
           .put("remove", a.remove());
+    } else if (request instanceof ControllerRequest.PauseLink p) {
+      return new JsonObject()
+          .put("type", "pauseLink")
+          .put("name", p.name())
+          .put("paused", p.paused());
     } else if (request instanceof ControllerRequest.BumpLeaderEpoch b) {
       return new JsonObject()
           .put("type", "bumpLeaderEpoch")
@@ -211,6 +216,9 @@ public final class ControllerCodec {
           JsonObject upsert = j.getJsonObject("upsert");
           return new ControllerRequest.AlterLinks(
               upsert == null ? null : MetadataCodec.linkFromJson(upsert), j.getString("remove"));
+        }
+        case "pauseLink" -> {
+          return new ControllerRequest.PauseLink(j.getString("name"), j.getBoolean("paused"));
         }
         case "bumpLeaderEpoch" -> {
           return new ControllerRequest.BumpLeaderEpoch(

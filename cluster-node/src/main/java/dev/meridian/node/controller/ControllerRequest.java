@@ -154,6 +154,9 @@ public sealed interface ControllerRequest {
   record AlterLinks(dev.meridian.config.LinkConfig upsert, String remove)
       implements ControllerRequest {}
 
+  /** Pauses ({@code paused}) or resumes link {@code name} for the whole region, across restarts. */
+  record PauseLink(String name, boolean paused) implements ControllerRequest {}
+
   /**
    * A node about to stop asks that its leaderships move to other in-sync replicas first and that it
    * leave every ISR (Kafka's controlled shutdown); the node is fenced until it restarts.

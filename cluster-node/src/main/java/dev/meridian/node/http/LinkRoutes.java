@@ -26,8 +26,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The mirror link routes: {@code GET /v1/links}, {@code GET /v1/links/{name}} (state, per-partition
  * lag, throughput, last error; gathered from every live node of the region, each of which copies
- * the partitions it leads), {@code POST /v1/links/{name}/pause} and {@code /resume} (on every live
- * node of the region). {@code docs/rest-api.md} describes the bodies.
+ * the partitions it leads), {@code POST /v1/links/{name}/pause} and {@code /resume} (kept in the
+ * region's metadata, so a paused link stays paused across restarts, and applied at once on every
+ * live node of the region). {@code docs/rest-api.md} describes the bodies.
  */
 final class LinkRoutes {
 
@@ -142,21 +143,32 @@ final class LinkRoutes {
       notFound(ctx, name);
       return;
     }
-    List<CompletableFuture<JsonObject>> answers = new ArrayList<>();
-    for (int node : liveNodes(metadata)) {
-      answers.add(
-          metadata
-              .ask(
-                  node,
-                  LinkService.PAUSE_ASK,
-                  new JsonObject().put("name", name).put("pause", pause),
-                  ASK_TIMEOUT_MS)
-              .exceptionally(e -> null));
-    }
-    Future.fromCompletionStage(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)))
-        .compose(v -> gather(links, metadata))
-        .onSuccess(m -> json(ctx, 200, m.get(name).encode()))
-        .onFailure(ctx::fail);
+    Future.fromCompletionStage(metadata.submit(new ControllerRequest.PauseLink(name, pause)))
+        .onFailure(
+            e ->
+                Problems.send(
+                    ctx, 503, "the region's controller did not answer: " + e.getMessage()))
+        .onSuccess(
+            committed -> {
+              // every node follows the image; asking each too makes it take effect before the
+              // answer
+              List<CompletableFuture<JsonObject>> answers = new ArrayList<>();
+              for (int node : liveNodes(metadata)) {
+                answers.add(
+                    metadata
+                        .ask(
+                            node,
+                            LinkService.PAUSE_ASK,
+                            new JsonObject().put("name", name).put("pause", pause),
+                            ASK_TIMEOUT_MS)
+                        .exceptionally(e -> null));
+              }
+              Future.fromCompletionStage(
+                      CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)))
+                  .compose(v -> gather(links, metadata))
+                  .onSuccess(m -> json(ctx, 200, m.get(name).encode()))
+                  .onFailure(ctx::fail);
+            });
   }
 
   /**

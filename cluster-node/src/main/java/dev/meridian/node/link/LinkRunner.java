@@ -151,6 +151,9 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
   }
 
   void pause(boolean pause) {
+    if (paused == pause) {
+      return;
+    }
     paused = pause;
     LOG.info("link {}: {}", config.name(), pause ? "paused" : "resumed");
     if (!pause) {

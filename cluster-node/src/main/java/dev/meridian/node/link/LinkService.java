@@ -127,6 +127,7 @@ public final class LinkService implements AutoCloseable {
             if (!runners.containsKey(l.name()) && !closed) {
               LinkRunner r =
                   new LinkRunner(l, bootstrapOf(config, l), sourceNodes(config, l), host);
+              r.pause(image.pausedLinks().contains(l.name())); // paused by an operator before
               runners.put(l.name(), r);
               r.start();
               LOG.info(
@@ -137,6 +138,15 @@ public final class LinkService implements AutoCloseable {
             }
           }
         });
+  }
+
+  /** The image changed which links an operator paused: the runners follow. */
+  public void pausesChanged(MetadataImage image) {
+    if (!started || closed) {
+      return;
+    }
+    lifecycle.execute(
+        () -> runners.forEach((name, r) -> r.pause(image.pausedLinks().contains(name))));
   }
 
   /** A partition's leadership changed on this node: the links reconcile at once. */

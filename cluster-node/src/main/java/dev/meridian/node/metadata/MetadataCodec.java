@@ -72,6 +72,11 @@ public final class MetadataCodec {
       return new JsonObject().put("type", "link").put("link", link(l.link()));
     } else if (record instanceof MetadataRecord.RemoveLink r) {
       return new JsonObject().put("type", "removeLink").put("name", r.name());
+    } else if (record instanceof MetadataRecord.LinkPaused p) {
+      return new JsonObject()
+          .put("type", "linkPaused")
+          .put("name", p.name())
+          .put("paused", p.paused());
     } else if (record instanceof MetadataRecord.RemoveTopic r) {
       return new JsonObject().put("type", "removeTopic").put("topicId", r.topicId().toString());
     } else if (record instanceof MetadataRecord.ProducerIds p) {
@@ -113,6 +118,8 @@ public final class MetadataCodec {
                 json.getInteger("nodeId"), configsFromJson(json.getJsonObject("configs")));
         case "link" -> new MetadataRecord.Link(linkFromJson(json.getJsonObject("link")));
         case "removeLink" -> new MetadataRecord.RemoveLink(required(json, "name"));
+        case "linkPaused" ->
+            new MetadataRecord.LinkPaused(required(json, "name"), json.getBoolean("paused"));
         case "removeTopic" ->
             new MetadataRecord.RemoveTopic(Uuid.fromString(required(json, "topicId")));
         case "producerIds" ->
@@ -182,7 +189,8 @@ public final class MetadataCodec {
         .put("nextProducerId", image.nextProducerId())
         .put("producerIdBlocks", blocks)
         .put("nodeConfigs", nodeConfigs)
-        .put("links", links);
+        .put("links", links)
+        .put("pausedLinks", new JsonArray(new ArrayList<>(image.pausedLinks())));
   }
 
   /** The JSON form of a link (every setting). */
@@ -234,6 +242,10 @@ public final class MetadataCodec {
       for (Object o : json.getJsonArray("links", new JsonArray())) { // absent in older snapshots
         links.add(linkFromJson((JsonObject) o));
       }
+      List<String> paused = new ArrayList<>();
+      for (Object o : json.getJsonArray("pausedLinks", new JsonArray())) { // absent in older ones
+        paused.add((String) o);
+      }
       return MetadataImage.of(
           json.getLong("version"),
           json.getString("clusterId"),
@@ -244,7 +256,8 @@ public final class MetadataCodec {
           json.getLong("nextProducerId"),
           blocks,
           nodeConfigs,
-          links);
+          links,
+          paused);
     } catch (ClassCastException | NullPointerException | NumberFormatException e) {
       throw new IllegalArgumentException("malformed metadata image", e);
     }

@@ -24,7 +24,18 @@ public final class MetadataImage {
   /** The image before the first entry. */
   public static final MetadataImage EMPTY =
       new MetadataImage(
-          0, null, -1, 0, Map.of(), Map.of(), Map.of(), 0, Map.of(), Map.of(), Map.of());
+          0,
+          null,
+          -1,
+          0,
+          Map.of(),
+          Map.of(),
+          Map.of(),
+          0,
+          Map.of(),
+          Map.of(),
+          Map.of(),
+          java.util.Set.of());
 
   private final long version;
   private final String clusterId;
@@ -37,6 +48,7 @@ public final class MetadataImage {
   private final Map<Integer, ProducerIdBlock> producerIdBlocks;
   private final Map<Integer, Map<String, String>> nodeConfigs;
   private final Map<String, LinkConfig> links;
+  private final java.util.Set<String> pausedLinks;
 
   MetadataImage(
       long version,
@@ -49,7 +61,8 @@ public final class MetadataImage {
       long nextProducerId,
       Map<Integer, ProducerIdBlock> producerIdBlocks,
       Map<Integer, Map<String, String>> nodeConfigs,
-      Map<String, LinkConfig> links) {
+      Map<String, LinkConfig> links,
+      java.util.Set<String> pausedLinks) {
     this.version = version;
     this.clusterId = clusterId;
     this.controllerId = controllerId;
@@ -61,6 +74,7 @@ public final class MetadataImage {
     this.producerIdBlocks = producerIdBlocks;
     this.nodeConfigs = nodeConfigs;
     this.links = links;
+    this.pausedLinks = pausedLinks;
   }
 
   /** The version: the number of the last log entry applied. */
@@ -141,6 +155,11 @@ public final class MetadataImage {
     return nodeConfigs;
   }
 
+  /** The links an operator paused (config-file and run-time links alike). */
+  public java.util.Set<String> pausedLinks() {
+    return pausedLinks;
+  }
+
   /** The mirror links created at run time (over REST), by name. */
   public Map<String, LinkConfig> links() {
     return links;
@@ -180,7 +199,8 @@ public final class MetadataImage {
       long nextProducerId,
       Collection<ProducerIdBlock> blocks,
       Map<Integer, Map<String, String>> nodeConfigs,
-      Collection<LinkConfig> links) {
+      Collection<LinkConfig> links,
+      Collection<String> pausedLinks) {
     Builder b = new Builder(EMPTY);
     b.clusterId = clusterId;
     b.controllerId = controllerId;
@@ -195,6 +215,7 @@ public final class MetadataImage {
     blocks.forEach(p -> b.blocks.put(p.nodeId(), p));
     nodeConfigs.forEach((id, c) -> b.nodeConfigs.put(id, Map.copyOf(c)));
     links.forEach(l -> b.links.put(l.name(), l));
+    b.pausedLinks.addAll(pausedLinks);
     return b.build(version);
   }
 
@@ -210,7 +231,8 @@ public final class MetadataImage {
         && topics.equals(m.topics)
         && producerIdBlocks.equals(m.producerIdBlocks)
         && nodeConfigs.equals(m.nodeConfigs)
-        && links.equals(m.links);
+        && links.equals(m.links)
+        && pausedLinks.equals(m.pausedLinks);
   }
 
   @Override
@@ -245,6 +267,7 @@ public final class MetadataImage {
     private final Map<Integer, ProducerIdBlock> blocks;
     private final Map<Integer, Map<String, String>> nodeConfigs;
     private final Map<String, LinkConfig> links;
+    private final java.util.Set<String> pausedLinks;
 
     Builder(MetadataImage base) {
       clusterId = base.clusterId;
@@ -257,6 +280,7 @@ public final class MetadataImage {
       blocks = new TreeMap<>(base.producerIdBlocks);
       nodeConfigs = new TreeMap<>(base.nodeConfigs);
       links = new TreeMap<>(base.links);
+      pausedLinks = new java.util.TreeSet<>(base.pausedLinks);
     }
 
     void apply(MetadataRecord record) {
@@ -299,6 +323,12 @@ public final class MetadataImage {
         links.put(l.link().name(), l.link());
       } else if (record instanceof MetadataRecord.RemoveLink r) {
         links.remove(r.name());
+      } else if (record instanceof MetadataRecord.LinkPaused p) {
+        if (p.paused()) {
+          pausedLinks.add(p.name());
+        } else {
+          pausedLinks.remove(p.name());
+        }
       } else if (record instanceof MetadataRecord.RemoveTopic r) {
         TopicImage t = topicOf(r.topicId());
         topics.remove(t.name());
@@ -331,7 +361,8 @@ public final class MetadataImage {
           nextProducerId,
           java.util.Collections.unmodifiableMap(blocks),
           java.util.Collections.unmodifiableMap(nodeConfigs),
-          java.util.Collections.unmodifiableMap(links));
+          java.util.Collections.unmodifiableMap(links),
+          java.util.Collections.unmodifiableSet(pausedLinks));
     }
   }
 }

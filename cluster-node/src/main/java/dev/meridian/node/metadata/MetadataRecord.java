@@ -67,6 +67,12 @@ public sealed interface MetadataRecord {
   /** A link created at run time is deleted. */
   record RemoveLink(String name) implements MetadataRecord {}
 
+  /**
+   * An operator paused ({@code paused}) or resumed a link of the region, declared in the config
+   * file or created at run time: its runners copy nothing while paused, across restarts.
+   */
+  record LinkPaused(String name, boolean paused) implements MetadataRecord {}
+
   /** A topic is deleted with all its partitions. */
   record RemoveTopic(Uuid topicId) implements MetadataRecord {}
 

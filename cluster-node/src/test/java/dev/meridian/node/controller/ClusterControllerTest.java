@@ -117,6 +117,34 @@ class ClusterControllerTest {
   }
 
   @Test
+  void aLinkPauseIsRegionMetadataWrittenOnceAndClearedWithItsLink() throws Exception {
+    ClusterController c = controller(region(3));
+    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+    ClusterController.Decision paused =
+        c.decide(image, new ControllerRequest.PauseLink("e2w", true));
+    assertTrue(paused.results().get(0).ok());
+    assertEquals(List.of(new MetadataRecord.LinkPaused("e2w", true)), paused.records());
+    apply(paused.records());
+    assertEquals(Set.of("e2w"), image.pausedLinks());
+    assertTrue(
+        c.decide(image, new ControllerRequest.PauseLink("e2w", true)).records().isEmpty(),
+        "pausing a paused link changes nothing");
+
+    dev.meridian.config.LinkConfig link =
+        dev.meridian.config.ConfigLoader.parseLink(
+            "{\"name\": \"e2w\", \"source\": {\"bootstrap\": \"127.0.0.1:1\"}, \"target\":"
+                + " \"east\"}",
+            "test");
+    apply(c.decide(image, new ControllerRequest.AlterLinks(link, null)).records());
+    apply(c.decide(image, new ControllerRequest.AlterLinks(null, "e2w")).records());
+    assertTrue(image.pausedLinks().isEmpty(), "a deleted link's pause goes with it");
+
+    apply(c.decide(image, new ControllerRequest.PauseLink("w2e", true)).records());
+    apply(c.decide(image, new ControllerRequest.PauseLink("w2e", false)).records());
+    assertTrue(image.pausedLinks().isEmpty());
+  }
+
+  @Test
   void aMirrorTopicNamesItsLinkAndItsLeaderEpochRisesOnlyForItsLeader() {
     ClusterController c = controller(region(3));
     apply(c.takeOffice(image, live(1, 1, 2, 3)));

@@ -82,6 +82,8 @@ class ControllerCodecTest {
                 new ControllerRequest.Reassignment("a", 0, List.of(3, 1, 2)),
                 new ControllerRequest.Reassignment("b", 4, null))));
     roundTrip(new ControllerRequest.Rebalance());
+    roundTrip(new ControllerRequest.PauseLink("e2w", true));
+    roundTrip(new ControllerRequest.PauseLink("e2w", false));
   }
 
   @Test

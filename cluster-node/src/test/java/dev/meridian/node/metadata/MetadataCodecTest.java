@@ -65,6 +65,27 @@ class MetadataCodecTest {
   }
 
   @Test
+  void pausedLinksRoundTripAsRecordsAndInSnapshots() {
+    MetadataRecord pause = new MetadataRecord.LinkPaused("e2w", true);
+    assertEquals(
+        pause, MetadataCodec.recordFromJson(new JsonObject(MetadataCodec.toJson(pause).encode())));
+    MetadataImage image =
+        MetadataImage.EMPTY
+            .apply(1, List.of(new MetadataRecord.ClusterId("c")))
+            .apply(2, List.of(pause, new MetadataRecord.LinkPaused("w2e", true)))
+            .apply(3, List.of(new MetadataRecord.LinkPaused("w2e", false)));
+    assertEquals(java.util.Set.of("e2w"), image.pausedLinks());
+    MetadataImage back =
+        MetadataCodec.imageFromJson(new JsonObject(MetadataCodec.toJson(image).encode()));
+    assertEquals(image, back);
+    JsonObject old = MetadataCodec.toJson(image);
+    old.remove("pausedLinks");
+    assertTrue(
+        MetadataCodec.imageFromJson(old).pausedLinks().isEmpty(),
+        "snapshots written before pauses were metadata still load");
+  }
+
+  @Test
   void dynamicNodeConfigsValidateKeysAndRates() {
     assertNull(DynamicNodeConfigs.problem(DynamicNodeConfigs.LEADER_RATE, "0"));
     assertNull(DynamicNodeConfigs.problem(DynamicNodeConfigs.LEADER_RATE, null));
