@@ -255,6 +255,19 @@ class TopicConfigsIT {
                               .configs(Map.of("message.timestamp.difference.max.ms", "1"))))
                   .all());
       assertInstanceOf(InvalidConfigurationException.class, createUnknown);
+      Throwable lags =
+          failure(
+              admin
+                  .createTopics(
+                      List.of(
+                          new NewTopic("lags", 1, (short) 1)
+                              .configs(
+                                  Map.of(
+                                      "min.compaction.lag.ms", "2000",
+                                      "max.compaction.lag.ms", "1000"))))
+                  .all());
+      assertInstanceOf(InvalidConfigurationException.class, lags);
+      assertTrue(lags.getMessage().contains("conflict topic config setting"), lags.getMessage());
     }
   }
 

@@ -563,6 +563,10 @@ public final class ClusterController {
         overrides.put(e.getKey(), e.getValue());
       }
     }
+    String conflict = configs.conflict(overrides);
+    if (conflict != null) {
+      throw new ControllerException(Errors.INVALID_CONFIG, conflict);
+    }
     List<List<Integer>> assignment;
     if (!t.assignments().isEmpty()) {
       if (t.partitions() != -1 || t.replicationFactor() != -1) {

@@ -89,6 +89,10 @@ public final class TopicConfigUpdate {
         throw new ControllerException(Errors.INVALID_CONFIG, problem);
       }
     }
+    String conflict = configs.conflict(next);
+    if (conflict != null) {
+      throw new ControllerException(Errors.INVALID_CONFIG, conflict);
+    }
     return next;
   }
 

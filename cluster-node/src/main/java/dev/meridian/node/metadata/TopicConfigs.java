@@ -90,6 +90,28 @@ public final class TopicConfigs {
   }
 
   /**
+   * Checks the combination of a topic's (valid) overrides as Kafka does: {@code
+   * min.compaction.lag.ms} must not exceed {@code max.compaction.lag.ms}.
+   *
+   * @return null when consistent, else the reason (for INVALID_CONFIG)
+   */
+  public String conflict(Map<String, String> overrides) {
+    long min = longValue(overrides, MIN_COMPACTION_LAG_MS);
+    long max = longValue(overrides, MAX_COMPACTION_LAG_MS);
+    return min > max
+        ? "conflict topic config setting "
+            + MIN_COMPACTION_LAG_MS
+            + " ("
+            + min
+            + ") > "
+            + MAX_COMPACTION_LAG_MS
+            + " ("
+            + max
+            + ")"
+        : null;
+  }
+
+  /**
    * The log settings of a topic with {@code overrides} (already validated). As in Kafka, a
    * compacted topic's active segment rolls after {@code max.compaction.lag.ms} when that is shorter
    * than {@code segment.ms} (the active segment is never cleaned).

@@ -74,6 +74,27 @@ class TopicConfigUpdateTest {
   }
 
   @Test
+  void minCompactionLagAboveMaxIsAConflict() throws Exception {
+    ControllerException e =
+        assertThrows(
+            ControllerException.class,
+            () ->
+                apply(
+                    Map.of("max.compaction.lag.ms", "1000"),
+                    new Op("min.compaction.lag.ms", OpType.SET, "2000")));
+    assertEquals(Errors.INVALID_CONFIG, e.error());
+    assertEquals(
+        "conflict topic config setting min.compaction.lag.ms (2000) > max.compaction.lag.ms"
+            + " (1000)",
+        e.getMessage());
+    assertEquals(
+        Map.of("min.compaction.lag.ms", "1000", "max.compaction.lag.ms", "1000"),
+        apply(
+            Map.of("max.compaction.lag.ms", "1000"),
+            new Op("min.compaction.lag.ms", OpType.SET, "1000")));
+  }
+
+  @Test
   void throttledReplicaListsTakeAppendAndSubtract() throws Exception {
     String key = "leader.replication.throttled.replicas";
     assertEquals(
