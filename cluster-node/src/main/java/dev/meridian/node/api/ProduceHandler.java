@@ -137,6 +137,11 @@ public final class ProduceHandler implements ApiHandler {
       error(pr, MirrorTopics.ERROR, mirror, version);
       return;
     }
+    String fenced = MirrorTopics.fenced(topic);
+    if (fenced != null) {
+      error(pr, MirrorTopics.FENCED_ERROR, fenced, version);
+      return;
+    }
     Partition partition = broker.partition(name, pd.index()).orElse(null);
     if (partition == null || !partition.isLeader()) {
       error(

@@ -90,6 +90,13 @@ public final class ControllerCodec {
           .put("type", "alterLinks")
           .put("upsert", a.upsert() == null ? null : MetadataCodec.link(a.upsert()))
           .put("remove", a.remove());
+    } else if (request instanceof ControllerRequest.PromoteMirrorTopics p) {
+      return new JsonObject().put("type", "promoteMirrorTopics").put("link", p.link());
+    } else if (request instanceof ControllerRequest.FenceTopics f) {
+      return new JsonObject()
+          .put("type", "fenceTopics")
+          .put("topics", new JsonArray(new ArrayList<>(f.topics())))
+          .put("by", f.by());
     } else if (request instanceof ControllerRequest.PauseLink p) {
       return new JsonObject()
           .put("type", "pauseLink")
@@ -216,6 +223,14 @@ public final class ControllerCodec {
           JsonObject upsert = j.getJsonObject("upsert");
           return new ControllerRequest.AlterLinks(
               upsert == null ? null : MetadataCodec.linkFromJson(upsert), j.getString("remove"));
+        }
+        case "promoteMirrorTopics" -> {
+          return new ControllerRequest.PromoteMirrorTopics(j.getString("link"));
+        }
+        case "fenceTopics" -> {
+          List<String> topics = new ArrayList<>();
+          j.getJsonArray("topics").forEach(t -> topics.add((String) t));
+          return new ControllerRequest.FenceTopics(topics, j.getString("by"));
         }
         case "pauseLink" -> {
           return new ControllerRequest.PauseLink(j.getString("name"), j.getBoolean("paused"));

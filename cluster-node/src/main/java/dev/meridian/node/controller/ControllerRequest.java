@@ -154,6 +154,19 @@ public sealed interface ControllerRequest {
   record AlterLinks(dev.meridian.config.LinkConfig upsert, String remove)
       implements ControllerRequest {}
 
+  /**
+   * Makes every mirror topic of {@code link} writable (a failover): each stops being a mirror and
+   * each partition's leader epoch rises by one, above every epoch mirrored into it (DLE ≥ SLE), so
+   * the leaders write in an epoch of their own and the old copies' appends are fenced.
+   */
+  record PromoteMirrorTopics(String link) implements ControllerRequest {}
+
+  /**
+   * Fences writes to {@code topics} ({@code by} names what fences them, e.g. a failover), or lifts
+   * the fence ({@code by} null).
+   */
+  record FenceTopics(List<String> topics, String by) implements ControllerRequest {}
+
   /** Pauses ({@code paused}) or resumes link {@code name} for the whole region, across restarts. */
   record PauseLink(String name, boolean paused) implements ControllerRequest {}
 

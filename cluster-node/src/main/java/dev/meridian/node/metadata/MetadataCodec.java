@@ -58,6 +58,12 @@ public final class MetadataCodec {
           .put("type", "partition")
           .put("topicId", p.topicId().toString())
           .put("index", p.index());
+    } else if (record instanceof MetadataRecord.TopicRole r) {
+      return new JsonObject()
+          .put("type", "topicRole")
+          .put("topicId", r.topicId().toString())
+          .put("mirrorLink", r.mirrorLink())
+          .put("fencedBy", r.fencedBy());
     } else if (record instanceof MetadataRecord.TopicConfigs c) {
       return new JsonObject()
           .put("type", "topicConfigs")
@@ -109,6 +115,11 @@ public final class MetadataCodec {
                 Uuid.fromString(required(json, "topicId")),
                 json.getInteger("index"),
                 partitionFromJson(json));
+        case "topicRole" ->
+            new MetadataRecord.TopicRole(
+                Uuid.fromString(required(json, "topicId")),
+                json.getString("mirrorLink"),
+                json.getString("fencedBy"));
         case "topicConfigs" ->
             new MetadataRecord.TopicConfigs(
                 Uuid.fromString(required(json, "topicId")),
@@ -162,7 +173,8 @@ public final class MetadataCodec {
               .put("id", t.id().toString())
               .put("configs", configs(t.configs()))
               .put("partitions", parts)
-              .put("mirrorLink", t.mirrorLink()));
+              .put("mirrorLink", t.mirrorLink())
+              .put("fencedBy", t.fencedBy()));
     }
     JsonArray blocks = new JsonArray();
     image
@@ -223,7 +235,8 @@ public final class MetadataCodec {
                 Uuid.fromString(required(t, "id")),
                 configsFromJson(t.getJsonObject("configs")),
                 parts,
-                t.getString("mirrorLink")));
+                t.getString("mirrorLink"),
+                t.getString("fencedBy")));
       }
       List<ProducerIdBlock> blocks = new ArrayList<>();
       for (Object o : json.getJsonArray("producerIdBlocks")) {

@@ -310,6 +310,9 @@ public final class MetadataImage {
               "partition " + t.name() + "-" + p.index() + " out of order");
         }
         topics.put(t.name(), t.withPartitions(parts));
+      } else if (record instanceof MetadataRecord.TopicRole r) {
+        TopicImage t = topicOf(r.topicId());
+        topics.put(t.name(), t.withRole(r.mirrorLink(), r.fencedBy()));
       } else if (record instanceof MetadataRecord.TopicConfigs c) {
         TopicImage t = topicOf(c.topicId());
         topics.put(t.name(), t.withConfigs(c.configs()));

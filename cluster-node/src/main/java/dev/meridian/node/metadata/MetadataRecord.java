@@ -73,6 +73,12 @@ public sealed interface MetadataRecord {
    */
   record LinkPaused(String name, boolean paused) implements MetadataRecord {}
 
+  /**
+   * A topic's role changes: the link it mirrors ({@code null}: a topic clients write, e.g. a mirror
+   * promoted by a failover) and what fences writes to it ({@code null}: none).
+   */
+  record TopicRole(Uuid topicId, String mirrorLink, String fencedBy) implements MetadataRecord {}
+
   /** A topic is deleted with all its partitions. */
   record RemoveTopic(Uuid topicId) implements MetadataRecord {}
 

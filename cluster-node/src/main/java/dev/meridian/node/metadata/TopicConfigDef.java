@@ -386,7 +386,7 @@ public record TopicConfigDef(
   private static void gzipLevel(String name, Object value) {
     int level = (Integer) value;
     if (level != -1 && (level < 1 || level > 9)) {
-      throw new ConfigException(name, value, "Value must be between 1 and 9, or -1");
+      throw new ConfigException(name, value, "Value must be between 1 and 9 or equal to -1");
     }
   }
 

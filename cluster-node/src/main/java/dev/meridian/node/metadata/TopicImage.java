@@ -14,18 +14,31 @@ import org.apache.kafka.common.Uuid;
  * @param partitions the partitions by index (the count only grows)
  * @param mirrorLink the link that writes this read-only mirror topic, or {@code null} for a topic
  *     clients write
+ * @param fencedBy what refuses writes to this topic for now (a failover moving it to another
+ *     region), or {@code null}
  */
 public record TopicImage(
     String name,
     Uuid id,
     Map<String, String> configs,
     List<PartitionState> partitions,
-    String mirrorLink) {
+    String mirrorLink,
+    String fencedBy) {
 
   /** Copies the collections. */
   public TopicImage {
     configs = Map.copyOf(configs);
     partitions = List.copyOf(partitions);
+  }
+
+  /** A topic that is not fenced. */
+  public TopicImage(
+      String name,
+      Uuid id,
+      Map<String, String> configs,
+      List<PartitionState> partitions,
+      String mirrorLink) {
+    this(name, id, configs, partitions, mirrorLink, null);
   }
 
   /** A topic clients write. */
@@ -41,12 +54,22 @@ public record TopicImage(
 
   /** The same topic with other partitions. */
   public TopicImage withPartitions(List<PartitionState> newPartitions) {
-    return new TopicImage(name, id, configs, newPartitions, mirrorLink);
+    return new TopicImage(name, id, configs, newPartitions, mirrorLink, fencedBy);
   }
 
   /** The same topic with other configs. */
   public TopicImage withConfigs(Map<String, String> newConfigs) {
-    return new TopicImage(name, id, newConfigs, partitions, mirrorLink);
+    return new TopicImage(name, id, newConfigs, partitions, mirrorLink, fencedBy);
+  }
+
+  /** The same topic as a mirror of {@code link} (or writable: null), fenced by {@code by}. */
+  public TopicImage withRole(String link, String by) {
+    return new TopicImage(name, id, configs, partitions, link, by);
+  }
+
+  /** Whether writes to this topic are fenced (by {@link #fencedBy()}). */
+  public boolean isFenced() {
+    return fencedBy != null;
   }
 
   /** The number of partitions. */

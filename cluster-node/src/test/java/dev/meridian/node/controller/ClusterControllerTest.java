@@ -117,6 +117,74 @@ class ClusterControllerTest {
   }
 
   @Test
+  void promotingALinksMirrorTopicsMakesThemWritableInAHigherEpochOnce() {
+    ClusterController c = controller(region(3));
+    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+    apply(
+        c.decide(
+                image,
+                new ControllerRequest.CreateTopics(
+                    List.of(
+                        new ControllerRequest.NewTopic(
+                            "orders", 2, (short) 3, List.of(), Map.of(), "e2w"),
+                        new ControllerRequest.NewTopic(
+                            "other", 1, (short) 3, List.of(), Map.of(), "w2e"),
+                        new ControllerRequest.NewTopic(
+                            "plain", 1, (short) 3, List.of(), Map.of(), null)),
+                    false,
+                    false))
+            .records());
+    TopicImage before = image.topic("orders").orElseThrow();
+    ClusterController.Decision d =
+        c.decide(image, new ControllerRequest.PromoteMirrorTopics("e2w"));
+    assertEquals(List.of("orders"), d.results().stream().map(ItemResult::name).toList());
+    apply(d.records());
+    TopicImage after = image.topic("orders").orElseThrow();
+    assertFalse(after.isMirror());
+    for (int i = 0; i < 2; i++) {
+      PartitionState was = before.partitions().get(i);
+      PartitionState now = after.partitions().get(i);
+      assertEquals(was.leader(), now.leader(), "the leader stays");
+      assertEquals(was.leaderEpoch() + 1, now.leaderEpoch());
+      assertEquals(was.isr(), now.isr());
+    }
+    assertTrue(image.topic("other").orElseThrow().isMirror(), "another link's mirror stays");
+    assertTrue(
+        c.decide(image, new ControllerRequest.PromoteMirrorTopics("e2w")).records().isEmpty(),
+        "promoting again changes nothing");
+  }
+
+  @Test
+  void fencedTopicsNameWhatFencesThemUntilTheFenceIsLifted() {
+    ClusterController c = controller(region(3));
+    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+    apply(
+        c.decide(
+                image,
+                new ControllerRequest.CreateTopics(
+                    List.of(
+                        new ControllerRequest.NewTopic(
+                            "orders", 2, (short) 3, List.of(), Map.of(), null)),
+                    false,
+                    false))
+            .records());
+    ClusterController.Decision d =
+        c.decide(
+            image, new ControllerRequest.FenceTopics(List.of("orders", "nope"), "failover op-1"));
+    assertTrue(d.results().get(0).ok());
+    assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, d.results().get(1).error());
+    apply(d.records());
+    assertEquals("failover op-1", image.topic("orders").orElseThrow().fencedBy());
+    assertTrue(
+        c.decide(image, new ControllerRequest.FenceTopics(List.of("orders"), "failover op-1"))
+            .records()
+            .isEmpty(),
+        "fencing again changes nothing");
+    apply(c.decide(image, new ControllerRequest.FenceTopics(List.of("orders"), null)).records());
+    assertFalse(image.topic("orders").orElseThrow().isFenced());
+  }
+
+  @Test
   void aLinkPauseIsRegionMetadataWrittenOnceAndClearedWithItsLink() throws Exception {
     ClusterController c = controller(region(3));
     apply(c.takeOffice(image, live(1, 1, 2, 3)));

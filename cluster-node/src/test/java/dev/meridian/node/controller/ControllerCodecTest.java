@@ -83,6 +83,9 @@ class ControllerCodecTest {
                 new ControllerRequest.Reassignment("b", 4, null))));
     roundTrip(new ControllerRequest.Rebalance());
     roundTrip(new ControllerRequest.PauseLink("e2w", true));
+    roundTrip(new ControllerRequest.PromoteMirrorTopics("e2w"));
+    roundTrip(new ControllerRequest.FenceTopics(List.of("a", "b"), "failover op-1"));
+    roundTrip(new ControllerRequest.FenceTopics(List.of("a"), null));
     roundTrip(new ControllerRequest.PauseLink("e2w", false));
   }
 

@@ -86,6 +86,24 @@ class MetadataCodecTest {
   }
 
   @Test
+  void topicRolesRoundTripAsRecordsAndInSnapshots() {
+    org.apache.kafka.common.Uuid id = new org.apache.kafka.common.Uuid(1, 2);
+    MetadataRecord role = new MetadataRecord.TopicRole(id, null, "failover op-1");
+    assertEquals(
+        role, MetadataCodec.recordFromJson(new JsonObject(MetadataCodec.toJson(role).encode())));
+    MetadataImage image =
+        MetadataImage.EMPTY
+            .apply(1, List.of(new MetadataRecord.ClusterId("c")))
+            .apply(2, List.of(new MetadataRecord.Topic("orders", id, Map.of(), "e2w")))
+            .apply(3, List.of(role));
+    TopicImage t = image.topic("orders").orElseThrow();
+    assertEquals("failover op-1", t.fencedBy());
+    assertTrue(!t.isMirror());
+    assertEquals(
+        image, MetadataCodec.imageFromJson(new JsonObject(MetadataCodec.toJson(image).encode())));
+  }
+
+  @Test
   void dynamicNodeConfigsValidateKeysAndRates() {
     assertNull(DynamicNodeConfigs.problem(DynamicNodeConfigs.LEADER_RATE, "0"));
     assertNull(DynamicNodeConfigs.problem(DynamicNodeConfigs.LEADER_RATE, null));

@@ -32,6 +32,11 @@ final class TestNode implements AutoCloseable {
     return new TestNode(node);
   }
 
+  /** The node's metadata service (the region's image, requests to its controller). */
+  dev.meridian.node.cluster.MetadataService metadata() {
+    return node.metadata();
+  }
+
   int kafkaPort() {
     return node.kafkaPort();
   }
