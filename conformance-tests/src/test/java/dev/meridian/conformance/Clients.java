@@ -116,6 +116,21 @@ final class Clients {
         .get(tp.partition());
   }
 
+  /** The latest offsets (log ends for consumers: high watermarks) of {@code partitions}. */
+  static Map<TopicPartition, Long> latestOffsets(
+      Admin admin, java.util.Collection<TopicPartition> partitions) throws Exception {
+    Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest =
+        new java.util.HashMap<>();
+    partitions.forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+    Map<TopicPartition, Long> out = new java.util.HashMap<>();
+    admin
+        .listOffsets(latest)
+        .all()
+        .get(10, TimeUnit.SECONDS)
+        .forEach((tp, o) -> out.put(tp, o.offset()));
+    return out;
+  }
+
   /** The id of a partition's leader, or -1 without one. */
   static int leader(Admin admin, TopicPartition tp) throws Exception {
     TopicPartitionInfo p = describe(admin, tp);

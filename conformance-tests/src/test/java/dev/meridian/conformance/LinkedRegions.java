@@ -10,9 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -70,23 +68,8 @@ final class LinkedRegions implements AutoCloseable {
   /** Whether partitions 0..{@code partitions - 1} of {@code topic} end at the same offsets. */
   static boolean sameEnds(Admin source, Admin target, String topic, int partitions)
       throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    for (int p = 0; p < partitions; p++) {
-      latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-    }
-    Map<TopicPartition, Long> want = new HashMap<>();
-    source
-        .listOffsets(latest)
-        .all()
-        .get(10, TimeUnit.SECONDS)
-        .forEach((tp, o) -> want.put(tp, o.offset()));
-    Map<TopicPartition, Long> have = new HashMap<>();
-    target
-        .listOffsets(latest)
-        .all()
-        .get(10, TimeUnit.SECONDS)
-        .forEach((tp, o) -> have.put(tp, o.offset()));
-    return want.equals(have);
+    List<TopicPartition> parts = Clients.partitions(topic, partitions);
+    return Clients.latestOffsets(source, parts).equals(Clients.latestOffsets(target, parts));
   }
 
   /**

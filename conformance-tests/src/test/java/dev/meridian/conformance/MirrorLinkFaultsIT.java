@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,6 +40,15 @@ class MirrorLinkFaultsIT {
 
   private static RegionYaml east() {
     return RegionYaml.of("east", 1).fixedKafkaPorts().broker("groupInitialRebalanceDelayMs", 0);
+  }
+
+  /** A region of three nodes (ids from {@code firstId}) that notices a dead member within ~4 s. */
+  private static RegionYaml threeNodes(String name, int firstId) {
+    return RegionYaml.of(name, 3, firstId)
+        .broker("offsetsTopicPartitions", 3)
+        .broker("memberHeartbeatSeconds", 1)
+        .broker("memberFailureSeconds", 4)
+        .broker("memberMergeDelaySeconds", 2);
   }
 
   /** Sends values 0..count-1 keyed by number (idempotent, acks=all); runs {@code at} on acks. */
@@ -127,12 +135,8 @@ class MirrorLinkFaultsIT {
   void aLeaderChangeInTheTargetRegionKeepsOneCopyPerPartition() throws Exception {
     RegionYaml east = east();
     RegionYaml west =
-        RegionYaml.of("west", 3, 101)
+        threeNodes("west", 101)
             .topicDefault("replicationFactor", -1) // up to 3: all of west, the one of east
-            .broker("offsetsTopicPartitions", 3)
-            .broker("memberHeartbeatSeconds", 1)
-            .broker("memberFailureSeconds", 4)
-            .broker("memberMergeDelaySeconds", 2)
             .alongside(east)
             .link("e2w", "east", "west");
     TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
@@ -191,12 +195,8 @@ class MirrorLinkFaultsIT {
   @Test
   void aLeaderChangeInTheSourceRegionIsFollowed() throws Exception {
     RegionYaml east =
-        RegionYaml.of("east", 3)
-            .topicDefault("replicationFactor", -1) // up to 3: all of east, the one of west
-            .broker("offsetsTopicPartitions", 3)
-            .broker("memberHeartbeatSeconds", 1)
-            .broker("memberFailureSeconds", 4)
-            .broker("memberMergeDelaySeconds", 2);
+        threeNodes("east", 1)
+            .topicDefault("replicationFactor", -1); // up to 3: all of east, the one of west
     RegionYaml west = RegionYaml.of("west", 1, 101).alongside(east).link("e2w", "east", "west");
     TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
     try (LinkedRegions regions =
@@ -245,12 +245,7 @@ class MirrorLinkFaultsIT {
    */
   @Test
   void aTruncationAtTheSourceAfterAnUncleanElectionIsMirroredAsATruncation() throws Exception {
-    RegionYaml east =
-        RegionYaml.of("east", 3)
-            .broker("offsetsTopicPartitions", 3)
-            .broker("memberHeartbeatSeconds", 1)
-            .broker("memberFailureSeconds", 4)
-            .broker("memberMergeDelaySeconds", 2);
+    RegionYaml east = threeNodes("east", 1);
     RegionYaml west = RegionYaml.of("west", 1, 101).alongside(east).link("e2w", "east", "west");
     TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
     TopicPartition tp = new TopicPartition("ledger", 0);
@@ -355,13 +350,8 @@ class MirrorLinkFaultsIT {
         Clients.produceAll(
             p, 7_000, i -> new ProducerRecord<>("bulk", "k" + i, i + kb), (m, i) -> {}, TIMEOUT);
       }
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-      admin
-          .listOffsets(latest)
-          .all()
-          .get(10, TimeUnit.SECONDS)
-          .forEach((tp, o) -> committed.put(tp, new OffsetAndMetadata(o.offset(), "done")));
+      Clients.latestOffsets(admin, parts)
+          .forEach((tp, end) -> committed.put(tp, new OffsetAndMetadata(end, "done")));
       admin.alterConsumerGroupOffsets("billing", committed).all().get(10, TimeUnit.SECONDS);
     }
     try (LinkedRegions regions =
@@ -375,7 +365,8 @@ class MirrorLinkFaultsIT {
           TIMEOUT,
           () -> {
             Map<TopicPartition, OffsetAndMetadata> synced = groupOffsets(westAdmin, "billing");
-            Map<TopicPartition, Long> ends = ends(westAdmin, parts); // after: ends only grow
+            Map<TopicPartition, Long> ends =
+                Clients.latestOffsets(westAdmin, parts); // ends only grow
             for (TopicPartition tp : parts) {
               OffsetAndMetadata o = synced.get(tp);
               if (o == null) {
@@ -421,19 +412,6 @@ class MirrorLinkFaultsIT {
                 out.put(tp, o);
               }
             });
-    return out;
-  }
-
-  private static Map<TopicPartition, Long> ends(Admin admin, List<TopicPartition> parts)
-      throws Exception {
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    parts.forEach(tp -> latest.put(tp, OffsetSpec.latest()));
-    Map<TopicPartition, Long> out = new HashMap<>();
-    admin
-        .listOffsets(latest)
-        .all()
-        .get(10, TimeUnit.SECONDS)
-        .forEach((tp, o) -> out.put(tp, o.offset()));
     return out;
   }
 

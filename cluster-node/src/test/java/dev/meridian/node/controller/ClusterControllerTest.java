@@ -116,24 +116,27 @@ class ClusterControllerTest {
     assertEquals(Map.of(1, 2, 2, 2, 3, 2), leaders);
   }
 
-  @Test
-  void promotingALinksMirrorTopicsMakesThemWritableInAHigherEpochOnce() {
-    ClusterController c = controller(region(3));
-    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+  /** Creates a topic of three replicas, a mirror of {@code link} unless null. */
+  private void create(ClusterController c, String name, int partitions, String link) {
     apply(
         c.decide(
                 image,
                 new ControllerRequest.CreateTopics(
                     List.of(
                         new ControllerRequest.NewTopic(
-                            "orders", 2, (short) 3, List.of(), Map.of(), "e2w"),
-                        new ControllerRequest.NewTopic(
-                            "other", 1, (short) 3, List.of(), Map.of(), "w2e"),
-                        new ControllerRequest.NewTopic(
-                            "plain", 1, (short) 3, List.of(), Map.of(), null)),
+                            name, partitions, (short) 3, List.of(), Map.of(), link)),
                     false,
                     false))
             .records());
+  }
+
+  @Test
+  void promotingALinksMirrorTopicsMakesThemWritableInAHigherEpochOnce() {
+    ClusterController c = controller(region(3));
+    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+    create(c, "orders", 2, "e2w");
+    create(c, "other", 1, "w2e");
+    create(c, "plain", 1, null);
     TopicImage before = image.topic("orders").orElseThrow();
     ClusterController.Decision d =
         c.decide(image, new ControllerRequest.PromoteMirrorTopics("e2w"));
@@ -158,16 +161,7 @@ class ClusterControllerTest {
   void fencedTopicsNameWhatFencesThemUntilTheFenceIsLifted() {
     ClusterController c = controller(region(3));
     apply(c.takeOffice(image, live(1, 1, 2, 3)));
-    apply(
-        c.decide(
-                image,
-                new ControllerRequest.CreateTopics(
-                    List.of(
-                        new ControllerRequest.NewTopic(
-                            "orders", 2, (short) 3, List.of(), Map.of(), null)),
-                    false,
-                    false))
-            .records());
+    create(c, "orders", 2, null);
     ClusterController.Decision d =
         c.decide(
             image, new ControllerRequest.FenceTopics(List.of("orders", "nope"), "failover op-1"));
