@@ -67,7 +67,7 @@ class TopicConfigsTest {
             new String[] {"min.cleanable.dirty.ratio", "1.5", "no more than 1"},
             new String[] {"min.cleanable.dirty.ratio", "half", "DOUBLE"},
             new String[] {"compression.type", "brotli", "String must be one of"},
-            new String[] {"compression.gzip.level", "0", "between 1 and 9, or -1"},
+            new String[] {"compression.gzip.level", "0", "between 1 and 9 or equal to -1"},
             new String[] {"compression.lz4.level", "18", "no more than 17"},
             new String[] {"compression.zstd.level", "23", "no more than 22"},
             new String[] {"preallocate", "yes", "true or false"},
