@@ -20,6 +20,7 @@ final class FetchCursors {
   private static final class Pipeline {
     final Map<String, long[]> runs = new HashMap<>();
     long usedMs;
+    long lastAnswerNanos = Long.MIN_VALUE;
   }
 
   private final Map<Long, Pipeline> pipelines =
@@ -60,6 +61,23 @@ final class FetchCursors {
     if (p != null) {
       p.runs.remove(partition);
     }
+  }
+
+  /**
+   * How long to hold an answer of pipeline {@code id} so that its answers are at least {@code
+   * spacingNanos} apart; the answer is then taken to leave at now + the result.
+   */
+  synchronized long holdNanos(long id, long spacingNanos, long nowNanos) {
+    Pipeline p = pipelines.get(id);
+    if (p == null || spacingNanos <= 0) {
+      return 0;
+    }
+    long at =
+        p.lastAnswerNanos == Long.MIN_VALUE
+            ? nowNanos
+            : Math.max(nowNanos, p.lastAnswerNanos + spacingNanos);
+    p.lastAnswerNanos = at;
+    return at - nowNanos;
   }
 
   synchronized int size() {

@@ -98,11 +98,30 @@ public final class FetchHandler implements ApiHandler {
                   || pass.error()
                   || remaining <= 0
                   || (pass.parts().isEmpty() && !pass.throttled())) {
-                promise.complete(pass.response());
+                answer(req, pass, promise);
               } else {
                 waitForData(req, deadline, remaining, ctx, promise, pass);
               }
             });
+  }
+
+  /**
+   * Completes a Fetch; one of a pipeline that asks for spacing leaves no sooner than that after the
+   * pipeline's previous answer (its records are read already; later ones go to the next Fetch).
+   */
+  private void answer(FetchRequestData req, Pass pass, Promise<ApiMessage> promise) {
+    long pipeline = FetchPipeline.id(req);
+    long hold =
+        pipeline < 0
+            ? 0
+            : cursors.holdNanos(
+                pipeline, FetchPipeline.spacingMicros(req) * 1_000L, System.nanoTime());
+    long holdMs = hold / 1_000_000;
+    if (holdMs <= 0) {
+      promise.complete(pass.response());
+    } else {
+      broker.vertx().setTimer(holdMs, id -> promise.complete(pass.response()));
+    }
   }
 
   /** Parks the request until an append to one of its partitions or the deadline. */

@@ -77,9 +77,21 @@ final class MirrorFetcher extends Thread {
   private int failures;
 
   /**
-   * A Fetch sent and not yet answered: its correlation id, pipeline and the copies it asked for.
+   * A Fetch sent and not yet answered: its correlation id, pipeline, the copies it asked for and
+   * when it was sent.
    */
-  private record InFlight(int correlation, long pipeline, Map<String, MirrorPartition> asked) {}
+  private record InFlight(
+      int correlation, long pipeline, Map<String, MirrorPartition> asked, long sentNanos) {}
+
+  /** How long a window of round-trip samples is; the estimate is the least of two windows. */
+  private static final long RTT_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  /** The largest answer spacing asked of a source (a round trip of 400 ms at depth 4). */
+  private static final int MAX_SPACING_MICROS = 100_000;
+
+  private long rttWindowStart = System.nanoTime();
+  private long rttWindowMin = Long.MAX_VALUE;
+  private long rttPreviousMin = Long.MAX_VALUE;
 
   private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
   private final Map<MirrorPartition, Errors> pendingErrors = new HashMap<>();
@@ -401,7 +413,7 @@ final class MirrorFetcher extends Thread {
     if (link.lz4()) {
       LinkCompression.request(req);
     }
-    FetchPipeline.request(req, pipeline);
+    FetchPipeline.request(req, pipeline, spacingMicros());
     Map<String, FetchRequestData.FetchTopic> topics = new HashMap<>();
     Map<String, MirrorPartition> asked = new HashMap<>();
     int partitionMax =
@@ -434,12 +446,35 @@ final class MirrorFetcher extends Thread {
     if (asked.isEmpty()) {
       return null;
     }
-    return new InFlight(channel.write(ApiKeys.FETCH, FETCH_VERSION, req), pipeline, asked);
+    return new InFlight(
+        channel.write(ApiKeys.FETCH, FETCH_VERSION, req), pipeline, asked, System.nanoTime());
+  }
+
+  /**
+   * The spacing to ask of the source: the round trip (the least seen over the last 30–60 s: an
+   * answer that found records waiting did not park) spread over the Fetches in flight.
+   */
+  private int spacingMicros() {
+    long rtt = Math.min(rttWindowMin, rttPreviousMin);
+    if (!sourcePipelines || rtt == Long.MAX_VALUE) {
+      return 0;
+    }
+    return (int) Math.min(MAX_SPACING_MICROS, rtt / 1_000 / PIPELINE_DEPTH);
+  }
+
+  private void sampleRoundTrip(long sentNanos, long now) {
+    if (now - rttWindowStart > RTT_WINDOW_NANOS) {
+      rttPreviousMin = rttWindowMin;
+      rttWindowMin = Long.MAX_VALUE;
+      rttWindowStart = now;
+    }
+    rttWindowMin = Math.min(rttWindowMin, now - sentNanos);
   }
 
   /** Reads the answer to {@code f} and applies it, unless the link was paused meanwhile. */
   private void receive(InFlight f) throws IOException, InterruptedException {
     FetchResponseData resp = channel.receive(ApiKeys.FETCH, FETCH_VERSION, f.correlation());
+    sampleRoundTrip(f.sentNanos(), System.nanoTime());
     if (resp.errorCode() != Errors.NONE.code()) {
       throw new IOException("Fetch: " + Errors.forCode(resp.errorCode()));
     }

@@ -16,7 +16,11 @@ import org.apache.kafka.common.protocol.types.RawTaggedField;
  *
  * <ul>
  *   <li>Request: tagged field {@link #TAG} holding the pipeline id (8 bytes), chosen by the
- *       fetcher; a new id starts afresh (after a truncation, a discarded answer, a new partition).
+ *       fetcher; a new id starts afresh (after a truncation, a discarded answer, a new partition);
+ *       then the spacing in microseconds (4 bytes): the source answers a pipeline's Fetches at
+ *       least that far apart (round trip / depth, measured by the fetcher), so the Fetches in
+ *       flight stay spread over the round trip instead of travelling in a bunch, and one is parked
+ *       at the source at any time.
  *   <li>Answer: each partition the source read carries {@link #TAG} with the offset it read from (8
  *       bytes). The fetcher applies an answer only when that offset is at or before its log end, so
  *       nothing is ever skipped: an answer that continued past what the fetcher applied is dropped
@@ -33,9 +37,25 @@ public final class FetchPipeline {
 
   private FetchPipeline() {}
 
-  /** Marks {@code req} as a Fetch of pipeline {@code id}. */
-  public static void request(FetchRequestData req, long id) {
-    req.unknownTaggedFields().add(new RawTaggedField(TAG, longBytes(id)));
+  /** Marks {@code req} as a Fetch of pipeline {@code id}, answers {@code spacingMicros} apart. */
+  public static void request(FetchRequestData req, long id, int spacingMicros) {
+    req.unknownTaggedFields()
+        .add(
+            new RawTaggedField(
+                TAG, ByteBuffer.allocate(12).putLong(id).putInt(spacingMicros).array()));
+  }
+
+  /** The answer spacing a pipelined Fetch asks for, in microseconds (0: none). */
+  public static int spacingMicros(FetchRequestData req) {
+    List<RawTaggedField> tags = req.unknownTaggedFields();
+    if (tags != null) {
+      for (RawTaggedField t : tags) {
+        if (t.tag() == TAG && t.size() >= 12) {
+          return Math.max(0, ByteBuffer.wrap(t.data()).getInt(8));
+        }
+      }
+    }
+    return 0;
   }
 
   /** The pipeline id of a Fetch request, or -1 when it is not pipelined. */
@@ -59,7 +79,7 @@ public final class FetchPipeline {
       return -1;
     }
     for (RawTaggedField t : tags) {
-      if (t.tag() == TAG && t.size() == 8) {
+      if (t.tag() == TAG && t.size() >= 8) {
         return ByteBuffer.wrap(t.data()).getLong();
       }
     }

@@ -56,4 +56,16 @@ class FetchCursorsTest {
     }
     assertEquals(FetchCursors.MAX_PIPELINES, cursors.size());
   }
+
+  @Test
+  void aPipelinesAnswersLeaveAtLeastTheSpacingApart() {
+    cursors.readFrom(1, "t-0", 0, 0);
+    long ms = 1_000_000;
+    assertEquals(0, cursors.holdNanos(1, 25 * ms, 100 * ms), "the first answer leaves at once");
+    assertEquals(25 * ms, cursors.holdNanos(1, 25 * ms, 100 * ms), "the next one 25 ms later");
+    assertEquals(20 * ms, cursors.holdNanos(1, 25 * ms, 130 * ms), "after the one at 125 ms");
+    assertEquals(0, cursors.holdNanos(1, 25 * ms, 500 * ms), "a late one leaves at once");
+    assertEquals(0, cursors.holdNanos(1, 0, 501 * ms), "no spacing asked: no hold");
+    assertEquals(0, cursors.holdNanos(9, 25 * ms, 0), "an unknown pipeline is not held");
+  }
 }

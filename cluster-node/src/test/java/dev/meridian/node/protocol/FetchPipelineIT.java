@@ -78,7 +78,7 @@ class FetchPipelineIT {
                             .setLogStartOffset(-1)
                             .setPartitionMaxBytes(4096))));
     if (pipeline >= 0) {
-      FetchPipeline.request(req, pipeline);
+      FetchPipeline.request(req, pipeline, 0);
     }
     return req;
   }
