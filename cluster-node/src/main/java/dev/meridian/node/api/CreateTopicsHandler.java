@@ -5,6 +5,7 @@ import dev.meridian.node.controller.ItemResult;
 import dev.meridian.node.metadata.TopicConfigs;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
+import dev.meridian.node.protocol.RefusalLog;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,10 +24,11 @@ import org.apache.kafka.common.requests.DescribeConfigsResponse;
  * CreateTopics 2–7, decided by the region's controller (this node forwards): partition count and
  * replication factor (or the region defaults with -1; the replication factor may not exceed the
  * live nodes), or explicit replica assignments naming registered nodes; config overrides validated
- * key by key; validateOnly. Replicas are placed by {@code ReplicaPlacement} (leaders spread over
- * nodes and racks). From v5 the response carries the topic's effective configs. The answer comes
- * once the creation is committed in the region's metadata log; without a controller within the
- * broker setting {@code controllerRequestTimeoutMs} it is REQUEST_TIMED_OUT.
+ * key by key (a refused one, INVALID_CONFIG, is also logged through {@link RefusalLog});
+ * validateOnly. Replicas are placed by {@code ReplicaPlacement} (leaders spread over nodes and
+ * racks). From v5 the response carries the topic's effective configs. The answer comes once the
+ * creation is committed in the region's metadata log; without a controller within the broker
+ * setting {@code controllerRequestTimeoutMs} it is REQUEST_TIMED_OUT.
  */
 public final class CreateTopicsHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -81,10 +83,11 @@ public final class CreateTopicsHandler implements ApiHandler {
         forward.isEmpty()
             ? Future.succeededFuture(List.of())
             : broker.submit(new ControllerRequest.CreateTopics(forward, req.validateOnly(), false));
-    return decided.map(results -> respond(req, version, duplicated, results));
+    return decided.map(results -> respond(request, req, version, duplicated, results));
   }
 
   private ApiMessage respond(
+      KafkaRequest request,
       CreateTopicsRequestData req,
       short version,
       Set<String> duplicated,
@@ -102,6 +105,10 @@ public final class CreateTopicsHandler implements ApiHandler {
       ItemResult r = results.get(next++);
       if (!r.ok()) {
         fail(result, r.error(), r.message());
+        if (r.error() == Errors.INVALID_CONFIG) {
+          RefusalLog.WARN.refused(
+              request, r.error().name(), "topic '" + t.name() + "': " + r.message());
+        }
         continue;
       }
       result.setNumPartitions(r.partitions()).setReplicationFactor(r.replicationFactor());

@@ -10,6 +10,7 @@ import dev.meridian.node.metadata.PartitionState;
 import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
+import dev.meridian.node.protocol.RefusalLog;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * the broker settings' partitions and replication factor) and answers COORDINATOR_NOT_AVAILABLE
  * until it exists; clients retry. From v4 a request carries several keys (batched). Transactions
  * are not supported: a transaction key gets TRANSACTIONAL_ID_AUTHORIZATION_FAILED, which producers
- * treat as fatal, so a transactional producer fails at once instead of retrying forever. Share
- * groups and unknown key types are INVALID_REQUEST.
+ * treat as fatal, so a transactional producer fails at once instead of retrying forever (and a WARN
+ * line through {@link RefusalLog} names the client). Share groups and unknown key types are
+ * INVALID_REQUEST.
  */
 public final class FindCoordinatorHandler implements ApiHandler {
   private static final Logger LOG = LoggerFactory.getLogger(FindCoordinatorHandler.class);
@@ -55,6 +57,16 @@ public final class FindCoordinatorHandler implements ApiHandler {
   public Future<ApiMessage> handle(KafkaRequest request) {
     FindCoordinatorRequestData req = request.data();
     FindCoordinatorResponseData resp = new FindCoordinatorResponseData();
+    if (req.keyType() == CoordinatorType.TRANSACTION.id()) {
+      List<String> ids = request.version() >= 4 ? req.coordinatorKeys() : List.of(req.key());
+      RefusalLog.WARN.refused(
+          request,
+          "transactions",
+          "transactional id(s) "
+              + ids
+              + ": Meridian does not support transactions (answered"
+              + " TRANSACTIONAL_ID_AUTHORIZATION_FAILED)");
+    }
     if (request.version() >= 4) {
       for (String key : req.coordinatorKeys()) {
         resp.coordinators().add(find(key, req.keyType()));

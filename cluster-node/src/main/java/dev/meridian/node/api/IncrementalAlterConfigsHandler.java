@@ -5,6 +5,7 @@ import dev.meridian.node.controller.ItemResult;
 import dev.meridian.node.controller.TopicConfigUpdate;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
+import dev.meridian.node.protocol.RefusalLog;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +28,8 @@ import org.apache.kafka.common.protocol.Errors;
  * dev.meridian.node.metadata.DynamicNodeConfigs}, SET and DELETE), also decided by the controller
  * and kept in the metadata image; every other broker config comes from the region config file.
  * BROKER_LOGGER, the cluster-wide BROKER resource (empty name), other types and a resource named
- * twice in one request are INVALID_REQUEST.
+ * twice in one request are INVALID_REQUEST. A config the controller refuses (INVALID_CONFIG: an
+ * unknown key, a bad value) is also logged through {@link RefusalLog}.
  */
 public final class IncrementalAlterConfigsHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -99,9 +101,17 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
       }
     }
     Future<Void> topicsDone =
-        decide(new ControllerRequest.AlterConfigs(topics, req.validateOnly()), topicsAt, results);
+        decide(
+            request,
+            new ControllerRequest.AlterConfigs(topics, req.validateOnly()),
+            topicsAt,
+            results);
     Future<Void> nodesDone =
-        decide(new ControllerRequest.AlterNodeConfigs(nodes, req.validateOnly()), nodesAt, results);
+        decide(
+            request,
+            new ControllerRequest.AlterNodeConfigs(nodes, req.validateOnly()),
+            nodesAt,
+            results);
     return Future.all(topicsDone, nodesDone)
         .map(
             v -> {
@@ -113,6 +123,7 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
 
   /** Submits {@code request} when it has items; puts each refusal at its resource's result. */
   private Future<Void> decide(
+      KafkaRequest call,
       ControllerRequest request,
       List<Integer> at,
       List<IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse> results) {
@@ -126,10 +137,19 @@ public final class IncrementalAlterConfigsHandler implements ApiHandler {
               for (int i = 0; i < decisions.size(); i++) {
                 ItemResult d = decisions.get(i);
                 if (!d.ok()) {
-                  results
-                      .get(at.get(i))
-                      .setErrorCode(d.error().code())
-                      .setErrorMessage(d.message());
+                  IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse r =
+                      results.get(at.get(i));
+                  r.setErrorCode(d.error().code()).setErrorMessage(d.message());
+                  if (d.error() == Errors.INVALID_CONFIG) {
+                    RefusalLog.WARN.refused(
+                        call,
+                        d.error().name(),
+                        (r.resourceType() == ConfigResource.Type.TOPIC.id() ? "topic" : "node")
+                            + " '"
+                            + r.resourceName()
+                            + "': "
+                            + d.message());
+                  }
                 }
               }
               return null;

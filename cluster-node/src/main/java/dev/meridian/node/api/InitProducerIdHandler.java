@@ -3,6 +3,7 @@ package dev.meridian.node.api;
 import dev.meridian.node.cluster.ProducerIdManager;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
+import dev.meridian.node.protocol.RefusalLog;
 import io.vertx.core.Future;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
 import org.apache.kafka.common.message.InitProducerIdResponseData;
@@ -16,7 +17,7 @@ import org.apache.kafka.common.protocol.Errors;
  * can be had); a producer that re-initialises after an error (KIP-360) simply gets a new one, as
  * Kafka does without a transactional id. Transactions are not supported: a transactional id gets a
  * fatal TRANSACTIONAL_ID_AUTHORIZATION_FAILED at once, so the client fails clearly instead of
- * waiting.
+ * waiting, and a WARN line through {@link RefusalLog} names the client.
  */
 public final class InitProducerIdHandler implements ApiHandler {
   private final BrokerContext broker;
@@ -39,6 +40,13 @@ public final class InitProducerIdHandler implements ApiHandler {
   public Future<ApiMessage> handle(KafkaRequest request) {
     InitProducerIdRequestData req = request.data();
     if (req.transactionalId() != null) {
+      RefusalLog.WARN.refused(
+          request,
+          "transactions",
+          "transactional id '"
+              + req.transactionalId()
+              + "': Meridian does not support transactions (answered"
+              + " TRANSACTIONAL_ID_AUTHORIZATION_FAILED)");
       return Future.succeededFuture(
           new InitProducerIdResponseData()
               .setErrorCode(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code())

@@ -138,10 +138,25 @@ final class KafkaConnection {
     try {
       decoded = RequestDecoder.decode(payload, registry);
     } catch (RequestDecodeException e) {
-      close(e.getMessage());
+      if (e.unsupportedKind() != null) {
+        // well formed, but an API or version we do not serve: the operator hears of it through
+        // the rate-limited refusal log, not a WARN per connection
+        RefusalLog.WARN.refused(
+            e.clientId(),
+            KafkaRequest.hostOf(id),
+            e.api() + " v" + e.version(),
+            e.api(),
+            e.unsupportedKind(),
+            e.getMessage() + "; the connection is closed");
+        closeQuietly(e.getMessage());
+      } else {
+        close(e.getMessage());
+      }
       return;
     }
     if (decoded instanceof DecodedRequest.UnsupportedApiVersions unsupported) {
+      // KIP-511 negotiation, not a refusal: every client newer than us starts this way
+      LOG.debug("{}: ApiVersions v{} answered UNSUPPORTED_VERSION", id, unsupported.version());
       answerUnsupportedApiVersions(unsupported.correlationId());
       return;
     }
@@ -299,8 +314,16 @@ final class KafkaConnection {
 
   private void close(String reason) {
     if (!closed) {
-      closed = true;
       LOG.warn("closing Kafka connection {}: {}", id, reason);
+      closeQuietly(reason);
+    }
+  }
+
+  /** Closes at DEBUG, for a reason already logged elsewhere. */
+  private void closeQuietly(String reason) {
+    if (!closed) {
+      closed = true;
+      LOG.debug("closing Kafka connection {}: {}", id, reason);
       socket.close();
     }
   }

@@ -32,6 +32,11 @@ public record KafkaRequest(RequestHeader header, AbstractRequest request, String
    * connection id without its port.
    */
   public String clientHost() {
+    return hostOf(connectionId);
+  }
+
+  /** As {@link #clientHost()} for a connection id. */
+  static String hostOf(String connectionId) {
     int colon = connectionId.lastIndexOf(':');
     String host = colon > 0 ? connectionId.substring(0, colon) : connectionId;
     return host.startsWith("/") ? host : "/" + host;

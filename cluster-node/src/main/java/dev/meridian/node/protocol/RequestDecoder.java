@@ -1,6 +1,7 @@
 package dev.meridian.node.protocol;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.requests.AbstractRequest;
@@ -50,18 +51,28 @@ public final class RequestDecoder {
     short keyId = payload.getShort(start);
     short version = payload.getShort(start + 2);
     if (!ApiKeys.hasId(keyId)) {
-      throw new RequestDecodeException("unknown API key " + keyId + " (v" + version + ")");
+      throw RequestDecodeException.unsupported(
+          "unknown API key " + keyId + " (v" + version + ")",
+          "unsupported API",
+          "API key " + keyId,
+          version,
+          clientId(payload, start));
     }
     ApiKeys key = ApiKeys.forId(keyId);
     ApiHandler handler = registry.handler(key);
     if (handler == null) {
-      throw new RequestDecodeException(key + " (API key " + keyId + ") is not served");
+      throw RequestDecodeException.unsupported(
+          key + " (API key " + keyId + ") is not served",
+          "unsupported API",
+          key.name(),
+          version,
+          clientId(payload, start));
     }
     if (!registry.supports(key, version)) {
       if (key == ApiKeys.API_VERSIONS) {
         return new DecodedRequest.UnsupportedApiVersions(version, payload.getInt(start + 4));
       }
-      throw new RequestDecodeException(
+      throw RequestDecodeException.unsupported(
           key
               + " v"
               + version
@@ -69,7 +80,11 @@ public final class RequestDecoder {
               + key.oldestVersion()
               + " to v"
               + handler.maxVersion()
-              + ")");
+              + ")",
+          "unsupported version",
+          key.name(),
+          version,
+          clientId(payload, start));
     }
     RequestHeader header;
     try {
@@ -94,6 +109,26 @@ public final class RequestDecoder {
           e);
     }
     return new DecodedRequest.Parsed(header, request);
+  }
+
+  /**
+   * The client id of a request header, for a log line, without parsing the rest: every request
+   * header version but v0 (which no served API uses) has it right after the fixed part, as an int16
+   * length (-1 for null) and UTF-8 bytes, also in the flexible header v2. Null when it cannot be
+   * read.
+   */
+  static String clientId(ByteBuffer payload, int start) {
+    int at = start + FIXED_HEADER_BYTES;
+    if (payload.limit() - at < 2) {
+      return null;
+    }
+    int length = payload.getShort(at);
+    if (length < 0 || length > payload.limit() - at - 2) {
+      return null;
+    }
+    byte[] bytes = new byte[length];
+    payload.get(at + 2, bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   /** The innermost cause, as {@code Type: message}: what the parser actually tripped over. */

@@ -83,6 +83,52 @@ class ProtocolDecoderTest {
   }
 
   @Test
+  void anUnservedApiOrVersionIsARefusalNamingTheClientAMalformedFrameIsNot() {
+    byte[] sasl =
+        RequestFrames.payload(
+            ApiKeys.SASL_HANDSHAKE,
+            (short) 1,
+            1,
+            "tool-1",
+            new SaslHandshakeRequestData().setMechanism("PLAIN"));
+    RequestDecodeException e = rejected(sasl);
+    assertEquals("unsupported API", e.unsupportedKind());
+    assertEquals("SASL_HANDSHAKE", e.api());
+    assertEquals(1, e.version());
+    assertEquals("tool-1", e.clientId());
+
+    byte[] produce = RequestFrames.payload(ApiKeys.PRODUCE, (short) 9, 1, "app", produceBody());
+    ByteBuffer.wrap(produce).putShort(2, (short) 2);
+    e = rejected(produce);
+    assertEquals("unsupported version", e.unsupportedKind());
+    assertEquals("PRODUCE", e.api());
+    assertEquals(2, e.version());
+    assertEquals("app", e.clientId());
+
+    byte[] unknown = produce.clone();
+    ByteBuffer.wrap(unknown).putShort(0, (short) 999);
+    e = rejected(unknown);
+    assertEquals("unsupported API", e.unsupportedKind());
+    assertEquals("API key 999", e.api());
+    assertEquals("app", e.clientId());
+
+    // a client id length beyond the frame: no client id, still a refusal
+    byte[] cut = Arrays.copyOf(unknown, 11);
+    assertEquals(null, rejected(cut).clientId());
+    ByteBuffer.wrap(cut).putShort(8, (short) -1);
+    assertEquals(null, rejected(cut).clientId());
+
+    byte[] garbage = metadata((short) 12);
+    Arrays.fill(garbage, 8, garbage.length, (byte) 0x7f);
+    assertEquals(null, rejected(garbage).unsupportedKind());
+  }
+
+  private static RequestDecodeException rejected(byte[] payload) {
+    return assertThrows(
+        RequestDecodeException.class, () -> RequestDecoder.decode(wrap(payload), SERVED));
+  }
+
+  @Test
   void unsupportedApiVersionsIsAnsweredWithoutParsingItsBody() throws RequestDecodeException {
     // a newer client (v5 here; v99 some day) whose body we may not know
     byte[] v5 =
