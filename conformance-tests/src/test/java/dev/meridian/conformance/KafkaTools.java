@@ -17,6 +17,7 @@ final class KafkaTools {
   static final String CONFIGS = "org.apache.kafka.tools.ConfigCommand";
   static final String LOG_DIRS = "org.apache.kafka.tools.LogDirsCommand";
   static final String LEADER_ELECTION = "org.apache.kafka.tools.LeaderElectionCommand";
+  static final String FEATURES = "org.apache.kafka.tools.FeatureCommand";
 
   private KafkaTools() {}
 

@@ -15,7 +15,7 @@ public final class BrokerApis {
   public static ApiRegistry registry(BrokerContext broker) {
     ApiRegistry registry = new ApiRegistry();
     return registry
-        .register(new ApiVersionsHandler(registry))
+        .register(new ApiVersionsHandler(registry, broker))
         .register(new MetadataHandler(broker))
         .register(new ProduceHandler(broker))
         .register(new FetchHandler(broker))
