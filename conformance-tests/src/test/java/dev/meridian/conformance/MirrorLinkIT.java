@@ -380,32 +380,41 @@ class MirrorLinkIT {
       try (Admin source = Admin.create(Clients.admin(eb));
           Admin target = Admin.create(Clients.admin(regions.target.bootstrap()))) {
         source.createPartitions(Map.of("events", NewPartitions.increaseTo(3))).all().get();
-        Clients.setTopicConfig(source, "events", "retention.ms", "7200000").get();
+        Map<String, String> changed =
+            Map.of(
+                "retention.ms", "7200000",
+                // keys a mirror could not follow before every Kafka topic config was accepted
+                "compression.type", "zstd",
+                "min.compaction.lag.ms", "60000");
+        for (Map.Entry<String, String> e : changed.entrySet()) {
+          Clients.setTopicConfig(source, "events", e.getKey(), e.getValue()).get();
+        }
         Wait.until(
             "the mirror follows the source's partitions and configs",
             Duration.ofSeconds(30),
-            () ->
-                target
-                            .describeTopics(List.of("events"))
-                            .allTopicNames()
-                            .get()
-                            .get("events")
-                            .partitions()
-                            .size()
-                        == 3
-                    && "7200000"
-                        .equals(
-                            target
-                                .describeConfigs(
-                                    List.of(
-                                        new ConfigResource(ConfigResource.Type.TOPIC, "events")))
-                                .all()
-                                .get()
-                                .values()
-                                .iterator()
-                                .next()
-                                .get("retention.ms")
-                                .value()));
+            () -> {
+              if (target
+                      .describeTopics(List.of("events"))
+                      .allTopicNames()
+                      .get()
+                      .get("events")
+                      .partitions()
+                      .size()
+                  != 3) {
+                return false;
+              }
+              org.apache.kafka.clients.admin.Config c =
+                  target
+                      .describeConfigs(
+                          List.of(new ConfigResource(ConfigResource.Type.TOPIC, "events")))
+                      .all()
+                      .get()
+                      .values()
+                      .iterator()
+                      .next();
+              return changed.entrySet().stream()
+                  .allMatch(e -> e.getValue().equals(c.get(e.getKey()).value()));
+            });
       }
       assertFalse(regions.status().get("partitions").isEmpty());
     }
