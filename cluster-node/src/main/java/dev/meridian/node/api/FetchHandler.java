@@ -69,7 +69,7 @@ public final class FetchHandler implements ApiHandler {
     FetchRequestData req = request.data();
     Promise<ApiMessage> promise = Promise.promise();
     long deadline = System.currentTimeMillis() + Math.max(0, req.maxWaitMs());
-    attempt(req, deadline, Vertx.currentContext(), promise);
+    attempt(req, deadline, Vertx.currentContext(), promise, request.receivedNanos());
     return promise.future();
   }
 
@@ -83,7 +83,11 @@ public final class FetchHandler implements ApiHandler {
       boolean throttled) {}
 
   private void attempt(
-      FetchRequestData req, long deadline, Context ctx, Promise<ApiMessage> promise) {
+      FetchRequestData req,
+      long deadline,
+      Context ctx,
+      Promise<ApiMessage> promise,
+      long receivedNanos) {
     broker
         .blocking(() -> read(req))
         .onComplete(
@@ -98,9 +102,9 @@ public final class FetchHandler implements ApiHandler {
                   || pass.error()
                   || remaining <= 0
                   || (pass.parts().isEmpty() && !pass.throttled())) {
-                answer(req, pass, promise);
+                answer(req, pass, promise, receivedNanos);
               } else {
-                waitForData(req, deadline, remaining, ctx, promise, pass);
+                waitForData(req, deadline, remaining, ctx, promise, pass, receivedNanos);
               }
             });
   }
@@ -109,18 +113,25 @@ public final class FetchHandler implements ApiHandler {
    * Completes a Fetch; one of a pipeline that asks for spacing leaves no sooner than that after the
    * pipeline's previous answer (its records are read already; later ones go to the next Fetch).
    */
-  private void answer(FetchRequestData req, Pass pass, Promise<ApiMessage> promise) {
+  private void answer(
+      FetchRequestData req, Pass pass, Promise<ApiMessage> promise, long receivedNanos) {
     long pipeline = FetchPipeline.id(req);
-    long hold =
-        pipeline < 0
-            ? 0
-            : cursors.holdNanos(
-                pipeline, FetchPipeline.spacingMicros(req) * 1_000L, System.nanoTime());
-    long holdMs = hold / 1_000_000;
-    if (holdMs <= 0) {
+    if (pipeline < 0) {
       promise.complete(pass.response());
+      return;
+    }
+    long hold =
+        cursors.holdNanos(pipeline, FetchPipeline.spacingMicros(req) * 1_000L, System.nanoTime());
+    long holdMs = hold / 1_000_000;
+    Runnable complete =
+        () -> {
+          FetchPipeline.answer(pass.response(), System.nanoTime() - receivedNanos);
+          promise.complete(pass.response());
+        };
+    if (holdMs <= 0) {
+      complete.run();
     } else {
-      broker.vertx().setTimer(holdMs, id -> promise.complete(pass.response()));
+      broker.vertx().setTimer(holdMs, id -> complete.run());
     }
   }
 
@@ -131,7 +142,8 @@ public final class FetchHandler implements ApiHandler {
       long remaining,
       Context ctx,
       Promise<ApiMessage> promise,
-      Pass pass) {
+      Pass pass,
+      long receivedNanos) {
     AtomicBoolean fired = new AtomicBoolean();
     List<Runnable> listeners = new ArrayList<>();
     long[] timer = {-1};
@@ -146,7 +158,7 @@ public final class FetchHandler implements ApiHandler {
                   if (timer[0] >= 0) {
                     broker.vertx().cancelTimer(timer[0]);
                   }
-                  attempt(req, deadline, ctx, promise);
+                  attempt(req, deadline, ctx, promise, receivedNanos);
                 });
           }
         };

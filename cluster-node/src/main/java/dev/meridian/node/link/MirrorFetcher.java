@@ -462,19 +462,28 @@ final class MirrorFetcher extends Thread {
     return (int) Math.min(MAX_SPACING_MICROS, rtt / 1_000 / PIPELINE_DEPTH);
   }
 
-  private void sampleRoundTrip(long sentNanos, long now) {
+  /**
+   * Samples the network's round trip: the time from sending a Fetch to its answer, less the time
+   * the answer spent at the source (parked for data or held for spacing). A source that does not
+   * say how long it held the Fetch gives no sample: counting its waits would take the round trip
+   * for a parked Fetch's wait and space answers a whole wait apart.
+   */
+  private void sampleRoundTrip(long sentNanos, long now, long sourceNanos) {
+    if (sourceNanos < 0) {
+      return;
+    }
     if (now - rttWindowStart > RTT_WINDOW_NANOS) {
       rttPreviousMin = rttWindowMin;
       rttWindowMin = Long.MAX_VALUE;
       rttWindowStart = now;
     }
-    rttWindowMin = Math.min(rttWindowMin, now - sentNanos);
+    rttWindowMin = Math.min(rttWindowMin, Math.max(0, now - sentNanos - sourceNanos));
   }
 
   /** Reads the answer to {@code f} and applies it, unless the link was paused meanwhile. */
   private void receive(InFlight f) throws IOException, InterruptedException {
     FetchResponseData resp = channel.receive(ApiKeys.FETCH, FETCH_VERSION, f.correlation());
-    sampleRoundTrip(f.sentNanos(), System.nanoTime());
+    sampleRoundTrip(f.sentNanos(), System.nanoTime(), FetchPipeline.sourceNanos(resp));
     if (resp.errorCode() != Errors.NONE.code()) {
       throw new IOException("Fetch: " + Errors.forCode(resp.errorCode()));
     }

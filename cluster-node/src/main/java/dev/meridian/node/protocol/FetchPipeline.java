@@ -21,10 +21,12 @@ import org.apache.kafka.common.protocol.types.RawTaggedField;
  *       least that far apart (round trip / depth, measured by the fetcher), so the Fetches in
  *       flight stay spread over the round trip instead of travelling in a bunch, and one is parked
  *       at the source at any time.
- *   <li>Answer: each partition the source read carries {@link #TAG} with the offset it read from (8
- *       bytes). The fetcher applies an answer only when that offset is at or before its log end, so
- *       nothing is ever skipped: an answer that continued past what the fetcher applied is dropped
- *       and the fetcher starts a new pipeline.
+ *   <li>Answer: the answer carries {@link #TAG} with the nanoseconds it spent at the source, from
+ *       its arrival to its answer (8 bytes), so the fetcher can tell the round trip of the network
+ *       from time spent waiting; each partition the source read carries {@link #TAG} with the
+ *       offset it read from (8 bytes). The fetcher applies an answer only when that offset is at or
+ *       before its log end, so nothing is ever skipped: an answer that continued past what the
+ *       fetcher applied is dropped and the fetcher starts a new pipeline.
  * </ul>
  *
  * Kafka brokers ignore the tag and answer each Fetch from its own offsets; a fetcher that sees no
@@ -62,6 +64,16 @@ public final class FetchPipeline {
   public static long id(FetchRequestData req) {
     long v = find(req.unknownTaggedFields());
     return v < 0 ? -1 : v;
+  }
+
+  /** Tells the fetcher how long its Fetch was at the source (arrival to answer). */
+  public static void answer(FetchResponseData resp, long sourceNanos) {
+    resp.unknownTaggedFields().add(new RawTaggedField(TAG, longBytes(sourceNanos)));
+  }
+
+  /** How long a Fetch was at the source, or -1 when the source did not say. */
+  public static long sourceNanos(FetchResponseData resp) {
+    return find(resp.unknownTaggedFields());
   }
 
   /** Tells the fetcher where the source read {@code pd} from. */

@@ -12,8 +12,16 @@ import org.apache.kafka.common.requests.RequestHeader;
  * @param request the decoded body; {@link AbstractRequest#getErrorResponse} builds a whole error
  *     response for it
  * @param connectionId a name for the connection, for logs
+ * @param receivedNanos when the request arrived ({@link System#nanoTime()}), before it waited for
+ *     earlier requests of its connection
  */
-public record KafkaRequest(RequestHeader header, AbstractRequest request, String connectionId) {
+public record KafkaRequest(
+    RequestHeader header, AbstractRequest request, String connectionId, long receivedNanos) {
+
+  /** A request arriving now. */
+  public KafkaRequest(RequestHeader header, AbstractRequest request, String connectionId) {
+    this(header, request, connectionId, System.nanoTime());
+  }
 
   public ApiKeys apiKey() {
     return header.apiKey();

@@ -57,6 +57,10 @@ class FetchPipelineIT {
   }
 
   private static FetchRequestData fetch(long offset, long pipeline) {
+    return fetch(offset, pipeline, 0);
+  }
+
+  private static FetchRequestData fetch(long offset, long pipeline, int spacingMicros) {
     FetchRequestData req =
         new FetchRequestData()
             .setReplicaId(-1)
@@ -78,7 +82,7 @@ class FetchPipelineIT {
                             .setLogStartOffset(-1)
                             .setPartitionMaxBytes(4096))));
     if (pipeline >= 0) {
-      FetchPipeline.request(req, pipeline, 0);
+      FetchPipeline.request(req, pipeline, spacingMicros);
     }
     return req;
   }
@@ -114,6 +118,22 @@ class FetchPipelineIT {
       // a plain Fetch is answered from its own offset and carries no pipeline tag
       FetchResponseData plain = c.send(ApiKeys.FETCH, (short) 12, fetch(0, -1));
       assertEquals(-1, run(plain)[0]);
+    }
+  }
+
+  @Test
+  void answersSayHowLongTheyWereHeldSoTheFetcherCanTellTheNetworkRoundTrip() throws Exception {
+    try (KafkaChannel c = new KafkaChannel("127.0.0.1", node.kafkaPort(), "piped-test", 10_000)) {
+      int first = c.write(ApiKeys.FETCH, (short) 12, fetch(0, 44, 200_000));
+      int second = c.write(ApiKeys.FETCH, (short) 12, fetch(0, 44, 200_000));
+      FetchResponseData a = c.receive(ApiKeys.FETCH, (short) 12, first);
+      FetchResponseData b = c.receive(ApiKeys.FETCH, (short) 12, second);
+      long heldA = FetchPipeline.sourceNanos(a);
+      long heldB = FetchPipeline.sourceNanos(b);
+      assertTrue(heldA >= 0 && heldA < 150_000_000L, "first answer leaves at once: " + heldA);
+      assertTrue(heldB >= 150_000_000L, "second answer held for the spacing: " + heldB);
+      // a plain Fetch is not told anything
+      assertEquals(-1, FetchPipeline.sourceNanos(c.send(ApiKeys.FETCH, (short) 12, fetch(0, -1))));
     }
   }
 }
