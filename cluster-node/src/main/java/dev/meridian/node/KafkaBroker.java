@@ -98,6 +98,7 @@ final class KafkaBroker implements AutoCloseable {
   private long groupTimer = -1;
   private volatile RegionTransport transport;
   private volatile LinkService links;
+  private volatile dev.meridian.node.failover.FailoverService failovers;
   private final AtomicReference<MetadataPublisher> publishers;
   private final RemoteHighWatermarks remoteHighWatermarks;
   private long remoteTimer = -1;
@@ -404,6 +405,9 @@ final class KafkaBroker implements AutoCloseable {
             }
           };
       LinkService service = new LinkService(config, region, host);
+      dev.meridian.node.failover.FailoverService failover =
+          new dev.meridian.node.failover.FailoverService(
+              config, region, metadata, host::localBootstrap);
       replicas.addLeadershipListener(
           new ReplicaManager.LeadershipListener() {
             @Override
@@ -437,10 +441,18 @@ final class KafkaBroker implements AutoCloseable {
             if (!prev.pausedLinks().equals(next.pausedLinks())) {
               service.pausesChanged(next);
             }
+            failover.imageChanged(next);
           });
+      failovers = failover;
       links = service;
     }
     return links;
+  }
+
+  /** The failover operations of the links into this region (created with {@link #links()}). */
+  dev.meridian.node.failover.FailoverService failovers() {
+    links();
+    return failovers;
   }
 
   ReplicaManager replicas() {
@@ -500,6 +512,10 @@ final class KafkaBroker implements AutoCloseable {
    */
   @Override
   public void close() throws IOException {
+    dev.meridian.node.failover.FailoverService f = failovers;
+    if (f != null) {
+      f.close();
+    }
     LinkService l = links;
     if (l != null) {
       l.close();

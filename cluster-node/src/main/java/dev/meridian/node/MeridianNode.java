@@ -241,7 +241,8 @@ public final class MeridianNode implements AutoCloseable {
                       lagReporter,
                       storage.metadata(),
                       region.name(),
-                      storage.links()))
+                      storage.links(),
+                      storage.failovers()))
               .listen(nodeConfig.httpPort(), nodeConfig.host())
               .await();
       httpPort = httpServer.actualPort();

@@ -77,6 +77,23 @@ public final class RegionYaml {
     return this;
   }
 
+  /**
+   * Gives every node a fixed free REST port (another region's failover reaches this region's
+   * control plane through the config file to fence writes).
+   */
+  public RegionYaml fixedHttpPorts() {
+    for (int i = 0; i < nodes.size(); i++) {
+      Node n = nodes.get(i);
+      if (n.httpPort() == 0) {
+        nodes.set(
+            i,
+            new Node(
+                n.id(), n.kafkaPort(), FreePorts.next(), n.clusterPort(), n.dataDir(), n.rack()));
+      }
+    }
+    return this;
+  }
+
   /** Sets node {@code id}'s Kafka port. */
   public RegionYaml kafkaPort(int id, int port) {
     Node n = node(id);

@@ -284,6 +284,8 @@ public final class ClusterController {
       return promote(image, p);
     } else if (request instanceof ControllerRequest.FenceTopics f) {
       return fence(image, f);
+    } else if (request instanceof ControllerRequest.PutOperation p) {
+      return Operations.put(image, p);
     } else if (request instanceof ControllerRequest.PauseLink p) {
       boolean now = image.pausedLinks().contains(p.name());
       return new Decision(

@@ -1,6 +1,7 @@
 package dev.meridian.node.controller;
 
 import dev.meridian.node.metadata.MetadataCodec;
+import dev.meridian.node.metadata.OperationCodec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -97,6 +98,11 @@ public final class ControllerCodec {
           .put("type", "fenceTopics")
           .put("topics", new JsonArray(new ArrayList<>(f.topics())))
           .put("by", f.by());
+    } else if (request instanceof ControllerRequest.PutOperation p) {
+      return new JsonObject()
+          .put("type", "putOperation")
+          .put("operation", OperationCodec.toJson(p.operation()))
+          .put("previousSteps", p.previousSteps());
     } else if (request instanceof ControllerRequest.PauseLink p) {
       return new JsonObject()
           .put("type", "pauseLink")
@@ -231,6 +237,10 @@ public final class ControllerCodec {
           List<String> topics = new ArrayList<>();
           j.getJsonArray("topics").forEach(t -> topics.add((String) t));
           return new ControllerRequest.FenceTopics(topics, j.getString("by"));
+        }
+        case "putOperation" -> {
+          return new ControllerRequest.PutOperation(
+              OperationCodec.fromJson(j.getJsonObject("operation")), j.getInteger("previousSteps"));
         }
         case "pauseLink" -> {
           return new ControllerRequest.PauseLink(j.getString("name"), j.getBoolean("paused"));

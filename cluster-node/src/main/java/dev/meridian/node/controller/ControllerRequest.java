@@ -167,6 +167,13 @@ public sealed interface ControllerRequest {
    */
   record FenceTopics(List<String> topics, String by) implements ControllerRequest {}
 
+  /**
+   * Starts a failover operation ({@code previousSteps} -1) or records its next step ({@code
+   * previousSteps}: the number of transitions of the operation the step was taken from).
+   */
+  record PutOperation(dev.meridian.failover.FailoverOperation operation, int previousSteps)
+      implements ControllerRequest {}
+
   /** Pauses ({@code paused}) or resumes link {@code name} for the whole region, across restarts. */
   record PauseLink(String name, boolean paused) implements ControllerRequest {}
 

@@ -30,6 +30,8 @@ import java.util.function.Supplier;
  *   <tr><td>{@code GET /v1/links}, {@code GET /v1/links/{name}}, {@code POST
  *       /v1/links/{name}/pause|resume}</td><td>the mirror links into the region
  *       ({@link LinkRoutes})</td></tr>
+ *   <tr><td>{@code POST /v1/links/{name}/failover}, {@code GET /v1/operations[/{id}]}, {@code
+ *       POST /v1/fences}</td><td>failovers ({@link FailoverRoutes})</td></tr>
  *   <tr><td>anything else</td><td>4xx with a {@link Problems problem} body</td></tr>
  * </table>
  *
@@ -78,6 +80,22 @@ public final class ControlPlane {
       MetadataService metadata,
       String region,
       LinkService links) {
+    return router(vertx, health, lag, metadata, region, links, null);
+  }
+
+  /**
+   * Creates the router with the failover routes ({@link FailoverRoutes}) too.
+   *
+   * @param failovers the failover operations of the region, or {@code null} for none
+   */
+  public static Router router(
+      Vertx vertx,
+      Supplier<Health> health,
+      LagReporter lag,
+      MetadataService metadata,
+      String region,
+      LinkService links,
+      dev.meridian.node.failover.FailoverService failovers) {
     Router router = Router.router(vertx);
     router
         .get("/v1/health")
@@ -95,6 +113,9 @@ public final class ControlPlane {
       ClusterRoutes.install(router, metadata, region);
       if (links != null) {
         LinkRoutes.install(router, links, metadata);
+      }
+      if (failovers != null) {
+        FailoverRoutes.install(router, failovers, metadata);
       }
     }
     Problems.install(router);

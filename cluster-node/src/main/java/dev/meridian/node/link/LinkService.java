@@ -57,7 +57,7 @@ public final class LinkService implements AutoCloseable {
   }
 
   /** The bootstrap servers of a link's source: a region's Kafka listeners, or as configured. */
-  static String bootstrapOf(MeridianConfig config, LinkConfig link) {
+  public static String bootstrapOf(MeridianConfig config, LinkConfig link) {
     if (link.source().isRegion()) {
       RegionConfig source =
           config

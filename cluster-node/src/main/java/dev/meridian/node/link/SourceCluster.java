@@ -31,22 +31,22 @@ import org.apache.kafka.common.config.ConfigResource;
  * differ from the source's defaults, and committed group offsets. Blocking; called from the link's
  * own thread.
  */
-final class SourceCluster implements AutoCloseable {
+public final class SourceCluster implements AutoCloseable {
   static final long TIMEOUT_MS = 10_000;
 
   /** A source topic: the leader node of each partition (-1: none). */
-  record Topic(String name, List<Integer> leaders) {
+  public record Topic(String name, List<Integer> leaders) {
     int partitions() {
       return leaders.size();
     }
   }
 
   /** What {@link #describe} found. */
-  record Snapshot(Map<String, Topic> topics, Map<Integer, InetSocketAddress> nodes) {}
+  public record Snapshot(Map<String, Topic> topics, Map<Integer, InetSocketAddress> nodes) {}
 
   private final Admin admin;
 
-  SourceCluster(String linkName, String bootstrap, Map<String, String> properties) {
+  public SourceCluster(String linkName, String bootstrap, Map<String, String> properties) {
     Properties p = new Properties();
     p.putAll(properties);
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -58,7 +58,7 @@ final class SourceCluster implements AutoCloseable {
   }
 
   /** The topics {@code filter} selects (never internal ones) with their leaders. */
-  Snapshot describe(NameFilter filter) throws Exception {
+  public Snapshot describe(NameFilter filter) throws Exception {
     Collection<String> names =
         get(admin.listTopics(new ListTopicsOptions().listInternal(false)).names());
     List<String> selected =
@@ -121,7 +121,7 @@ final class SourceCluster implements AutoCloseable {
   }
 
   /** The consumer groups {@code filter} selects. */
-  List<String> groups(NameFilter filter) throws Exception {
+  public List<String> groups(NameFilter filter) throws Exception {
     return get(admin.listGroups().all()).stream()
         .filter(g -> g.protocol().isEmpty() || g.protocol().equals("consumer"))
         .map(GroupListing::groupId)
@@ -131,7 +131,7 @@ final class SourceCluster implements AutoCloseable {
   }
 
   /** A group's committed offsets. */
-  Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
+  public Map<TopicPartition, OffsetAndMetadata> committed(String group) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> m =
         get(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
     Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
@@ -144,7 +144,7 @@ final class SourceCluster implements AutoCloseable {
     return out;
   }
 
-  static <T> T get(org.apache.kafka.common.KafkaFuture<T> f) throws Exception {
+  public static <T> T get(org.apache.kafka.common.KafkaFuture<T> f) throws Exception {
     try {
       return f.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {

@@ -26,6 +26,7 @@ import org.apache.kafka.common.Uuid;
  * {"type":"topicConfigs","topicId":"&lt;uuid&gt;","configs":{...}}
  * {"type":"nodeConfigs","nodeId":1,"configs":{"follower.replication.throttled.rate":"1048576"}}
  * {"type":"removeTopic","topicId":"&lt;uuid&gt;"}
+ * {"type":"operation","operation":{...}}   (a failover: {@link OperationCodec})
  * {"type":"producerIds","nodeId":1,"firstId":0,"size":1000}
  * </pre>
  *
@@ -83,6 +84,10 @@ public final class MetadataCodec {
           .put("type", "linkPaused")
           .put("name", p.name())
           .put("paused", p.paused());
+    } else if (record instanceof MetadataRecord.Operation o) {
+      return new JsonObject()
+          .put("type", "operation")
+          .put("operation", OperationCodec.toJson(o.operation()));
     } else if (record instanceof MetadataRecord.RemoveTopic r) {
       return new JsonObject().put("type", "removeTopic").put("topicId", r.topicId().toString());
     } else if (record instanceof MetadataRecord.ProducerIds p) {
@@ -131,6 +136,8 @@ public final class MetadataCodec {
         case "removeLink" -> new MetadataRecord.RemoveLink(required(json, "name"));
         case "linkPaused" ->
             new MetadataRecord.LinkPaused(required(json, "name"), json.getBoolean("paused"));
+        case "operation" ->
+            new MetadataRecord.Operation(OperationCodec.fromJson(json.getJsonObject("operation")));
         case "removeTopic" ->
             new MetadataRecord.RemoveTopic(Uuid.fromString(required(json, "topicId")));
         case "producerIds" ->
@@ -191,6 +198,8 @@ public final class MetadataCodec {
     image.nodeConfigs().forEach((id, c) -> nodeConfigs.put(Integer.toString(id), configs(c)));
     JsonArray links = new JsonArray();
     image.links().values().forEach(l -> links.add(link(l)));
+    JsonArray operations = new JsonArray();
+    image.operations().values().forEach(o -> operations.add(OperationCodec.toJson(o)));
     return new JsonObject()
         .put("version", image.version())
         .put("clusterId", image.clusterId())
@@ -202,7 +211,8 @@ public final class MetadataCodec {
         .put("producerIdBlocks", blocks)
         .put("nodeConfigs", nodeConfigs)
         .put("links", links)
-        .put("pausedLinks", new JsonArray(new ArrayList<>(image.pausedLinks())));
+        .put("pausedLinks", new JsonArray(new ArrayList<>(image.pausedLinks())))
+        .put("operations", operations);
   }
 
   /** The JSON form of a link (every setting). */
@@ -259,6 +269,10 @@ public final class MetadataCodec {
       for (Object o : json.getJsonArray("pausedLinks", new JsonArray())) { // absent in older ones
         paused.add((String) o);
       }
+      List<dev.meridian.failover.FailoverOperation> operations = new ArrayList<>();
+      for (Object o : json.getJsonArray("operations", new JsonArray())) { // absent in older ones
+        operations.add(OperationCodec.fromJson((JsonObject) o));
+      }
       return MetadataImage.of(
           json.getLong("version"),
           json.getString("clusterId"),
@@ -270,7 +284,8 @@ public final class MetadataCodec {
           blocks,
           nodeConfigs,
           links,
-          paused);
+          paused,
+          operations);
     } catch (ClassCastException | NullPointerException | NumberFormatException e) {
       throw new IllegalArgumentException("malformed metadata image", e);
     }

@@ -1,6 +1,7 @@
 package dev.meridian.node.metadata;
 
 import dev.meridian.config.LinkConfig;
+import dev.meridian.failover.FailoverOperation;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,7 +36,8 @@ public final class MetadataImage {
           Map.of(),
           Map.of(),
           Map.of(),
-          java.util.Set.of());
+          java.util.Set.of(),
+          Map.of());
 
   private final long version;
   private final String clusterId;
@@ -49,6 +51,7 @@ public final class MetadataImage {
   private final Map<Integer, Map<String, String>> nodeConfigs;
   private final Map<String, LinkConfig> links;
   private final java.util.Set<String> pausedLinks;
+  private final Map<String, FailoverOperation> operations;
 
   MetadataImage(
       long version,
@@ -62,7 +65,8 @@ public final class MetadataImage {
       Map<Integer, ProducerIdBlock> producerIdBlocks,
       Map<Integer, Map<String, String>> nodeConfigs,
       Map<String, LinkConfig> links,
-      java.util.Set<String> pausedLinks) {
+      java.util.Set<String> pausedLinks,
+      Map<String, FailoverOperation> operations) {
     this.version = version;
     this.clusterId = clusterId;
     this.controllerId = controllerId;
@@ -75,6 +79,7 @@ public final class MetadataImage {
     this.nodeConfigs = nodeConfigs;
     this.links = links;
     this.pausedLinks = pausedLinks;
+    this.operations = operations;
   }
 
   /** The version: the number of the last log entry applied. */
@@ -161,6 +166,18 @@ public final class MetadataImage {
   }
 
   /** The mirror links created at run time (over REST), by name. */
+  /** The failover operations of links into this region, running and ended, by id. */
+  public Map<String, FailoverOperation> operations() {
+    return operations;
+  }
+
+  /** The operation of link {@code link} that has not ended, if any (at most one runs per link). */
+  public java.util.Optional<FailoverOperation> runningOperation(String link) {
+    return operations.values().stream()
+        .filter(o -> o.link().equals(link) && !o.state().terminal())
+        .findFirst();
+  }
+
   public Map<String, LinkConfig> links() {
     return links;
   }
@@ -200,7 +217,8 @@ public final class MetadataImage {
       Collection<ProducerIdBlock> blocks,
       Map<Integer, Map<String, String>> nodeConfigs,
       Collection<LinkConfig> links,
-      Collection<String> pausedLinks) {
+      Collection<String> pausedLinks,
+      Collection<FailoverOperation> operations) {
     Builder b = new Builder(EMPTY);
     b.clusterId = clusterId;
     b.controllerId = controllerId;
@@ -216,6 +234,7 @@ public final class MetadataImage {
     nodeConfigs.forEach((id, c) -> b.nodeConfigs.put(id, Map.copyOf(c)));
     links.forEach(l -> b.links.put(l.name(), l));
     b.pausedLinks.addAll(pausedLinks);
+    operations.forEach(o -> b.operations.put(o.id(), o));
     return b.build(version);
   }
 
@@ -232,7 +251,8 @@ public final class MetadataImage {
         && producerIdBlocks.equals(m.producerIdBlocks)
         && nodeConfigs.equals(m.nodeConfigs)
         && links.equals(m.links)
-        && pausedLinks.equals(m.pausedLinks);
+        && pausedLinks.equals(m.pausedLinks)
+        && operations.equals(m.operations);
   }
 
   @Override
@@ -268,6 +288,7 @@ public final class MetadataImage {
     private final Map<Integer, Map<String, String>> nodeConfigs;
     private final Map<String, LinkConfig> links;
     private final java.util.Set<String> pausedLinks;
+    private final Map<String, FailoverOperation> operations;
 
     Builder(MetadataImage base) {
       clusterId = base.clusterId;
@@ -281,6 +302,7 @@ public final class MetadataImage {
       nodeConfigs = new TreeMap<>(base.nodeConfigs);
       links = new TreeMap<>(base.links);
       pausedLinks = new java.util.TreeSet<>(base.pausedLinks);
+      operations = new TreeMap<>(base.operations);
     }
 
     void apply(MetadataRecord record) {
@@ -332,6 +354,8 @@ public final class MetadataImage {
         } else {
           pausedLinks.remove(p.name());
         }
+      } else if (record instanceof MetadataRecord.Operation o) {
+        operations.put(o.operation().id(), o.operation());
       } else if (record instanceof MetadataRecord.RemoveTopic r) {
         TopicImage t = topicOf(r.topicId());
         topics.remove(t.name());
@@ -365,7 +389,8 @@ public final class MetadataImage {
           java.util.Collections.unmodifiableMap(blocks),
           java.util.Collections.unmodifiableMap(nodeConfigs),
           java.util.Collections.unmodifiableMap(links),
-          java.util.Collections.unmodifiableSet(pausedLinks));
+          java.util.Collections.unmodifiableSet(pausedLinks),
+          java.util.Collections.unmodifiableMap(operations));
     }
   }
 }

@@ -79,6 +79,12 @@ public sealed interface MetadataRecord {
    */
   record TopicRole(Uuid topicId, String mirrorLink, String fencedBy) implements MetadataRecord {}
 
+  /**
+   * A failover operation of a link into this region, as it stands after its latest step (replaces
+   * the operation of the same id).
+   */
+  record Operation(dev.meridian.failover.FailoverOperation operation) implements MetadataRecord {}
+
   /** A topic is deleted with all its partitions. */
   record RemoveTopic(Uuid topicId) implements MetadataRecord {}
 

@@ -179,6 +179,72 @@ class ClusterControllerTest {
   }
 
   @Test
+  void oneOperationRunsPerLinkAndAStepIsRecordedOnlyFromTheStateItWasTakenIn() {
+    ClusterController c = controller(region(1));
+    apply(c.takeOffice(image, live(1, 1)));
+    var type = dev.meridian.failover.FailoverOperation.Type.PLANNED;
+    var first = dev.meridian.failover.FailoverOperation.start("op-1", "e2w", type, false, 1);
+    ClusterController.Decision started =
+        c.decide(image, new ControllerRequest.PutOperation(first, -1));
+    assertTrue(started.results().get(0).ok());
+    apply(started.records());
+    assertEquals(first, image.operations().get("op-1"));
+
+    var second = dev.meridian.failover.FailoverOperation.start("op-2", "e2w", type, false, 2);
+    ItemResult refused =
+        c.decide(image, new ControllerRequest.PutOperation(second, -1)).results().get(0);
+    assertEquals(Errors.INVALID_REQUEST, refused.error());
+    assertTrue(refused.message().contains("op-1"), refused.message());
+    assertTrue(
+        c.decide(
+                image,
+                new ControllerRequest.PutOperation(
+                    dev.meridian.failover.FailoverOperation.start("op-3", "w2e", type, false, 2),
+                    -1))
+            .results()
+            .get(0)
+            .ok(),
+        "another link's operation may run meanwhile");
+
+    var machine = new dev.meridian.failover.FailoverMachine(1_000, 1_000);
+    var fenced =
+        machine.advance(
+            first, new dev.meridian.failover.FailoverOutcome.Ends(Map.of("orders-0", 5L)), 3);
+    ClusterController.Decision step =
+        c.decide(image, new ControllerRequest.PutOperation(fenced, first.history().size()));
+    assertTrue(step.results().get(0).ok());
+    apply(step.records());
+    assertEquals(
+        Errors.INVALID_UPDATE_VERSION,
+        c.decide(image, new ControllerRequest.PutOperation(fenced, first.history().size()))
+            .results()
+            .get(0)
+            .error(),
+        "a runner that took its step from an older state cannot record it");
+
+    var rolledBack =
+        machine.advance(
+            machine.advance(
+                fenced, new dev.meridian.failover.FailoverOutcome.Failed("source gone", false), 4),
+            new dev.meridian.failover.FailoverOutcome.Done(),
+            5);
+    assertEquals(dev.meridian.failover.FailoverOperation.State.ROLLED_BACK, rolledBack.state());
+    var rolling =
+        machine.advance(
+            fenced, new dev.meridian.failover.FailoverOutcome.Failed("source gone", false), 4);
+    apply(
+        c.decide(image, new ControllerRequest.PutOperation(rolling, fenced.history().size()))
+            .records());
+    apply(
+        c.decide(image, new ControllerRequest.PutOperation(rolledBack, rolling.history().size()))
+            .records());
+    assertTrue(image.runningOperation("e2w").isEmpty());
+    assertTrue(
+        c.decide(image, new ControllerRequest.PutOperation(second, -1)).results().get(0).ok(),
+        "after the first ended, a new operation of the link starts");
+  }
+
+  @Test
   void aLinkPauseIsRegionMetadataWrittenOnceAndClearedWithItsLink() throws Exception {
     ClusterController c = controller(region(3));
     apply(c.takeOffice(image, live(1, 1, 2, 3)));

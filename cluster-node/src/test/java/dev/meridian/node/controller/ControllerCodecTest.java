@@ -87,6 +87,14 @@ class ControllerCodecTest {
     roundTrip(new ControllerRequest.FenceTopics(List.of("a", "b"), "failover op-1"));
     roundTrip(new ControllerRequest.FenceTopics(List.of("a"), null));
     roundTrip(new ControllerRequest.PauseLink("e2w", false));
+    roundTrip(
+        new ControllerRequest.PutOperation(
+            dev.meridian.node.metadata.MetadataCodecTest.completedFailover("op-1", "e2w"), 6));
+    roundTrip(
+        new ControllerRequest.PutOperation(
+            dev.meridian.failover.FailoverOperation.start(
+                "op-2", "e2w", dev.meridian.failover.FailoverOperation.Type.PLANNED, false, 1),
+            -1));
   }
 
   @Test

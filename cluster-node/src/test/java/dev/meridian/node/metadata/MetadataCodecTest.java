@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.config.TopicDefaults;
@@ -13,7 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Node configs in the image and its JSON forms, and the throttled-replica topic configs. */
-class MetadataCodecTest {
+public class MetadataCodecTest {
 
   @Test
   void mirrorTopicsKeepTheirLinkInRecordsAndSnapshots() {
@@ -83,6 +84,62 @@ class MetadataCodecTest {
     assertTrue(
         MetadataCodec.imageFromJson(old).pausedLinks().isEmpty(),
         "snapshots written before pauses were metadata still load");
+  }
+
+  /** A planned failover advanced by the machine to COMPLETED, with every field filled. */
+  public static dev.meridian.failover.FailoverOperation completedFailover(String id, String link) {
+    var machine = new dev.meridian.failover.FailoverMachine(1_000, 1_000);
+    var op =
+        dev.meridian.failover.FailoverOperation.start(
+            id, link, dev.meridian.failover.FailoverOperation.Type.PLANNED, false, 10);
+    Map<String, Long> ends = Map.of("orders-0", 120L, "orders-1", 7L);
+    op = machine.advance(op, new dev.meridian.failover.FailoverOutcome.Ends(ends), 11);
+    op = machine.advance(op, new dev.meridian.failover.FailoverOutcome.Ends(ends), 12);
+    op = machine.advance(op, new dev.meridian.failover.FailoverOutcome.Ends(ends), 13);
+    op = machine.advance(op, new dev.meridian.failover.FailoverOutcome.Done(), 14);
+    op =
+        machine.advance(
+            op,
+            new dev.meridian.failover.FailoverOutcome.Promoted(
+                Map.of(
+                    "orders-0", new dev.meridian.failover.FailoverOperation.Position(120, 3),
+                    "orders-1", new dev.meridian.failover.FailoverOperation.Position(7, 1)),
+                ends,
+                0),
+            15);
+    return machine.advance(op, new dev.meridian.failover.FailoverOutcome.Done(), 16);
+  }
+
+  @Test
+  void failoverOperationsRoundTripAsRecordsAndInSnapshots() {
+    var done = completedFailover("op-1", "e2w");
+    assertEquals(dev.meridian.failover.FailoverOperation.State.COMPLETED, done.state());
+    MetadataRecord record = new MetadataRecord.Operation(done);
+    assertEquals(
+        record,
+        MetadataCodec.recordFromJson(new JsonObject(MetadataCodec.toJson(record).encode())));
+    JsonObject json = OperationCodec.toJson(done);
+    assertEquals(5, json.getLong("rtoMs"), "fence at 10 to promoted at 15");
+    assertEquals(0, json.getLong("rpoRecords"));
+    var running =
+        dev.meridian.failover.FailoverOperation.start(
+            "op-2", "e2w", dev.meridian.failover.FailoverOperation.Type.UNPLANNED, false, 20);
+    MetadataImage image =
+        MetadataImage.EMPTY
+            .apply(1, List.of(new MetadataRecord.ClusterId("c")))
+            .apply(2, List.of(record, new MetadataRecord.Operation(running)));
+    assertEquals(running, image.runningOperation("e2w").orElseThrow());
+    assertTrue(image.runningOperation("w2e").isEmpty());
+    assertEquals(
+        image, MetadataCodec.imageFromJson(new JsonObject(MetadataCodec.toJson(image).encode())));
+    JsonObject old = MetadataCodec.toJson(image);
+    old.remove("operations");
+    assertTrue(
+        MetadataCodec.imageFromJson(old).operations().isEmpty(),
+        "snapshots written before operations were metadata still load");
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> OperationCodec.fromJson(new JsonObject().put("id", "x")));
   }
 
   @Test

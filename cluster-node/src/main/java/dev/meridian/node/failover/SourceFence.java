@@ -1,0 +1,110 @@
+package dev.meridian.node.failover;
+
+import dev.meridian.config.LinkConfig;
+import dev.meridian.config.MeridianConfig;
+import dev.meridian.config.NodeConfig;
+import dev.meridian.config.RegionConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Fences (or unfences) writes to a link's source topics through the source region's control plane
+ * ({@code POST /v1/fences} on any of its nodes, which hands it to that region's controller). Only a
+ * Meridian region can be fenced: the config file must give its nodes fixed {@code httpPort}s.
+ * Blocking.
+ */
+final class SourceFence {
+  private static final Duration TIMEOUT = Duration.ofSeconds(8);
+
+  private final MeridianConfig config;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  SourceFence(MeridianConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Why writes to {@code link}'s source cannot be fenced, or null when they can: a Kafka cluster
+   * source has no fence, and a region whose nodes have ephemeral REST ports cannot be reached.
+   */
+  static String unfenceable(MeridianConfig config, LinkConfig link) {
+    if (!link.source().isRegion()) {
+      return "the source of link "
+          + link.name()
+          + " is a Kafka cluster ("
+          + link.source().describe()
+          + "), whose writes Meridian cannot fence: stop its producers and fail over unplanned";
+    }
+    RegionConfig region = config.region(link.source().region()).orElse(null);
+    if (region == null) {
+      return "the source region " + link.source().region() + " is not in the config";
+    }
+    if (region.nodes().stream().allMatch(n -> n.httpPort() == 0)) {
+      return "the nodes of source region "
+          + region.name()
+          + " have no fixed httpPort in the config, so their control plane cannot be reached to"
+          + " fence writes";
+    }
+    return null;
+  }
+
+  /**
+   * Sets the fence of {@code topics} at the source to {@code by} ({@code null} lifts it); returns
+   * once the source's controller committed it.
+   *
+   * @throws IOException when no node of the source answers, or it refuses a topic
+   */
+  void fence(LinkConfig link, List<String> topics, String by)
+      throws IOException, InterruptedException {
+    String why = unfenceable(config, link);
+    if (why != null) {
+      throw new IOException(why);
+    }
+    if (topics.isEmpty()) {
+      return;
+    }
+    RegionConfig region = config.region(link.source().region()).orElseThrow();
+    String body =
+        new JsonObject()
+            .put("topics", new JsonArray(new ArrayList<>(topics)))
+            .put("by", by)
+            .encode();
+    List<String> failures = new ArrayList<>();
+    for (NodeConfig n : region.nodes()) {
+      if (n.httpPort() == 0) {
+        continue;
+      }
+      URI uri = URI.create("http://" + n.host() + ":" + n.httpPort() + "/v1/fences");
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(uri)
+                    .timeout(TIMEOUT)
+                    .header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+        failures.add(uri + " answered " + r.statusCode() + ": " + r.body());
+        if (r.statusCode() >= 400 && r.statusCode() < 500) {
+          break; // the source refuses: another node would too
+        }
+      } catch (IOException e) {
+        failures.add(uri + ": " + e.getMessage());
+      }
+    }
+    throw new IOException(
+        (by == null ? "lifting the fence" : "fencing") + " at the source failed: " + failures);
+  }
+}

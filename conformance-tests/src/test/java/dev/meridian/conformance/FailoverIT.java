@@ -1,0 +1,323 @@
+package dev.meridian.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meridian.testsupport.RegionYaml;
+import dev.meridian.testsupport.TestRegion;
+import dev.meridian.testsupport.Wait;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Failovers of a mirror link east → west over the target's control plane, against real node
+ * processes and real clients: a planned failover under traffic moves a producer and a consumer
+ * group to west with nothing lost and nothing read twice; the REST errors of the failover routes.
+ */
+class FailoverIT {
+  private static final Duration TIMEOUT = Duration.ofSeconds(90);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOPIC = "orders";
+  private static final int PARTITIONS = 3;
+
+  @TempDir Path tmp;
+
+  private LinkedRegions start() {
+    RegionYaml east =
+        RegionYaml.of("east", 1)
+            .fixedKafkaPorts()
+            .fixedHttpPorts()
+            .broker("groupInitialRebalanceDelayMs", 0)
+            .broker("offsetsTopicPartitions", 3);
+    RegionYaml west =
+        RegionYaml.of("west", 1, 101)
+            .broker("groupInitialRebalanceDelayMs", 0)
+            .broker("offsetsTopicPartitions", 3)
+            .alongside(east)
+            .link("e2w", "east", "west", "offsetSyncIntervalMs: 500");
+    TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
+    TestRegion target = TestRegion.ofProcesses(west, tmp.resolve("west")).start();
+    return new LinkedRegions(source, target, "e2w");
+  }
+
+  /** Writes {@code prefix-i} records until stopped; keeps what was acknowledged. */
+  private static final class Traffic {
+    final Set<String> acked = ConcurrentHashMap.newKeySet();
+    final AtomicInteger failed = new AtomicInteger();
+    final AtomicBoolean stop = new AtomicBoolean();
+    private final Thread thread;
+
+    Traffic(String bootstrap, String prefix) {
+      thread =
+          new Thread(
+              () -> {
+                try (KafkaProducer<String, String> p =
+                    new KafkaProducer<>(
+                        Clients.producer(
+                            bootstrap,
+                            ProducerConfig.LINGER_MS_CONFIG,
+                            5,
+                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                            4_000,
+                            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                            3_000))) {
+                  for (int i = 0; !stop.get(); i++) {
+                    String v = prefix + "-" + i;
+                    p.send(
+                        new ProducerRecord<>(TOPIC, v, v),
+                        (md, e) -> {
+                          if (e == null) {
+                            acked.add(v);
+                          } else {
+                            failed.incrementAndGet();
+                          }
+                        });
+                    if (i % 50 == 49) {
+                      p.flush();
+                      // pacing, not waiting for a condition: about 2 000 records/s
+                      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+                    }
+                  }
+                  p.flush();
+                }
+              },
+              "traffic-" + prefix);
+      thread.start();
+    }
+
+    void stop() throws InterruptedException {
+      stop.set(true);
+      thread.join(30_000);
+    }
+  }
+
+  private static JsonNode post(int http, String path, String body) throws Exception {
+    HttpResponse<String> r = Http.send(http, "POST", path, body);
+    return JSON.readTree(r.body()).deepCopy();
+  }
+
+  private static JsonNode awaitEnded(int http, String id) throws Exception {
+    JsonNode[] op = new JsonNode[1];
+    Wait.until(
+        "operation " + id + " ended",
+        TIMEOUT,
+        () -> {
+          op[0] = JSON.readTree(Http.get(http, "/v1/operations/" + id).body());
+          String s = op[0].get("state").asText();
+          return s.equals("COMPLETED") || s.equals("ROLLED_BACK") || s.equals("FAILED");
+        });
+    return op[0];
+  }
+
+  @Test
+  void plannedFailoverMovesProducersAndAGroupToWestWithNothingLostOrReadTwice() throws Exception {
+    try (LinkedRegions regions = start()) {
+      String eb = regions.source.bootstrap();
+      String wb = regions.target.bootstrap();
+      int http = regions.target.node(101).httpPort();
+      Clients.createTopic(eb, TOPIC, PARTITIONS, Map.of());
+
+      Map<TopicPartition, Set<Long>> seen = new HashMap<>();
+      Set<String> values = new HashSet<>();
+      List<String> repeats = new ArrayList<>();
+      Traffic east = new Traffic(eb, "east");
+      Map<TopicPartition, OffsetAndMetadata> committed;
+      try (KafkaConsumer<String, String> c =
+          new KafkaConsumer<>(
+              Clients.consumer(
+                  eb,
+                  "earliest",
+                  ConsumerConfig.GROUP_ID_CONFIG,
+                  "billing",
+                  ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                  false))) {
+        c.subscribe(List.of(TOPIC));
+        Clients.pollUntil(
+            c,
+            () -> values.size() >= 3_000,
+            TIMEOUT,
+            r -> {
+              if (!seen.computeIfAbsent(
+                      new TopicPartition(r.topic(), r.partition()), k -> new HashSet<>())
+                  .add(r.offset())) {
+                repeats.add(r.topic() + "-" + r.partition() + "@" + r.offset());
+              }
+              values.add(r.value());
+            });
+        c.commitSync();
+        committed = c.committed(Set.copyOf(c.assignment()));
+      }
+
+      // the failover, with the producer still writing to east
+      long t0 = System.currentTimeMillis();
+      JsonNode started = post(http, "/v1/links/e2w/failover", "{\"type\":\"planned\"}");
+      String id = started.get("id").asText();
+      assertEquals("FENCING", started.get("state").asText(), started.toString());
+      JsonNode done = awaitEnded(http, id);
+      long measuredMs = System.currentTimeMillis() - t0;
+      assertEquals("COMPLETED", done.get("state").asText(), done.toString());
+      assertEquals(0, done.get("rpoRecords").asLong());
+      long rto = done.get("rtoMs").asLong();
+      assertTrue(rto > 0 && rto <= 5_000, "planned failover RTO " + rto + " ms: " + done);
+      assertTrue(
+          rto <= measuredMs, "reported RTO " + rto + " within what the test saw " + measuredMs);
+      System.out.printf(
+          "planned failover under %d records/s: RTO %d ms (reported), %d ms (POST to COMPLETED seen"
+              + " by the test), RPO %d records; %s%n",
+          2_000, rto, measuredMs, done.get("rpoRecords").asLong(), done.get("history"));
+      east.stop();
+      assertTrue(
+          east.failed.get() > 0,
+          "east's producer was fenced: acked " + east.acked.size() + ", operation " + done);
+
+      // east is fenced: a new write fails with the retriable error naming the failover
+      try (KafkaProducer<String, String> p =
+          new KafkaProducer<>(
+              Clients.producer(
+                  eb,
+                  ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                  3_000,
+                  ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                  2_000))) {
+        ExecutionException e =
+            assertThrows(
+                ExecutionException.class,
+                () ->
+                    p.send(new ProducerRecord<>(TOPIC, "late", "late")).get(10, TimeUnit.SECONDS));
+        assertInstanceOf(org.apache.kafka.common.errors.RetriableException.class, e.getCause());
+      }
+
+      // west holds every record east acknowledged, at the same offsets (promoted = fenced ends)
+      JsonNode fenced = done.get("fencedEnds");
+      JsonNode promoted = done.get("promoted");
+      try (Admin ea = Admin.create(Clients.admin(eb));
+          Admin wa = Admin.create(Clients.admin(wb))) {
+        Map<TopicPartition, Long> eastEnds =
+            Clients.latestOffsets(ea, Clients.partitions(TOPIC, PARTITIONS));
+        Map<TopicPartition, Long> westEnds =
+            Clients.latestOffsets(wa, Clients.partitions(TOPIC, PARTITIONS));
+        assertEquals(eastEnds, westEnds);
+        eastEnds.forEach(
+            (tp, end) -> {
+              String key = tp.topic() + "-" + tp.partition();
+              assertEquals(end, fenced.get(key).asLong(), key);
+              assertEquals(end, promoted.get(key).get("offset").asLong(), key);
+            });
+        assertEquals(
+            committed,
+            wa.listConsumerGroupOffsets("billing").partitionsToOffsetAndMetadata().get());
+      }
+
+      // the producer continues on west; the group resumes there at its committed offsets
+      Traffic west = new Traffic(wb, "west");
+      Wait.until("west takes writes", TIMEOUT, () -> west.acked.size() >= 1_000);
+      west.stop();
+      Set<String> expected = new HashSet<>(east.acked);
+      expected.addAll(west.acked);
+      try (KafkaConsumer<String, String> c =
+          new KafkaConsumer<>(
+              Clients.consumer(wb, "earliest", ConsumerConfig.GROUP_ID_CONFIG, "billing"))) {
+        c.subscribe(List.of(TOPIC));
+        Clients.pollUntil(
+            c,
+            () -> values.containsAll(expected),
+            TIMEOUT,
+            r -> {
+              if (!seen.computeIfAbsent(
+                      new TopicPartition(r.topic(), r.partition()), k -> new HashSet<>())
+                  .add(r.offset())) {
+                repeats.add(r.topic() + "-" + r.partition() + "@" + r.offset());
+              }
+              values.add(r.value());
+            });
+      }
+      assertEquals(List.of(), repeats, "records read twice");
+      assertTrue(values.containsAll(expected));
+
+      JsonNode all = JSON.readTree(Http.get(http, "/v1/operations").body());
+      assertEquals(id, all.get(0).get("id").asText());
+    }
+  }
+
+  @Test
+  void failoverRoutesAnswerEveryErrorWithAProblemBody() throws Exception {
+    try (LinkedRegions regions = start()) {
+      int http = regions.target.node(101).httpPort();
+      int eastHttp = regions.source.node(1).httpPort();
+      Clients.createTopic(regions.source.bootstrap(), TOPIC, 1, Map.of());
+      Wait.until("orders mirrored", TIMEOUT, () -> regions.caughtUp(TOPIC, 1));
+
+      assertProblem(
+          Http.send(http, "POST", "/v1/links/nope/failover", "{\"type\":\"planned\"}"),
+          404,
+          "/link-not-found");
+      assertProblem(
+          Http.send(http, "POST", "/v1/links/e2w/failover", "{\"type\":\"sideways\"}"), 400, null);
+      assertProblem(Http.send(http, "POST", "/v1/links/e2w/failover", "not json"), 400, null);
+      assertProblem(
+          Http.send(
+              http, "POST", "/v1/links/e2w/failover", "{\"type\":\"planned\",\"reverse\":\"yes\"}"),
+          400,
+          null);
+      assertProblem(Http.get(http, "/v1/operations/none"), 404, "/operation-not-found");
+      assertProblem(Http.send(eastHttp, "POST", "/v1/fences", "{\"topics\":[]}"), 400, null);
+      assertProblem(
+          Http.send(eastHttp, "POST", "/v1/fences", "{\"topics\":[\"ghost\"],\"by\":\"x\"}"),
+          404,
+          "/topic-not-found");
+
+      // a fence set and lifted over REST: produces fail while it holds, work after
+      HttpResponse<String> set =
+          Http.send(eastHttp, "POST", "/v1/fences", "{\"topics\":[\"orders\"],\"by\":\"drill\"}");
+      assertEquals(200, set.statusCode(), set.body());
+      assertEquals(
+          "drill", JSON.readTree(set.body()).get("topics").get(0).get("fencedBy").asText());
+      HttpResponse<String> lifted =
+          Http.send(eastHttp, "POST", "/v1/fences", "{\"topics\":[\"orders\"],\"by\":null}");
+      assertEquals(200, lifted.statusCode(), lifted.body());
+      try (KafkaProducer<String, String> p =
+          new KafkaProducer<>(Clients.producer(regions.source.bootstrap()))) {
+        p.send(new ProducerRecord<>(TOPIC, "k", "after the fence")).get(10, TimeUnit.SECONDS);
+      }
+      assertTrue(JSON.readTree(Http.get(http, "/v1/operations").body()).isEmpty());
+    }
+  }
+
+  private static void assertProblem(HttpResponse<String> r, int status, String typeSuffix)
+      throws Exception {
+    assertEquals(status, r.statusCode(), r.body());
+    assertEquals("application/problem+json", r.headers().firstValue("content-type").orElse(""));
+    JsonNode p = JSON.readTree(r.body());
+    assertEquals(status, p.get("status").asInt());
+    assertTrue(p.hasNonNull("detail"), r.body());
+    if (typeSuffix != null) {
+      assertTrue(p.get("type").asText().endsWith(typeSuffix), r.body());
+    }
+  }
+}
