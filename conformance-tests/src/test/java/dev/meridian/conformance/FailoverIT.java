@@ -48,7 +48,7 @@ class FailoverIT {
 
   @TempDir Path tmp;
 
-  private LinkedRegions start() {
+  private LinkedRegions start(String... linkSettings) {
     RegionYaml east =
         RegionYaml.of("east", 1)
             .fixedKafkaPorts()
@@ -57,13 +57,38 @@ class FailoverIT {
             .broker("offsetsTopicPartitions", 3);
     RegionYaml west =
         RegionYaml.of("west", 1, 101)
+            .fixedKafkaPorts()
             .broker("groupInitialRebalanceDelayMs", 0)
             .broker("offsetsTopicPartitions", 3)
             .alongside(east)
-            .link("e2w", "east", "west", "offsetSyncIntervalMs: 500");
+            .link("e2w", "east", "west", withSync(linkSettings));
     TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
     TestRegion target = TestRegion.ofProcesses(west, tmp.resolve("west")).start();
     return new LinkedRegions(source, target, "e2w");
+  }
+
+  private static String[] withSync(String... settings) {
+    String[] out = java.util.Arrays.copyOf(settings, settings.length + 1);
+    out[settings.length] = "offsetSyncIntervalMs: 500";
+    return out;
+  }
+
+  /** Every record value of {@code topic} in the region at {@code bootstrap}. */
+  private static Set<String> values(String bootstrap) {
+    Set<String> out = new HashSet<>();
+    try (KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(Clients.consumer(bootstrap, "earliest"))) {
+      List<TopicPartition> parts = Clients.partitions(TOPIC, PARTITIONS);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> ends = c.endOffsets(parts, TIMEOUT);
+      Clients.pollUntil(
+          c,
+          () -> parts.stream().allMatch(tp -> c.position(tp) >= ends.get(tp)),
+          TIMEOUT,
+          r -> out.add(r.key()));
+    }
+    return out;
   }
 
   /** Writes {@code prefix-i} records until stopped; keeps what was acknowledged. */
@@ -74,6 +99,12 @@ class FailoverIT {
     private final Thread thread;
 
     Traffic(String bootstrap, String prefix) {
+      this(bootstrap, prefix, 0);
+    }
+
+    /** Records keyed {@code prefix-i}, their values the key and {@code padding} bytes more. */
+    Traffic(String bootstrap, String prefix, int padding) {
+      String pad = "x".repeat(padding);
       thread =
           new Thread(
               () -> {
@@ -90,7 +121,7 @@ class FailoverIT {
                   for (int i = 0; !stop.get(); i++) {
                     String v = prefix + "-" + i;
                     p.send(
-                        new ProducerRecord<>(TOPIC, v, v),
+                        new ProducerRecord<>(TOPIC, v, v + pad),
                         (md, e) -> {
                           if (e == null) {
                             acked.add(v);
@@ -174,6 +205,12 @@ class FailoverIT {
         committed = c.committed(Set.copyOf(c.assignment()));
       }
 
+      try (Admin wa = Admin.create(Clients.admin(wb))) {
+        Wait.until(
+            "orders mirrored to west",
+            TIMEOUT,
+            () -> wa.listTopics().names().get(10, TimeUnit.SECONDS).contains(TOPIC));
+      }
       // the failover, with the producer still writing to east
       long t0 = System.currentTimeMillis();
       JsonNode started = post(http, "/v1/links/e2w/failover", "{\"type\":\"planned\"}");
@@ -262,6 +299,117 @@ class FailoverIT {
 
       JsonNode all = JSON.readTree(Http.get(http, "/v1/operations").body());
       assertEquals(id, all.get(0).get("id").asText());
+    }
+  }
+
+  @Test
+  void unplannedFailoverAfterTheSourceIsKilledReportsTheRecordsItLost() throws Exception {
+    // a slow link (rate limited) keeps west behind while it still learns east's ends
+    try (LinkedRegions regions = start("rateLimitBytesPerSecond: 65536")) {
+      String eb = regions.source.bootstrap();
+      String wb = regions.target.bootstrap();
+      int http = regions.target.node(101).httpPort();
+      Clients.createTopic(eb, TOPIC, PARTITIONS, Map.of());
+      Traffic east = new Traffic(eb, "east", 200);
+      Wait.until("east took 3000 writes", TIMEOUT, () -> east.acked.size() >= 3_000);
+      east.stop();
+      assertEquals(0, east.failed.get());
+      Map<TopicPartition, Long> eastEnds;
+      try (Admin ea = Admin.create(Clients.admin(eb))) {
+        eastEnds = Clients.latestOffsets(ea, Clients.partitions(TOPIC, PARTITIONS));
+      }
+      Wait.until(
+          "the link knows east's ends and is behind",
+          TIMEOUT,
+          () -> {
+            long known = 0;
+            long lag = 0;
+            for (JsonNode p : regions.status().get("partitions")) {
+              TopicPartition tp = new TopicPartition(TOPIC, p.get("partition").asInt());
+              if (p.get("sourceHighWatermark").asLong() == eastEnds.get(tp)) {
+                known++;
+              }
+              lag += p.get("lagRecords").asLong();
+            }
+            return known == PARTITIONS && lag > 0;
+          });
+      regions.source.child(1).kill9();
+
+      JsonNode started = post(http, "/v1/links/e2w/failover", "{\"type\":\"unplanned\"}");
+      assertEquals("STOPPING_LINK", started.get("state").asText(), started.toString());
+      JsonNode done = awaitEnded(http, started.get("id").asText());
+      assertEquals("COMPLETED", done.get("state").asText(), done.toString());
+
+      Set<String> onWest = values(wb);
+      long missing = east.acked.stream().filter(v -> !onWest.contains(v)).count();
+      System.out.printf(
+          "unplanned failover: RPO %d records reported, %d missing on west, rpoMs %d, RTO %d ms%n",
+          done.get("rpoRecords").asLong(),
+          missing,
+          done.get("rpoMs").asLong(),
+          done.get("rtoMs").asLong());
+      assertTrue(missing > 0, "west was behind when east died");
+      assertEquals(missing, done.get("rpoRecords").asLong(), done.toString());
+      assertTrue(done.get("rpoMs").asLong() > 0, done.toString());
+      assertTrue(done.get("rtoMs").asLong() <= 5_000, done.toString());
+      // west is writable now
+      try (KafkaProducer<String, String> p = new KafkaProducer<>(Clients.producer(wb))) {
+        p.send(new ProducerRecord<>(TOPIC, "after", "after")).get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  @Test
+  void aFailoverWhoseNodeIsKilledMidwayResumesWhenItReturns() throws Exception {
+    try (LinkedRegions regions = start()) {
+      String eb = regions.source.bootstrap();
+      String wb = regions.target.bootstrap();
+      Clients.createTopic(eb, TOPIC, PARTITIONS, Map.of());
+      Traffic east = new Traffic(eb, "east");
+      Wait.until("east took 2000 writes", TIMEOUT, () -> east.acked.size() >= 2_000);
+      east.stop();
+      Wait.until("orders mirrored", TIMEOUT, () -> regions.caughtUp(TOPIC, PARTITIONS));
+
+      // east frozen: the fence cannot be set, so the operation stays in FENCING
+      regions.source.child(1).pause();
+      JsonNode started =
+          post(
+              regions.target.node(101).httpPort(),
+              "/v1/links/e2w/failover",
+              "{\"type\":\"planned\"}");
+      String id = started.get("id").asText();
+      regions.target.child(101).kill9();
+      regions.source.child(1).resume();
+      regions.target.start(101);
+
+      int http = regions.target.node(101).httpPort();
+      JsonNode done = awaitEnded(http, id);
+      assertEquals("COMPLETED", done.get("state").asText(), done.toString());
+      assertEquals(
+          done.get("history").size(),
+          java.util.stream.StreamSupport.stream(done.get("history").spliterator(), false)
+              .map(h -> h.get("state").asText())
+              .distinct()
+              .count(),
+          "each state entered once: " + done.get("history"));
+      Set<String> onWest = values(wb);
+      assertTrue(onWest.containsAll(east.acked), "west holds everything east acknowledged");
+      // exactly one region takes writes: east is fenced, west is not
+      try (KafkaProducer<String, String> p =
+          new KafkaProducer<>(
+              Clients.producer(
+                  eb,
+                  ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                  3_000,
+                  ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                  2_000))) {
+        assertThrows(
+            ExecutionException.class,
+            () -> p.send(new ProducerRecord<>(TOPIC, "late", "late")).get(10, TimeUnit.SECONDS));
+      }
+      try (KafkaProducer<String, String> p = new KafkaProducer<>(Clients.producer(wb))) {
+        p.send(new ProducerRecord<>(TOPIC, "after", "after")).get(10, TimeUnit.SECONDS);
+      }
     }
   }
 
