@@ -58,6 +58,7 @@ class FailoverIT {
     RegionYaml west =
         RegionYaml.of("west", 1, 101)
             .fixedKafkaPorts()
+            .fixedHttpPorts()
             .broker("groupInitialRebalanceDelayMs", 0)
             .broker("offsetsTopicPartitions", 3)
             .alongside(east)
@@ -335,10 +336,14 @@ class FailoverIT {
           });
       regions.source.child(1).kill9();
 
-      JsonNode started = post(http, "/v1/links/e2w/failover", "{\"type\":\"unplanned\"}");
-      assertEquals("STOPPING_LINK", started.get("state").asText(), started.toString());
-      JsonNode done = awaitEnded(http, started.get("id").asText());
+      // through the CLI, as an operator would: it waits until the operation ends
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      int exit = ctl(out, "--json", "failover", "e2w", "--unplanned");
+      assertEquals(0, exit, out.toString());
+      JsonNode done = JSON.readTree(out.toString().trim());
       assertEquals("COMPLETED", done.get("state").asText(), done.toString());
+      assertEquals(
+          done, JSON.readTree(Http.get(http, "/v1/operations/" + done.get("id").asText()).body()));
 
       Set<String> onWest = values(wb);
       long missing = east.acked.stream().filter(v -> !onWest.contains(v)).count();
@@ -454,7 +459,31 @@ class FailoverIT {
         p.send(new ProducerRecord<>(TOPIC, "k", "after the fence")).get(10, TimeUnit.SECONDS);
       }
       assertTrue(JSON.readTree(Http.get(http, "/v1/operations").body()).isEmpty());
+
+      // the CLI: exit codes and output
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      assertEquals(0, ctl(out, "links"), out.toString());
+      assertTrue(
+          out.toString().contains("e2w") && out.toString().contains("RUNNING"), out.toString());
+      out.reset();
+      assertEquals(1, ctl(out, "failover", "nope", "--planned"), out.toString());
+      assertTrue(out.toString().contains("no link 'nope'"), out.toString());
+      out.reset();
+      assertEquals(2, ctl(out, "failover", "e2w"), out.toString());
+      out.reset();
+      assertEquals(2, ctl(out, "sideways"), out.toString());
+      out.reset();
+      assertEquals(0, ctl(out, "--json", "operations"), out.toString());
+      assertEquals("[]", out.toString().trim());
     }
+  }
+
+  /** Runs {@code ops/meridian ctl} (its main class) against the test's west config file. */
+  private int ctl(java.io.ByteArrayOutputStream out, String... args) {
+    java.io.PrintStream print =
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
+    return dev.meridian.node.tools.Ctl.run(
+        List.of(args), tmp.resolve("west").resolve("region.yaml"), print, print);
   }
 
   private static void assertProblem(HttpResponse<String> r, int status, String typeSuffix)

@@ -49,7 +49,10 @@ public final class FailoverService implements AutoCloseable {
   private final MetadataService metadata;
   private final FailoverMachine machine = new FailoverMachine(DRAIN_TIMEOUT_MS, STATE_TIMEOUT_MS);
   private final FailoverActions actions;
-  private final Set<String> driving = ConcurrentHashMap.newKeySet();
+
+  /** Operations with a step running or scheduled here: one chain of steps per operation. */
+  private final Set<String> active = ConcurrentHashMap.newKeySet();
+
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -143,7 +146,9 @@ public final class FailoverService implements AutoCloseable {
                     item.error() == Errors.INVALID_REQUEST ? 409 : 503, item.message());
               }
               LOG.warn("link {}: {} failover {} started", link, type, op.id());
-              thread.execute(() -> drive(op.id()));
+              if (active.add(op.id())) {
+                thread.execute(() -> drive(op.id()));
+              }
               return op;
             });
   }
@@ -166,22 +171,32 @@ public final class FailoverService implements AutoCloseable {
       return;
     }
     for (FailoverOperation op : image.operations().values()) {
-      if (!op.state().terminal() && !driving.contains(op.id())) {
+      if (!op.state().terminal() && active.add(op.id())) {
         thread.execute(() -> drive(op.id()));
       }
     }
   }
 
-  /** Takes steps of one operation until it ends, waits, or this node is no longer controller. */
+  /**
+   * Takes one step of an operation and schedules the next, until it ends or this node is no longer
+   * the controller (the next controller's image change starts a chain there).
+   */
   private void drive(String id) {
-    if (closed || !driving.add(id)) {
-      return;
+    boolean again = !closed && step(id);
+    if (again && !closed) {
+      thread.schedule(() -> drive(id), RETRY_MS, TimeUnit.MILLISECONDS);
+    } else {
+      active.remove(id);
     }
+  }
+
+  /** One step of operation {@code id}; whether another should follow. */
+  private boolean step(String id) {
     boolean again = false;
     try {
       FailoverOperation op = metadata.image().operations().get(id);
       if (op == null || op.state().terminal() || !metadata.isController()) {
-        return;
+        return false;
       }
       FailoverAction action = machine.action(op);
       FailoverOutcome outcome = actions.perform(action, op);
@@ -209,12 +224,8 @@ public final class FailoverService implements AutoCloseable {
     } catch (Exception e) {
       LOG.warn("failover {}: {}", id, e.toString());
       again = true;
-    } finally {
-      driving.remove(id);
     }
-    if (again && !closed) {
-      thread.schedule(() -> drive(id), RETRY_MS, TimeUnit.MILLISECONDS);
-    }
+    return again;
   }
 
   /** Waits (bounded) until this node's image holds {@code op} as recorded. */

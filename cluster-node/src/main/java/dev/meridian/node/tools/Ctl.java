@@ -1,0 +1,335 @@
+package dev.meridian.node.tools;
+
+import dev.meridian.config.ConfigException;
+import dev.meridian.config.ConfigLoader;
+import dev.meridian.config.LinkConfig;
+import dev.meridian.config.MeridianConfig;
+import dev.meridian.config.NodeConfig;
+import dev.meridian.config.RegionConfig;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code ops/meridian ctl}: the control plane from a shell. Finds the nodes' REST ports in the
+ * config file (the default local deployment's when none is given), so it works with no flags.
+ *
+ * <pre>
+ * ctl [--config FILE] [--region R] [--json] topics
+ * ctl ... links                      every link of every region of the file
+ * ctl ... link NAME
+ * ctl ... failover LINK --planned|--unplanned   waits, printing each state, until it ends
+ * ctl ... operations | operation ID
+ * </pre>
+ *
+ * Exit codes: 0 success (a failover COMPLETED), 1 the control plane refused or the operation rolled
+ * back or failed, 2 bad usage or config, 3 no node answered.
+ */
+public final class Ctl {
+  static final int OK = 0;
+  static final int REFUSED = 1;
+  static final int USAGE = 2;
+  static final int UNREACHABLE = 3;
+  private static final Duration FAILOVER_WAIT = Duration.ofMinutes(5);
+  private static final Set<String> ENDED = Set.of("COMPLETED", "ROLLED_BACK", "FAILED");
+
+  private final MeridianConfig config;
+  private final PrintStream out;
+  private final PrintStream err;
+  private final boolean json;
+  private final String region;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  Ctl(MeridianConfig config, String region, boolean json, PrintStream out, PrintStream err) {
+    this.config = config;
+    this.region = region;
+    this.json = json;
+    this.out = out;
+    this.err = err;
+  }
+
+  public static void main(String[] args) {
+    System.exit(
+        run(List.of(args), Path.of("region-config/examples/local.yaml"), System.out, System.err));
+  }
+
+  /**
+   * Runs one command.
+   *
+   * @param defaultConfig the config file when {@code --config} is not given
+   * @return the exit code
+   */
+  public static int run(List<String> args, Path defaultConfig, PrintStream out, PrintStream err) {
+    Path file = defaultConfig;
+    String region = null;
+    boolean json = false;
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      switch (a) {
+        case "--config", "--region" -> {
+          if (i + 1 >= args.size()) {
+            err.println("ctl: " + a + " needs a value");
+            return USAGE;
+          }
+          if (a.equals("--config")) {
+            file = Path.of(args.get(++i));
+          } else {
+            region = args.get(++i);
+          }
+        }
+        case "--json" -> json = true;
+        default -> rest.add(a);
+      }
+    }
+    MeridianConfig config;
+    try {
+      config = ConfigLoader.load(file);
+    } catch (ConfigException e) {
+      err.println("ctl: " + e.getMessage());
+      return USAGE;
+    }
+    if (region != null && config.region(region).isEmpty()) {
+      err.println("ctl: --region: no region '" + region + "' in " + file);
+      return USAGE;
+    }
+    return new Ctl(config, region, json, out, err).command(rest);
+  }
+
+  int command(List<String> args) {
+    if (args.isEmpty()) {
+      return usage("a command is needed");
+    }
+    try {
+      return switch (args.get(0)) {
+        case "topics" -> print(get(regionOrFirst(), "/v1/topics"));
+        case "links" -> links();
+        case "link" ->
+            args.size() == 2
+                ? print(get(regionOfLink(args.get(1)), "/v1/links/" + args.get(1)))
+                : usage("link NAME");
+        case "operations" -> print(get(regionOrFirst(), "/v1/operations"));
+        case "operation" ->
+            args.size() == 2
+                ? print(get(regionOrFirst(), "/v1/operations/" + args.get(1)))
+                : usage("operation ID");
+        case "failover" -> failover(args);
+        default -> usage("unknown command '" + args.get(0) + "'");
+      };
+    } catch (Unreachable e) {
+      err.println("ctl: " + e.getMessage());
+      return UNREACHABLE;
+    } catch (Refused e) {
+      err.println("ctl: " + e.getMessage());
+      return REFUSED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return REFUSED;
+    }
+  }
+
+  private int usage(String why) {
+    err.println("ctl: " + why);
+    err.println(
+        "usage: ctl [--config FILE] [--region R] [--json] topics | links | link NAME | failover"
+            + " LINK --planned|--unplanned | operations | operation ID");
+    return USAGE;
+  }
+
+  /** An answer of the control plane: status and body. */
+  record Answer(int status, String body) {}
+
+  private static final class Unreachable extends Exception {
+    Unreachable(String m) {
+      super(m);
+    }
+  }
+
+  private static final class Refused extends Exception {
+    Refused(String m) {
+      super(m);
+    }
+  }
+
+  private RegionConfig regionOrFirst() {
+    return region != null ? config.region(region).orElseThrow() : config.regions().get(0);
+  }
+
+  /** The link's target region: where it runs and fails over. */
+  private RegionConfig regionOfLink(String name) {
+    if (region != null) {
+      return config.region(region).orElseThrow();
+    }
+    return config.links().stream()
+        .filter(l -> l.name().equals(name))
+        .findFirst()
+        .flatMap(l -> config.region(l.target()))
+        .orElseGet(this::regionOrFirst);
+  }
+
+  private Answer send(RegionConfig r, String method, String path, String body)
+      throws Unreachable, InterruptedException {
+    List<String> failed = new ArrayList<>();
+    for (NodeConfig n : r.nodes()) {
+      if (n.httpPort() == 0) {
+        continue;
+      }
+      URI uri = URI.create("http://" + n.host() + ":" + n.httpPort() + path);
+      try {
+        HttpRequest.Builder b =
+            HttpRequest.newBuilder(uri)
+                .timeout(Duration.ofSeconds(30))
+                .header("content-type", "application/json");
+        b.method(
+            method,
+            body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(resp.statusCode(), resp.body());
+      } catch (IOException e) {
+        failed.add(uri + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      }
+    }
+    throw new Unreachable(
+        failed.isEmpty()
+            ? "the nodes of region " + r.name() + " have no fixed httpPort in the config"
+            : "no node of region " + r.name() + " answered: " + failed);
+  }
+
+  private String get(RegionConfig r, String path)
+      throws Unreachable, Refused, InterruptedException {
+    Answer a = send(r, "GET", path, null);
+    if (a.status() != 200) {
+      throw new Refused(problem(a));
+    }
+    return a.body();
+  }
+
+  private static String problem(Answer a) {
+    try {
+      JsonObject p = new JsonObject(a.body());
+      return p.getInteger("status", a.status()) + " " + p.getString("detail", a.body());
+    } catch (RuntimeException e) {
+      return a.status() + " " + a.body();
+    }
+  }
+
+  private int print(String body) {
+    out.println(json ? body : readable(body));
+    return OK;
+  }
+
+  private static String readable(String body) {
+    Object v = body.trim().startsWith("[") ? new JsonArray(body) : new JsonObject(body);
+    return v instanceof JsonArray a ? a.encodePrettily() : ((JsonObject) v).encodePrettily();
+  }
+
+  private int links() throws Unreachable, Refused, InterruptedException {
+    JsonArray all = new JsonArray();
+    for (RegionConfig r : config.regions()) {
+      if (region != null && !r.name().equals(region)) {
+        continue;
+      }
+      boolean hasLinks = config.links().stream().map(LinkConfig::target).anyMatch(r.name()::equals);
+      if (region == null && !hasLinks) {
+        continue;
+      }
+      new JsonArray(get(r, "/v1/links")).forEach(all::add);
+    }
+    if (json) {
+      out.println(all.encode());
+    } else {
+      for (Object o : all) {
+        JsonObject l = (JsonObject) o;
+        long lag = 0;
+        for (Object p : l.getJsonArray("partitions", new JsonArray())) {
+          lag += ((JsonObject) p).getLong("lagRecords", 0L);
+        }
+        out.printf(
+            "%-20s %-8s %-22s -> %-10s %-9s lag %d records%n",
+            l.getString("name"),
+            l.getString("mode"),
+            l.getString("source"),
+            l.getString("target"),
+            l.getString("state"),
+            lag);
+      }
+    }
+    return OK;
+  }
+
+  private int failover(List<String> args) throws Unreachable, Refused, InterruptedException {
+    if (args.size() < 3) {
+      return usage("failover LINK --planned|--unplanned");
+    }
+    String link = args.get(1);
+    String type;
+    if (args.contains("--planned") == args.contains("--unplanned")) {
+      return usage("failover needs one of --planned and --unplanned");
+    }
+    type = args.contains("--planned") ? "planned" : "unplanned";
+    boolean reverse = args.contains("--reverse");
+    RegionConfig target = regionOfLink(link);
+    Answer a =
+        send(
+            target,
+            "POST",
+            "/v1/links/" + link + "/failover",
+            new JsonObject().put("type", type).put("reverse", reverse).encode());
+    if (a.status() != 202) {
+      throw new Refused(problem(a));
+    }
+    JsonObject op = new JsonObject(a.body());
+    String id = op.getString("id");
+    if (!json) {
+      out.println("failover " + id + " of link " + link + " (" + type + ") started");
+    }
+    int shown = 0;
+    long deadline = System.nanoTime() + FAILOVER_WAIT.toNanos();
+    while (true) {
+      JsonArray history = op.getJsonArray("history");
+      if (!json) {
+        for (; shown < history.size(); shown++) {
+          JsonObject h = history.getJsonObject(shown);
+          out.println(
+              "  "
+                  + h.getString("state")
+                  + (h.getString("note") == null ? "" : "  " + h.getString("note")));
+        }
+      }
+      if (ENDED.contains(op.getString("state"))) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new Refused(
+            "failover " + id + " still " + op.getString("state") + " after " + FAILOVER_WAIT);
+      }
+      Thread.sleep(200); // polling the control plane between two answers
+      op = new JsonObject(get(target, "/v1/operations/" + id));
+    }
+    if (json) {
+      out.println(op.encode());
+    } else {
+      out.printf(
+          "%s: RTO %d ms, RPO %d records (%d ms)%s%n",
+          op.getString("state"),
+          op.getLong("rtoMs"),
+          op.getLong("rpoRecords"),
+          op.getLong("rpoMs"),
+          op.getString("reason") == null ? "" : "; " + op.getString("reason"));
+    }
+    return "COMPLETED".equals(op.getString("state")) ? OK : REFUSED;
+  }
+}
