@@ -273,6 +273,12 @@ class MirrorLinkFaultsIT {
           TIMEOUT,
           () -> Clients.describe(eastAdmin, tp).isr().size() == 1);
       sendAll(source.bootstrap(), 1_000, 1_600, "1"); // on node 1 only
+      // node 1's high watermark passes 1000 once node 1 itself has seen the ISR shrink (the
+      // describe above may have been answered by a node that saw it first)
+      Wait.until(
+          "node 1's lone records committed",
+          TIMEOUT,
+          () -> Clients.latestOffsets(eastAdmin, List.of(tp)).get(tp) == 1_600);
       Wait.until("node 1's lone records mirrored", TIMEOUT, () -> regions.caughtUp("ledger", 1));
       assertEquals(
           1_600, LinkedRegions.contents(regions.target.bootstrap(), "ledger", TIMEOUT).size());

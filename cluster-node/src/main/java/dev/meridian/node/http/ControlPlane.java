@@ -32,6 +32,7 @@ import java.util.function.Supplier;
  *       ({@link LinkRoutes})</td></tr>
  *   <tr><td>{@code POST /v1/links/{name}/failover}, {@code GET /v1/operations[/{id}]}, {@code
  *       POST /v1/fences}</td><td>failovers ({@link FailoverRoutes})</td></tr>
+ *   <tr><td>{@code GET /v1/openapi.yaml}</td><td>the OpenAPI 3 document of every route</td></tr>
  *   <tr><td>anything else</td><td>4xx with a {@link Problems problem} body</td></tr>
  * </table>
  *
@@ -97,6 +98,45 @@ public final class ControlPlane {
       LinkService links,
       dev.meridian.node.failover.FailoverService failovers) {
     Router router = Router.router(vertx);
+    install(router, health, lag, metadata, region, links, failovers, false);
+    return router;
+  }
+
+  /** The OpenAPI document of these routes, served at {@code GET /v1/openapi.yaml}. */
+  static final String OPENAPI_RESOURCE = "/openapi.yaml";
+
+  private static volatile String openApi;
+
+  static String openApi() {
+    String doc = openApi;
+    if (doc == null) {
+      try (java.io.InputStream in = ControlPlane.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+        if (in == null) {
+          throw new IllegalStateException("no " + OPENAPI_RESOURCE + " on the class path");
+        }
+        doc = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      openApi = doc;
+    }
+    return doc;
+  }
+
+  /**
+   * Installs the routes on {@code router}; {@code everyRoute} installs the region, link and
+   * failover routes even without their services (the OpenAPI test lists them; handlers are not
+   * called).
+   */
+  static void install(
+      Router router,
+      Supplier<Health> health,
+      LagReporter lag,
+      MetadataService metadata,
+      String region,
+      LinkService links,
+      dev.meridian.node.failover.FailoverService failovers,
+      boolean everyRoute) {
     router
         .get("/v1/health")
         .handler(
@@ -108,17 +148,20 @@ public final class ControlPlane {
                   .putHeader("cache-control", "no-store")
                   .end(h.toJson().encode());
             });
+    router
+        .get("/v1/openapi.yaml")
+        .handler(
+            ctx -> ctx.response().putHeader("content-type", "application/yaml").end(openApi()));
     GroupRoutes.install(router, lag);
-    if (metadata != null) {
+    if (metadata != null || everyRoute) {
       ClusterRoutes.install(router, metadata, region);
-      if (links != null) {
+      if (links != null || everyRoute) {
         LinkRoutes.install(router, links, metadata);
       }
-      if (failovers != null) {
+      if (failovers != null || everyRoute) {
         FailoverRoutes.install(router, failovers, metadata);
       }
     }
     Problems.install(router);
-    return router;
   }
 }
