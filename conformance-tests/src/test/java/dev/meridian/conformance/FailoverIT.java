@@ -63,6 +63,8 @@ class FailoverIT {
             .broker("offsetsTopicPartitions", 3)
             .alongside(east)
             .link("e2w", "east", "west", withSync(linkSettings));
+    east.alongside(west); // east's reverse link reads west
+
     TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
     TestRegion target = TestRegion.ofProcesses(west, tmp.resolve("west")).start();
     return new LinkedRegions(source, target, "e2w");
@@ -167,6 +169,39 @@ class FailoverIT {
     return op[0];
   }
 
+  /** Reads {@code group}'s records from {@code bootstrap} until it has read all of {@code want}. */
+  private static void consumeUntil(
+      String bootstrap,
+      String group,
+      Set<String> want,
+      Set<String> values,
+      Map<TopicPartition, Set<Long>> seen,
+      List<String> repeats) {
+    try (KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(
+            Clients.consumer(bootstrap, "earliest", ConsumerConfig.GROUP_ID_CONFIG, group))) {
+      c.subscribe(List.of(TOPIC));
+      Clients.pollUntil(
+          c,
+          () -> values.containsAll(want),
+          TIMEOUT,
+          r -> {
+            if (!seen.computeIfAbsent(
+                    new TopicPartition(r.topic(), r.partition()), k -> new HashSet<>())
+                .add(r.offset())) {
+              repeats.add(r.topic() + "-" + r.partition() + "@" + r.offset());
+            }
+            values.add(r.value());
+          });
+    }
+  }
+
+  /**
+   * A planned failover east → west with {@code reverse}, then the planned failover back of the
+   * reverse link: after each, the group resumes in the newly writable region at its committed
+   * offsets (nothing lost, nothing read twice), the producer continues there, and the other region
+   * holds the same records at the same offsets as a mirror.
+   */
   @Test
   void plannedFailoverMovesProducersAndAGroupToWestWithNothingLostOrReadTwice() throws Exception {
     try (LinkedRegions regions = start()) {
@@ -214,7 +249,8 @@ class FailoverIT {
       }
       // the failover, with the producer still writing to east
       long t0 = System.currentTimeMillis();
-      JsonNode started = post(http, "/v1/links/e2w/failover", "{\"type\":\"planned\"}");
+      JsonNode started =
+          post(http, "/v1/links/e2w/failover", "{\"type\":\"planned\",\"reverse\":true}");
       String id = started.get("id").asText();
       assertEquals("FENCING", started.get("state").asText(), started.toString());
       JsonNode done = awaitEnded(http, id);
@@ -234,21 +270,17 @@ class FailoverIT {
           east.failed.get() > 0,
           "east's producer was fenced: acked " + east.acked.size() + ", operation " + done);
 
-      // east is fenced: a new write fails with the retriable error naming the failover
+      // east is the reverse link's mirror: a write fails, not retriably, naming that link
       try (KafkaProducer<String, String> p =
-          new KafkaProducer<>(
-              Clients.producer(
-                  eb,
-                  ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
-                  3_000,
-                  ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                  2_000))) {
+          new KafkaProducer<>(Clients.producer(eb, ProducerConfig.RETRIES_CONFIG, 0))) {
         ExecutionException e =
             assertThrows(
                 ExecutionException.class,
                 () ->
                     p.send(new ProducerRecord<>(TOPIC, "late", "late")).get(10, TimeUnit.SECONDS));
-        assertInstanceOf(org.apache.kafka.common.errors.RetriableException.class, e.getCause());
+        assertInstanceOf(
+            org.apache.kafka.common.errors.InvalidRequestException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("e2w-reverse"), e.getCause().toString());
       }
 
       // west holds every record east acknowledged, at the same offsets (promoted = fenced ends)
@@ -278,23 +310,48 @@ class FailoverIT {
       west.stop();
       Set<String> expected = new HashSet<>(east.acked);
       expected.addAll(west.acked);
-      try (KafkaConsumer<String, String> c =
-          new KafkaConsumer<>(
-              Clients.consumer(wb, "earliest", ConsumerConfig.GROUP_ID_CONFIG, "billing"))) {
-        c.subscribe(List.of(TOPIC));
-        Clients.pollUntil(
-            c,
-            () -> values.containsAll(expected),
+      consumeUntil(wb, "billing", expected, values, seen, repeats);
+      assertEquals(List.of(), repeats, "records read twice");
+
+      // east holds west's records at the same offsets
+      int eastHttp = regions.source.node(1).httpPort();
+      JsonNode reverse = JSON.readTree(Http.get(eastHttp, "/v1/links/e2w-reverse").body());
+      assertEquals("e2w", reverse.get("reverseOf").asText(), reverse.toString());
+      try (Admin ea = Admin.create(Clients.admin(eb));
+          Admin wa = Admin.create(Clients.admin(wb))) {
+        Wait.until(
+            "east mirrors west's writes",
             TIMEOUT,
-            r -> {
-              if (!seen.computeIfAbsent(
-                      new TopicPartition(r.topic(), r.partition()), k -> new HashSet<>())
-                  .add(r.offset())) {
-                repeats.add(r.topic() + "-" + r.partition() + "@" + r.offset());
-              }
-              values.add(r.value());
-            });
+            () -> LinkedRegions.sameEnds(wa, ea, TOPIC, PARTITIONS));
       }
+
+      // fail back under traffic on west: the reverse link's planned failover, run by east
+      // through the CLI, starts e2w again (west's topics its mirror topics once more)
+      Traffic west2 = new Traffic(wb, "west2");
+      Wait.until("west takes more writes", TIMEOUT, () -> west2.acked.size() >= 500);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      int exit = ctlIn(out, "east", "--json", "failover", "e2w-reverse", "--planned", "--reverse");
+      west2.stop();
+      assertEquals(0, exit, out.toString());
+      JsonNode back = JSON.readTree(out.toString().trim());
+      assertEquals("COMPLETED", back.get("state").asText(), back.toString());
+      assertEquals(0, back.get("rpoRecords").asLong());
+      assertTrue(back.get("rtoMs").asLong() <= 5_000, back.toString());
+      System.out.printf(
+          "planned failback west -> east under traffic: RTO %d ms%n", back.get("rtoMs").asLong());
+      Traffic east2 = new Traffic(eb, "east2");
+      Wait.until("east takes writes again", TIMEOUT, () -> east2.acked.size() >= 500);
+      east2.stop();
+      try (Admin ea = Admin.create(Clients.admin(eb));
+          Admin wa = Admin.create(Clients.admin(wb))) {
+        Wait.until(
+            "west mirrors east again (e2w resumed)",
+            TIMEOUT,
+            () -> LinkedRegions.sameEnds(ea, wa, TOPIC, PARTITIONS));
+      }
+      expected.addAll(west2.acked);
+      expected.addAll(east2.acked);
+      consumeUntil(eb, "billing", expected, values, seen, repeats);
       assertEquals(List.of(), repeats, "records read twice");
       assertTrue(values.containsAll(expected));
 
@@ -445,6 +502,22 @@ class FailoverIT {
           404,
           "/topic-not-found");
 
+      assertProblem(
+          Http.send(eastHttp, "POST", "/v1/adoptions", "{\"topics\":[\"orders\"]}"), 400, null);
+      assertProblem(
+          Http.send(eastHttp, "POST", "/v1/adoptions", "{\"link\":\"r\",\"topics\":[\"ghost\"]}"),
+          404,
+          "/topic-not-found");
+      HttpResponse<String> writable =
+          Http.send(eastHttp, "POST", "/v1/adoptions", "{\"link\":\"r\",\"topics\":[\"orders\"]}");
+      assertProblem(writable, 409, null);
+      assertTrue(writable.body().contains("fence it first"), writable.body());
+      assertProblem(
+          Http.send(
+              http, "POST", "/v1/links/e2w/failover", "{\"type\":\"unplanned\",\"reverse\":true}"),
+          400,
+          null);
+
       // a fence set and lifted over REST: produces fail while it holds, work after
       HttpResponse<String> set =
           Http.send(eastHttp, "POST", "/v1/fences", "{\"topics\":[\"orders\"],\"by\":\"drill\"}");
@@ -480,10 +553,15 @@ class FailoverIT {
 
   /** Runs {@code ops/meridian ctl} (its main class) against the test's west config file. */
   private int ctl(java.io.ByteArrayOutputStream out, String... args) {
+    return ctlIn(out, "west", args);
+  }
+
+  /** Runs {@code ops/meridian ctl} against the config file of {@code region}'s nodes. */
+  private int ctlIn(java.io.ByteArrayOutputStream out, String region, String... args) {
     java.io.PrintStream print =
         new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8);
     return dev.meridian.node.tools.Ctl.run(
-        List.of(args), tmp.resolve("west").resolve("region.yaml"), print, print);
+        List.of(args), tmp.resolve(region).resolve("region.yaml"), print, print);
   }
 
   private static void assertProblem(HttpResponse<String> r, int status, String typeSuffix)

@@ -112,6 +112,7 @@ final class ConfigKeys {
   static final String FOLLOW_CONFIGS = "followConfigs";
   static final String START_POSITION = "startPosition";
   static final String OFFSET_SYNC_INTERVAL_MS = "offsetSyncIntervalMs";
+  static final String REVERSE_OF = "reverseOf";
 
   /** The link keys, in schema order. */
   private static final List<String> LINK_ORDER =
@@ -126,7 +127,8 @@ final class ConfigKeys {
           RATE_LIMIT_BYTES_PER_SECOND,
           FOLLOW_CONFIGS,
           START_POSITION,
-          OFFSET_SYNC_INTERVAL_MS);
+          OFFSET_SYNC_INTERVAL_MS,
+          REVERSE_OF);
 
   static final Set<String> LINK = Set.copyOf(LINK_ORDER);
 

@@ -295,6 +295,9 @@ public final class ConfigLoader {
     link.followConfigs().forEach(follow::add);
     out.put(ConfigKeys.START_POSITION, link.startPosition());
     out.put(ConfigKeys.OFFSET_SYNC_INTERVAL_MS, link.offsetSyncIntervalMs());
+    if (link.reverseOf() != null) {
+      out.put(ConfigKeys.REVERSE_OF, link.reverseOf());
+    }
   }
 
   private static void writeFilter(ObjectNode out, NameFilter filter) {

@@ -123,7 +123,8 @@ final class ConfigTreeReader {
             node,
             path,
             ConfigKeys.OFFSET_SYNC_INTERVAL_MS,
-            LinkConfig.DEFAULT_OFFSET_SYNC_INTERVAL_MS));
+            LinkConfig.DEFAULT_OFFSET_SYNC_INTERVAL_MS),
+        readOptionalString(node, path, ConfigKeys.REVERSE_OF, null));
   }
 
   private LinkSource readLinkSource(JsonNode node, String path) {

@@ -26,6 +26,9 @@ import java.util.regex.Pattern;
  *   <li>{@code startPosition} (default {@code earliest}): where a new mirror topic starts, {@code
  *       earliest} (the source's log start) or {@code latest} (the source's log end).
  *   <li>{@code offsetSyncIntervalMs} (default 5000): how often committed group offsets are copied.
+ *   <li>{@code reverseOf} (optional): the link this one reverses (same topics, the other way). A
+ *       failover with {@code reverse: true} creates such a link; only one of the two copies at a
+ *       time (a failover stops one before it starts the other), so the pair is not a cycle.
  * </ul>
  */
 public record LinkConfig(
@@ -39,7 +42,8 @@ public record LinkConfig(
     long rateLimitBytesPerSecond,
     List<String> followConfigs,
     String startPosition,
-    long offsetSyncIntervalMs) {
+    long offsetSyncIntervalMs,
+    String reverseOf) {
 
   /** The pattern a link name must match. */
   public static final Pattern NAME_PATTERN = RegionConfig.NAME_PATTERN;
@@ -93,7 +97,32 @@ public record LinkConfig(
         0,
         null,
         null,
-        DEFAULT_OFFSET_SYNC_INTERVAL_MS);
+        DEFAULT_OFFSET_SYNC_INTERVAL_MS,
+        null);
+  }
+
+  /** This link with another name, source, target and topics, reversing {@code reverseOf}. */
+  public LinkConfig reversed(
+      String newName, LinkSource newSource, String newTarget, NameFilter newTopics) {
+    return new LinkConfig(
+        newName,
+        newSource,
+        newTarget,
+        mode,
+        newTopics,
+        groups,
+        compression,
+        rateLimitBytesPerSecond,
+        followConfigs,
+        startPosition,
+        offsetSyncIntervalMs,
+        name);
+  }
+
+  /** Whether {@code other} is this link's reverse or this is its reverse. */
+  public boolean pairedWith(LinkConfig other) {
+    return (name != null && name.equals(other.reverseOf()))
+        || (other.name() != null && other.name().equals(reverseOf));
   }
 
   /** Whether batches cross the link LZ4-compressed. */

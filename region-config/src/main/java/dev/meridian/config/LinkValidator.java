@@ -105,6 +105,14 @@ final class LinkValidator {
           ConfigPath.key(path, ConfigKeys.OFFSET_SYNC_INTERVAL_MS),
           link.offsetSyncIntervalMs() + " is out of range (100..3600000)");
     }
+    if (link.reverseOf() != null
+        && (!LinkConfig.NAME_PATTERN.matcher(link.reverseOf()).matches()
+            || link.reverseOf().equals(link.name()))) {
+      problem(
+          ConfigPath.key(path, ConfigKeys.REVERSE_OF),
+          ConfigPath.quote(link.reverseOf())
+              + " is not another link's name (lowercase letters, digits and '-')");
+    }
   }
 
   private void checkSource(String path, LinkConfig link) {
@@ -210,6 +218,7 @@ final class LinkValidator {
     for (int j = 0; j < links.size(); j++) {
       LinkConfig next = links.get(j);
       if (!next.source().isRegion()
+          || next.pairedWith(last)
           || !next.source().region().equals(last.target())
           || !NameFilter.mayOverlap(common, next.topics())) {
         continue;

@@ -147,6 +147,43 @@ class LinkConfigTest {
   }
 
   @Test
+  void aLinkAndItsReverseAreNotACycleButAThirdLinkClosingOneIs() throws ConfigException {
+    MeridianConfig c =
+        ConfigLoader.parse(
+            REGIONS
+                + """
+                links:
+                  - {name: e2w, source: {region: east}, target: west}
+                  - {name: e2w-reverse, source: {region: west}, target: east, reverseOf: e2w}
+                """,
+            "t");
+    assertEquals("e2w", c.links().get(1).reverseOf());
+    assertTrue(c.links().get(1).pairedWith(c.links().get(0)));
+    assertEquals(
+        c.links().get(1), ConfigLoader.parseLink(ConfigLoader.linkToJson(c.links().get(1)), "j"));
+    assertEquals(
+        1,
+        problems(
+                """
+                links:
+                  - {name: e2w, source: {region: east}, target: west}
+                  - {name: w2e, source: {region: west}, target: east, reverseOf: e2w}
+                  - {name: w2e-2, source: {region: west}, target: east}
+                """)
+            .size());
+    assertEquals(
+        List.of(
+            "links[1].reverseOf: 'w2e' is not another link's name (lowercase letters, digits"
+                + " and '-')"),
+        problems(
+            """
+            links:
+              - {name: e2w, source: {region: east}, target: west}
+              - {name: w2e, source: {region: west}, target: east, reverseOf: w2e}
+            """));
+  }
+
+  @Test
   void disjointTopicsMayFlowBothWays() throws ConfigException {
     MeridianConfig c =
         ConfigLoader.parse(

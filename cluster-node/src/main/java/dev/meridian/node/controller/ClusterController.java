@@ -281,9 +281,11 @@ public final class ClusterController {
     } else if (request instanceof ControllerRequest.AlterLinks a) {
       return alterLinks(image, a);
     } else if (request instanceof ControllerRequest.PromoteMirrorTopics p) {
-      return promote(image, p);
+      return TopicRoles.promote(image, p);
     } else if (request instanceof ControllerRequest.FenceTopics f) {
-      return fence(image, f);
+      return TopicRoles.fence(image, f);
+    } else if (request instanceof ControllerRequest.AdoptTopics a) {
+      return TopicRoles.adopt(image, a);
     } else if (request instanceof ControllerRequest.PutOperation p) {
       return Operations.put(image, p);
     } else if (request instanceof ControllerRequest.PauseLink p) {
@@ -383,76 +385,6 @@ public final class ClusterController {
     }
     return new Decision(
         records, List.of(ItemResult.topic(a.remove(), Uuid.ZERO_UUID, 0, (short) 0, Map.of())));
-  }
-
-  /**
-   * Every mirror topic of the link becomes writable; its partitions' leader epochs rise by one
-   * (their leaders stay). Idempotent: a second promotion finds nothing to promote.
-   */
-  private static Decision promote(MetadataImage image, ControllerRequest.PromoteMirrorTopics p) {
-    List<MetadataRecord> records = new ArrayList<>();
-    List<ItemResult> results = new ArrayList<>();
-    for (TopicImage t : image.topics().values()) {
-      if (!p.link().equals(t.mirrorLink())) {
-        continue;
-      }
-      records.add(new MetadataRecord.TopicRole(t.id(), null, t.fencedBy()));
-      for (int i = 0; i < t.partitionCount(); i++) {
-        PartitionState s = t.partitions().get(i);
-        records.add(
-            new MetadataRecord.Partition(
-                t.id(),
-                i,
-                new PartitionState(
-                    s.replicas(),
-                    s.isr(),
-                    s.leader(),
-                    s.leaderEpoch() + 1,
-                    s.partitionEpoch() + 1,
-                    s.adding(),
-                    s.removing())));
-      }
-      results.add(
-          ItemResult.topic(
-              t.name(),
-              t.id(),
-              t.partitionCount(),
-              (short) t.partitions().get(0).replicas().size(),
-              t.configs()));
-    }
-    if (!records.isEmpty()) {
-      LOG.warn(
-          "link {}: {} mirror topic(s) promoted to writable topics (failover)",
-          p.link(),
-          results.size());
-    }
-    return new Decision(records, results);
-  }
-
-  /** Fences (or unfences) writes to topics; unknown topics fail alone. */
-  private static Decision fence(MetadataImage image, ControllerRequest.FenceTopics f) {
-    List<MetadataRecord> records = new ArrayList<>();
-    List<ItemResult> results = new ArrayList<>();
-    for (String name : f.topics()) {
-      TopicImage t = image.topic(name).orElse(null);
-      if (t == null) {
-        results.add(
-            ItemResult.failed(
-                name, Uuid.ZERO_UUID, Errors.UNKNOWN_TOPIC_OR_PARTITION, "no topic " + name));
-        continue;
-      }
-      if (!java.util.Objects.equals(t.fencedBy(), f.by())) {
-        records.add(new MetadataRecord.TopicRole(t.id(), t.mirrorLink(), f.by()));
-      }
-      results.add(
-          ItemResult.topic(
-              t.name(),
-              t.id(),
-              t.partitionCount(),
-              (short) (t.partitionCount() == 0 ? 0 : t.partitions().get(0).replicas().size()),
-              t.configs()));
-    }
-    return new Decision(records, results);
   }
 
   /** A mirror partition's leader asks for a higher leader epoch; it stays the leader. */

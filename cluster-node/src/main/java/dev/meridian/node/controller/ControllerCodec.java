@@ -98,6 +98,11 @@ public final class ControllerCodec {
           .put("type", "fenceTopics")
           .put("topics", new JsonArray(new ArrayList<>(f.topics())))
           .put("by", f.by());
+    } else if (request instanceof ControllerRequest.AdoptTopics a) {
+      return new JsonObject()
+          .put("type", "adoptTopics")
+          .put("link", a.link())
+          .put("topics", new JsonArray(new ArrayList<>(a.topics())));
     } else if (request instanceof ControllerRequest.PutOperation p) {
       return new JsonObject()
           .put("type", "putOperation")
@@ -237,6 +242,11 @@ public final class ControllerCodec {
           List<String> topics = new ArrayList<>();
           j.getJsonArray("topics").forEach(t -> topics.add((String) t));
           return new ControllerRequest.FenceTopics(topics, j.getString("by"));
+        }
+        case "adoptTopics" -> {
+          List<String> topics = new ArrayList<>();
+          j.getJsonArray("topics").forEach(t -> topics.add((String) t));
+          return new ControllerRequest.AdoptTopics(j.getString("link"), topics);
         }
         case "putOperation" -> {
           return new ControllerRequest.PutOperation(

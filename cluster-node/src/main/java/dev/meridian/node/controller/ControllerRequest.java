@@ -168,6 +168,12 @@ public sealed interface ControllerRequest {
   record FenceTopics(List<String> topics, String by) implements ControllerRequest {}
 
   /**
+   * Fenced {@code topics} become mirror topics of {@code link} (the old source of a failover, when
+   * the reverse link starts): their fences are lifted and their leader epochs rise.
+   */
+  record AdoptTopics(String link, List<String> topics) implements ControllerRequest {}
+
+  /**
    * Starts a failover operation ({@code previousSteps} -1) or records its next step ({@code
    * previousSteps}: the number of transitions of the operation the step was taken from).
    */

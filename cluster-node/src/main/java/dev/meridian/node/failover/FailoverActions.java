@@ -36,10 +36,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Performs the actions of a failover ({@link FailoverAction}) against the real regions: the source
- * region's control plane for the fence ({@link SourceFence}), kafka-clients Admin for log ends and
- * group offsets on both sides, and this region's controller for the link's pause and the promotion.
- * Every action is idempotent (a node that takes over an operation performs its state's action
- * again). Blocking: runs on the failover thread, never on an event loop.
+ * region's control plane for the fence ({@link SourceControlPlane}), kafka-clients Admin for log
+ * ends and group offsets on both sides, and this region's controller for the link's pause and the
+ * promotion. Every action is idempotent (a node that takes over an operation performs its state's
+ * action again). Blocking: runs on the failover thread, never on an event loop.
  */
 final class FailoverActions {
   private static final Logger LOG = LoggerFactory.getLogger(FailoverActions.class);
@@ -50,17 +50,19 @@ final class FailoverActions {
   private final MeridianConfig config;
   private final MetadataService metadata;
   private final java.util.function.Supplier<String> localBootstrap;
-  private final SourceFence fence;
+  private final SourceControlPlane fence;
+  private final ReverseLink reverse;
 
   FailoverActions(
       MeridianConfig config,
       MetadataService metadata,
       java.util.function.Supplier<String> localBootstrap,
-      SourceFence fence) {
+      SourceControlPlane fence) {
     this.config = config;
     this.metadata = metadata;
     this.localBootstrap = localBootstrap;
     this.fence = fence;
+    this.reverse = new ReverseLink(fence);
   }
 
   /** Performs {@code action} for {@code op}; any exception becomes a retriable failure. */
@@ -80,8 +82,9 @@ final class FailoverActions {
         return copyGroupOffsets(op);
       } else if (action instanceof FailoverAction.RollBack) {
         return rollBack(op);
+      } else if (action instanceof FailoverAction.StartReverseLink) {
+        return reverse.start(link(op), topicsOf(op.promoted().keySet()));
       }
-      // StartReverseLink: operations asking for it are refused when they start
       return new FailoverOutcome.Failed(action + " is not performed by this version", false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -84,7 +84,8 @@ public final class FailoverService implements AutoCloseable {
     this.config = config;
     this.region = region;
     this.metadata = metadata;
-    this.actions = new FailoverActions(config, metadata, localBootstrap, new SourceFence(config));
+    this.actions =
+        new FailoverActions(config, metadata, localBootstrap, new SourceControlPlane(config));
   }
 
   /** A link into this region by name: the config file's, else one created at run time. */
@@ -112,15 +113,14 @@ public final class FailoverService implements AutoCloseable {
       throw new Refused(
           409, "link " + link + " is in " + l.mode() + " mode: only mirror links fail over");
     }
-    if (reverse) {
+    if (reverse && type == FailoverOperation.Type.UNPLANNED) {
       throw new Refused(
           400,
-          "\"reverse\": true is not supported yet: after the failover, create the reverse link"
-              + " with POST /v1/links in region "
-              + l.source().describe());
+          "\"reverse\": true needs a planned failover: an unplanned one's source is gone (fail"
+              + " back when it returns)");
     }
     if (type == FailoverOperation.Type.PLANNED) {
-      String why = SourceFence.unfenceable(config, l);
+      String why = SourceControlPlane.unfenceable(config, l);
       if (why != null) {
         throw new Refused(409, why);
       }

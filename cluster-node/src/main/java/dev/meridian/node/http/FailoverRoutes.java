@@ -30,6 +30,10 @@ import java.util.List;
  *       it): the source side of a planned failover; produces to fenced topics get the retriable
  *       NOT_LEADER_OR_FOLLOWER naming {@code by}. 200 with each topic's fence; 404 when a topic
  *       does not exist (nothing is fenced then).
+ *   <li>{@code POST /v1/adoptions} with {@code {"link":"...","topics":[...]}}: the old source's
+ *       side of a reverse link; the fenced topics become mirror topics of that link (created before
+ *       or after). 200 with each topic's link; 404 when a topic does not exist, 409 when one is
+ *       writable or another link's mirror (nothing is adopted then).
  * </ul>
  */
 final class FailoverRoutes {
@@ -50,6 +54,8 @@ final class FailoverRoutes {
     router.get("/v1/operations/:id").handler(ctx -> detail(ctx, failovers));
     router.post("/v1/fences").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
     router.post("/v1/fences").handler(ctx -> fence(ctx, metadata));
+    router.post("/v1/adoptions").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
+    router.post("/v1/adoptions").handler(ctx -> adopt(ctx, metadata));
   }
 
   private static JsonObject body(RoutingContext ctx) {
@@ -196,6 +202,71 @@ final class FailoverRoutes {
               JsonArray out = new JsonArray();
               names.forEach(
                   n -> out.add(new JsonObject().put("name", n).put("fencedBy", fencedBy)));
+              json(ctx, 200, new JsonObject().put("topics", out).encode());
+            });
+  }
+
+  private static void adopt(RoutingContext ctx, MetadataService metadata) {
+    JsonObject body = body(ctx);
+    JsonArray topics = body == null ? null : body.getJsonArray("topics");
+    Object link = body == null ? null : body.getValue("link");
+    if (topics == null
+        || topics.isEmpty()
+        || !topics.stream().allMatch(String.class::isInstance)
+        || !(link instanceof String l)
+        || !dev.meridian.config.LinkConfig.NAME_PATTERN.matcher(l).matches()) {
+      Problems.send(
+          ctx, 400, "the body must be {\"link\":\"link name\",\"topics\":[\"name\", ...]}");
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    topics.forEach(o -> names.add((String) o));
+    List<String> unknown = names.stream().filter(n -> metadata.image().topic(n).isEmpty()).toList();
+    List<String> refused = new ArrayList<>();
+    for (String n : names) {
+      metadata
+          .image()
+          .topic(n)
+          .filter(t -> !link.equals(t.mirrorLink()) && (t.isMirror() || !t.isFenced()))
+          .ifPresent(
+              t ->
+                  refused.add(
+                      n
+                          + (t.isMirror()
+                              ? " is a mirror topic of link " + t.mirrorLink()
+                              : " is writable: fence it first (POST /v1/fences)")));
+    }
+    if (!unknown.isEmpty()) {
+      Problems.send(
+          ctx,
+          Problems.problem(
+              404,
+              ClusterRoutes.TOPIC_NOT_FOUND,
+              "Topic not found",
+              "no topic " + String.join(", ", unknown) + " (nothing was adopted)",
+              ctx.request().path()));
+      return;
+    }
+    if (!refused.isEmpty()) {
+      Problems.send(ctx, 409, String.join("; ", refused) + " (nothing was adopted)");
+      return;
+    }
+    Future.fromCompletionStage(
+            metadata.submit(new ControllerRequest.AdoptTopics((String) link, names)))
+        .onFailure(
+            e ->
+                Problems.send(
+                    ctx, 503, "the region's controller did not answer: " + e.getMessage()))
+        .onSuccess(
+            results -> {
+              List<String> failed =
+                  results.stream().filter(r -> !r.ok()).map(ItemResult::message).toList();
+              if (!failed.isEmpty()) { // changed meanwhile
+                Problems.send(ctx, 409, "topics changed meanwhile: " + failed);
+                return;
+              }
+              JsonArray out = new JsonArray();
+              names.forEach(n -> out.add(new JsonObject().put("name", n).put("mirrorLink", link)));
               json(ctx, 200, new JsonObject().put("topics", out).encode());
             });
   }

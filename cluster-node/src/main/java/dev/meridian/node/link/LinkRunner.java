@@ -434,6 +434,7 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
         .put("mode", config.mode())
         .put("source", config.source().describe())
         .put("target", config.target())
+        .put("reverseOf", config.reverseOf())
         .put("state", state.name())
         .put(
             "reason",

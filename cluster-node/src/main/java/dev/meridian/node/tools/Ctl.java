@@ -28,7 +28,7 @@ import java.util.Set;
  * ctl [--config FILE] [--region R] [--json] topics
  * ctl ... links                      every link of every region of the file
  * ctl ... link NAME
- * ctl ... failover LINK --planned|--unplanned   waits, printing each state, until it ends
+ * ctl ... failover LINK --planned|--unplanned [--reverse]   waits, printing each state, until it ends
  * ctl ... operations | operation ID
  * </pre>
  *
@@ -143,7 +143,7 @@ public final class Ctl {
     err.println("ctl: " + why);
     err.println(
         "usage: ctl [--config FILE] [--region R] [--json] topics | links | link NAME | failover"
-            + " LINK --planned|--unplanned | operations | operation ID");
+            + " LINK --planned|--unplanned [--reverse] | operations | operation ID");
     return USAGE;
   }
 

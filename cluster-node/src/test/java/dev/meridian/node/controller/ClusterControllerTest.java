@@ -179,6 +179,42 @@ class ClusterControllerTest {
   }
 
   @Test
+  void onlyFencedTopicsAreAdoptedAsALinksMirrorTopicsInAHigherEpoch() {
+    ClusterController c = controller(region(3));
+    apply(c.takeOffice(image, live(1, 1, 2, 3)));
+    create(c, "orders", 2, null);
+    create(c, "open", 1, null);
+    create(c, "theirs", 1, "other");
+    apply(
+        c.decide(image, new ControllerRequest.FenceTopics(List.of("orders"), "failover op-1"))
+            .records());
+    TopicImage before = image.topic("orders").orElseThrow();
+    ClusterController.Decision d =
+        c.decide(
+            image,
+            new ControllerRequest.AdoptTopics(
+                "e2w-reverse", List.of("orders", "open", "theirs", "nope")));
+    assertTrue(d.results().get(0).ok());
+    assertTrue(d.results().get(1).message().contains("is writable: fence it first"));
+    assertTrue(d.results().get(2).message().contains("mirror topic of link other"));
+    assertEquals(Errors.UNKNOWN_TOPIC_OR_PARTITION, d.results().get(3).error());
+    apply(d.records());
+    TopicImage after = image.topic("orders").orElseThrow();
+    assertEquals("e2w-reverse", after.mirrorLink());
+    assertFalse(after.isFenced(), "a mirror topic refuses produces by itself");
+    for (int i = 0; i < 2; i++) {
+      assertEquals(
+          before.partitions().get(i).leaderEpoch() + 1, after.partitions().get(i).leaderEpoch());
+    }
+    assertFalse(image.topic("open").orElseThrow().isMirror());
+    assertTrue(
+        c.decide(image, new ControllerRequest.AdoptTopics("e2w-reverse", List.of("orders")))
+            .records()
+            .isEmpty(),
+        "adopting again changes nothing");
+  }
+
+  @Test
   void oneOperationRunsPerLinkAndAStepIsRecordedOnlyFromTheStateItWasTakenIn() {
     ClusterController c = controller(region(1));
     apply(c.takeOffice(image, live(1, 1)));

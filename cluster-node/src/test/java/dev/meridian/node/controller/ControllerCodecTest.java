@@ -86,6 +86,7 @@ class ControllerCodecTest {
     roundTrip(new ControllerRequest.PromoteMirrorTopics("e2w"));
     roundTrip(new ControllerRequest.FenceTopics(List.of("a", "b"), "failover op-1"));
     roundTrip(new ControllerRequest.FenceTopics(List.of("a"), null));
+    roundTrip(new ControllerRequest.AdoptTopics("e2w-reverse", List.of("a", "b")));
     roundTrip(new ControllerRequest.PauseLink("e2w", false));
     roundTrip(
         new ControllerRequest.PutOperation(

@@ -16,20 +16,29 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Fences (or unfences) writes to a link's source topics through the source region's control plane
- * ({@code POST /v1/fences} on any of its nodes, which hands it to that region's controller). Only a
- * Meridian region can be fenced: the config file must give its nodes fixed {@code httpPort}s.
- * Blocking.
+ * The source region's control plane, as a failover uses it: fences on writes to a link's source
+ * topics ({@code POST /v1/fences}), and for the reverse link, its links ({@code GET /v1/links},
+ * {@code POST /v1/links}, {@code POST /v1/links/{name}/resume}) and adoption of the fenced topics
+ * as the reverse link's mirror topics ({@code POST /v1/adoptions}). Any node of the source region
+ * answers (changes go to its controller). Only a Meridian region has one: the config file must give
+ * its nodes fixed {@code httpPort}s. Blocking.
  */
-final class SourceFence {
+final class SourceControlPlane {
   private static final Duration TIMEOUT = Duration.ofSeconds(8);
 
   private final MeridianConfig config;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-  SourceFence(MeridianConfig config) {
+  SourceControlPlane(MeridianConfig config) {
     this.config = config;
+  }
+
+  /** An answer of the source's control plane. */
+  record Answer(int status, String body) {
+    JsonObject json() {
+      return new JsonObject(body);
+    }
   }
 
   /**
@@ -65,46 +74,65 @@ final class SourceFence {
    */
   void fence(LinkConfig link, List<String> topics, String by)
       throws IOException, InterruptedException {
-    String why = unfenceable(config, link);
-    if (why != null) {
-      throw new IOException(why);
-    }
     if (topics.isEmpty()) {
       return;
     }
-    RegionConfig region = config.region(link.source().region()).orElseThrow();
     String body =
         new JsonObject()
             .put("topics", new JsonArray(new ArrayList<>(topics)))
             .put("by", by)
             .encode();
+    Answer a = send(link, "POST", "/v1/fences", body);
+    if (a.status() != 200) {
+      throw new IOException(
+          (by == null ? "lifting the fence" : "fencing")
+              + " at the source failed: "
+              + a.status()
+              + " "
+              + a.body());
+    }
+  }
+
+  /**
+   * Sends a request to the first node of {@code link}'s source region that answers; a 4xx answer is
+   * returned at once (another node would refuse too), 5xx and connection failures try the next.
+   *
+   * @throws IOException when no node answers with less than 500
+   */
+  Answer send(LinkConfig link, String method, String path, String body)
+      throws IOException, InterruptedException {
+    String why = unfenceable(config, link);
+    if (why != null) {
+      throw new IOException(why);
+    }
+    RegionConfig region = config.region(link.source().region()).orElseThrow();
     List<String> failures = new ArrayList<>();
     for (NodeConfig n : region.nodes()) {
       if (n.httpPort() == 0) {
         continue;
       }
-      URI uri = URI.create("http://" + n.host() + ":" + n.httpPort() + "/v1/fences");
+      URI uri = URI.create("http://" + n.host() + ":" + n.httpPort() + path);
       try {
         HttpResponse<String> r =
             http.send(
                 HttpRequest.newBuilder(uri)
                     .timeout(TIMEOUT)
                     .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .method(
+                        method,
+                        body == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return;
+        if (r.statusCode() < 500) {
+          return new Answer(r.statusCode(), r.body());
         }
         failures.add(uri + " answered " + r.statusCode() + ": " + r.body());
-        if (r.statusCode() >= 400 && r.statusCode() < 500) {
-          break; // the source refuses: another node would too
-        }
       } catch (IOException e) {
         failures.add(uri + ": " + e.getMessage());
       }
     }
-    throw new IOException(
-        (by == null ? "lifting the fence" : "fencing") + " at the source failed: " + failures);
+    throw new IOException(method + " " + path + " at region " + region.name() + ": " + failures);
   }
 }
