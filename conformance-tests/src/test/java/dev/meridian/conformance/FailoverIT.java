@@ -360,6 +360,11 @@ class FailoverIT {
     }
   }
 
+  /**
+   * An unplanned failover after east is kill -9'd reports as RPO exactly the records west lacks;
+   * when east returns, the failback keeps those records in east's quarantine topic (and nowhere
+   * else), truncates them, and east mirrors west from then on.
+   */
   @Test
   void unplannedFailoverAfterTheSourceIsKilledReportsTheRecordsItLost() throws Exception {
     // a slow link (rate limited) keeps west behind while it still learns east's ends
@@ -418,7 +423,60 @@ class FailoverIT {
       try (KafkaProducer<String, String> p = new KafkaProducer<>(Clients.producer(wb))) {
         p.send(new ProducerRecord<>(TOPIC, "after", "after")).get(10, TimeUnit.SECONDS);
       }
+
+      // east returns, still holding what west never got, and fails back
+      regions.source.start(1);
+      out.reset();
+      exit = ctl(out, "--json", "failback", "e2w");
+      assertEquals(0, exit, out.toString());
+      JsonNode back = JSON.readTree(out.toString().trim());
+      assertEquals("COMPLETED", back.get("state").asText(), back.toString());
+      assertEquals("FAILBACK", back.get("type").asText());
+      assertEquals(missing, back.get("quarantinedRecords").asLong(), back.toString());
+      try (Admin ea = Admin.create(Clients.admin(eb));
+          Admin wa = Admin.create(Clients.admin(wb))) {
+        Wait.until(
+            "east mirrors west", TIMEOUT, () -> LinkedRegions.sameEnds(wa, ea, TOPIC, PARTITIONS));
+      }
+      Set<String> nowOnWest = values(wb);
+      assertEquals(nowOnWest, values(eb), "east holds exactly west's records");
+      Set<String> lost = new HashSet<>(east.acked);
+      lost.removeAll(onWest);
+      List<String> kept = quarantined(eb, "orders.quarantine.east");
+      assertEquals(lost.size(), kept.size(), "each unmirrored record kept once");
+      assertEquals(lost, new HashSet<>(kept), "the quarantine holds exactly what west lacks");
+      assertTrue(java.util.Collections.disjoint(lost, nowOnWest), "and it is nowhere else");
+      System.out.printf(
+          "failback: %d records of east kept in quarantine, %s%n",
+          kept.size(), back.get("history"));
     }
+  }
+
+  /** The original keys of the records in quarantine topic {@code q}, checking their provenance. */
+  private static List<String> quarantined(String bootstrap, String q) {
+    List<String> out = new ArrayList<>();
+    try (KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(Clients.consumer(bootstrap, "earliest"))) {
+      List<TopicPartition> parts = Clients.partitions(q, PARTITIONS);
+      c.assign(parts);
+      c.seekToBeginning(parts);
+      Map<TopicPartition, Long> ends = c.endOffsets(parts, TIMEOUT);
+      Clients.pollUntil(
+          c,
+          () -> parts.stream().allMatch(tp -> c.position(tp) >= ends.get(tp)),
+          TIMEOUT,
+          r -> {
+            var topic = r.headers().lastHeader("meridian.quarantine.topic");
+            var partition = r.headers().lastHeader("meridian.quarantine.partition");
+            assertEquals(TOPIC, new String(topic.value(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(
+                Integer.toString(r.partition()),
+                new String(partition.value(), java.nio.charset.StandardCharsets.UTF_8));
+            assertTrue(r.headers().lastHeader("meridian.quarantine.offset") != null);
+            out.add(r.key());
+          });
+    }
+    return out;
   }
 
   @Test

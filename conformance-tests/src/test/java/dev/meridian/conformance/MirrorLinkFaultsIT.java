@@ -302,6 +302,17 @@ class MirrorLinkFaultsIT {
               .filter(v -> v.matches("v1[0-5]\\d\\d"))
               .count(),
           "the mirror holds none of the records the source lost");
+      // ... but keeps them, at their offsets, in its quarantine topic
+      List<String> kept =
+          LinkedRegions.contents(regions.target.bootstrap(), "ledger.quarantine.west", TIMEOUT);
+      assertEquals(600, kept.size(), "the 600 records the source lost, once each");
+      assertTrue(
+          kept.stream()
+              .allMatch(
+                  l ->
+                      l.matches(".* value=v1[0-5]\\d\\d .*")
+                          && l.contains("meridian.quarantine.topic:ledger")),
+          kept.get(0));
     }
   }
 

@@ -32,6 +32,15 @@ public sealed interface FailoverAction {
   /** Start the link in the other direction (this region → the old source). */
   record StartReverseLink(String link) implements FailoverAction {}
 
-  /** Lift the source fence and resume the link (nothing was promoted). */
+  /**
+   * Failback: answer the reverse link's lag and what the old source keeps in quarantine ({@link
+   * FailoverOutcome.ReverseLag}).
+   */
+  record ReadReverseLag(String link) implements FailoverAction {}
+
+  /**
+   * Lift the source fence and resume the link (nothing was promoted); a failback only lifts the
+   * fence (its link stays stopped: this region's topics are the writable ones).
+   */
   record RollBack(String link) implements FailoverAction {}
 }

@@ -17,6 +17,8 @@ import java.util.TreeMap;
  *                 │          │           │                                   → [REVERSING] → COMPLETED
  *                 └──────────┴───────────┴→ ROLLING_BACK → ROLLED_BACK
  * unplanned:  STOPPING_LINK → PROMOTING → COPYING_OFFSETS → COMPLETED
+ * failback:   FENCING → REVERSING → CATCHING_UP → COMPLETED
+ *                 └→ ROLLING_BACK → ROLLED_BACK
  * </pre>
  *
  * Safety: nothing is promoted before the fence held (planned), and once promotion may have begun
@@ -52,6 +54,7 @@ public final class FailoverMachine {
       case PROMOTING -> new FailoverAction.Promote(link);
       case COPYING_OFFSETS -> new FailoverAction.CopyGroupOffsets(link);
       case REVERSING -> new FailoverAction.StartReverseLink(link);
+      case CATCHING_UP -> new FailoverAction.ReadReverseLag(link);
       case ROLLING_BACK -> new FailoverAction.RollBack(link);
       case COMPLETED, ROLLED_BACK, FAILED -> null;
     };
@@ -66,13 +69,16 @@ public final class FailoverMachine {
       return failed(op, f, nowMs);
     }
     return switch (op.state()) {
-      case FENCING -> op.withFencedEnds(ends(op, outcome)).to(State.DRAINING, nowMs, null);
+      case FENCING ->
+          op.withFencedEnds(ends(op, outcome))
+              .to(failback(op) ? State.REVERSING : State.DRAINING, nowMs, null);
       case DRAINING -> drained(op, ends(op, outcome), nowMs);
       case VERIFYING -> verified(op, ends(op, outcome), nowMs);
       case STOPPING_LINK -> op.to(State.PROMOTING, nowMs, null);
       case PROMOTING -> promoted(op, outcome, nowMs);
       case COPYING_OFFSETS -> op.to(op.reverse() ? State.REVERSING : State.COMPLETED, nowMs, null);
-      case REVERSING -> op.to(State.COMPLETED, nowMs, null);
+      case REVERSING -> op.to(failback(op) ? State.CATCHING_UP : State.COMPLETED, nowMs, null);
+      case CATCHING_UP -> caughtUp(op, outcome, nowMs);
       case ROLLING_BACK -> op.to(State.ROLLED_BACK, nowMs, null);
       case COMPLETED, ROLLED_BACK, FAILED -> op;
     };
@@ -99,6 +105,33 @@ public final class FailoverMachine {
       return op.to(State.FAILED, nowMs, why);
     }
     return op.to(State.ROLLING_BACK, nowMs, why);
+  }
+
+  private static boolean failback(FailoverOperation op) {
+    return op.type() == FailoverOperation.Type.FAILBACK;
+  }
+
+  private FailoverOperation caughtUp(FailoverOperation op, FailoverOutcome outcome, long nowMs) {
+    if (!(outcome instanceof FailoverOutcome.ReverseLag lag)) {
+      throw new IllegalArgumentException("CATCHING_UP needs ReverseLag, not " + outcome);
+    }
+    FailoverOperation seen = op.withQuarantined(lag.quarantined());
+    if (lag.lagRecords() == 0) {
+      return seen.to(State.COMPLETED, nowMs, null);
+    }
+    if (nowMs - op.stateSinceMs() >= drainTimeoutMs) {
+      return seen.to(
+          State.FAILED,
+          nowMs,
+          "the reverse link did not catch up within "
+              + drainTimeoutMs
+              + " ms ("
+              + (lag.lagRecords() < 0
+                  ? "not every partition reports"
+                  : lag.lagRecords() + " records behind")
+              + "); it keeps running");
+    }
+    return op; // wait (what is in quarantine is recorded when the state ends)
   }
 
   private static Map<String, Long> ends(FailoverOperation op, FailoverOutcome outcome) {

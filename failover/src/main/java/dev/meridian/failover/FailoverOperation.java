@@ -25,6 +25,8 @@ import java.util.TreeMap;
  * @param sourceBehind per partition, the records the source was known to hold beyond the promoted
  *     end (unplanned failovers: the RPO in records); empty otherwise
  * @param rpoMs the age of the oldest record not mirrored when promoted (unplanned), 0 for planned
+ * @param quarantined failbacks: per partition of the old source, the records it held beyond the
+ *     promoted point, copied into its quarantine topic before it truncated them; empty otherwise
  * @param reason why it rolled back or failed; null otherwise
  * @param history every state entered, with its time
  */
@@ -40,6 +42,7 @@ public record FailoverOperation(
     Map<String, Position> promoted,
     Map<String, Long> sourceBehind,
     long rpoMs,
+    Map<String, Long> quarantined,
     String reason,
     List<Transition> history) {
 
@@ -48,7 +51,13 @@ public record FailoverOperation(
     /** Fence the source, drain the link, verify, promote: nothing acknowledged is lost. */
     PLANNED,
     /** The source is gone: promote at once, report what was not mirrored. */
-    UNPLANNED
+    UNPLANNED,
+    /**
+     * After a failover, the old source returned: fence it, start the reverse link (which keeps what
+     * the old source held beyond the promoted point in a quarantine topic, then truncates it), and
+     * wait until the reverse link has caught up.
+     */
+    FAILBACK
   }
 
   /** The states of a failover; {@link #terminal()} ones end it. */
@@ -67,6 +76,8 @@ public record FailoverOperation(
     COPYING_OFFSETS,
     /** Starting the reverse link. */
     REVERSING,
+    /** Failback: waiting until the reverse link has caught up (lag 0). */
+    CATCHING_UP,
     /** Done: the target region's topics are the writable ones. */
     COMPLETED,
     /** Undoing the fence and resuming the link (before anything was promoted). */
@@ -85,6 +96,7 @@ public record FailoverOperation(
       return this == PROMOTING
           || this == COPYING_OFFSETS
           || this == REVERSING
+          || this == CATCHING_UP
           || this == COMPLETED
           || this == FAILED;
     }
@@ -101,12 +113,16 @@ public record FailoverOperation(
     fencedEnds = Map.copyOf(fencedEnds);
     promoted = Map.copyOf(promoted);
     sourceBehind = Map.copyOf(sourceBehind);
+    quarantined = Map.copyOf(quarantined);
     history = List.copyOf(history);
   }
 
   /** A new operation in its first state. */
   public static FailoverOperation start(
       String id, String link, Type type, boolean reverse, long nowMs) {
+    if (type == Type.FAILBACK) {
+      throw new IllegalArgumentException("a failback starts with startFailback");
+    }
     if (type == Type.UNPLANNED && reverse) {
       throw new IllegalArgumentException(
           "an unplanned failover cannot start the reverse link: its source is gone (fail back"
@@ -125,8 +141,32 @@ public record FailoverOperation(
         Map.of(),
         Map.of(),
         0,
+        Map.of(),
         null,
         List.of(new Transition(first, nowMs, null)));
+  }
+
+  /**
+   * A new failback of {@code link}, undoing the failover that promoted {@code promoted} (its
+   * positions are the point the old source's records are compared with).
+   */
+  public static FailoverOperation startFailback(
+      String id, String link, Map<String, Position> promoted, long nowMs) {
+    return new FailoverOperation(
+        id,
+        link,
+        Type.FAILBACK,
+        true,
+        State.FENCING,
+        nowMs,
+        nowMs,
+        Map.of(),
+        new TreeMap<>(promoted),
+        Map.of(),
+        0,
+        Map.of(),
+        null,
+        List.of(new Transition(State.FENCING, nowMs, null)));
   }
 
   /** This operation moved to {@code next} at {@code nowMs}. */
@@ -146,6 +186,7 @@ public record FailoverOperation(
         promoted,
         sourceBehind,
         rpoMs,
+        quarantined,
         why,
         h);
   }
@@ -163,6 +204,7 @@ public record FailoverOperation(
         promoted,
         sourceBehind,
         rpoMs,
+        quarantined,
         reason,
         history);
   }
@@ -181,8 +223,32 @@ public record FailoverOperation(
         new TreeMap<>(positions),
         new TreeMap<>(behind),
         rpo,
+        quarantined,
         reason,
         history);
+  }
+
+  FailoverOperation withQuarantined(Map<String, Long> records) {
+    return new FailoverOperation(
+        id,
+        link,
+        type,
+        reverse,
+        state,
+        startedMs,
+        stateSinceMs,
+        fencedEnds,
+        promoted,
+        sourceBehind,
+        rpoMs,
+        new TreeMap<>(records),
+        reason,
+        history);
+  }
+
+  /** Records the old source held beyond the promoted point, kept in quarantine (failbacks). */
+  public long quarantinedRecords() {
+    return quarantined.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** Records the source held beyond the promoted ends (the RPO in records). */
@@ -195,6 +261,9 @@ public record FailoverOperation(
    * promotion's end, or -1 before that.
    */
   public long rtoMs() {
+    if (type == Type.FAILBACK) {
+      return -1; // the promoted region takes writes throughout
+    }
     for (Transition t : history) {
       if (t.state() == State.COPYING_OFFSETS || t.state() == State.COMPLETED) {
         return t.atMs() - startedMs;

@@ -34,6 +34,19 @@ public sealed interface FailoverOutcome {
   }
 
   /**
+   * How far the reverse link of a failback is behind.
+   *
+   * @param lagRecords records the reverse link has still to copy, over all partitions (-1: it does
+   *     not report every partition yet)
+   * @param quarantined per partition, the records kept in the old source's quarantine topic
+   */
+  record ReverseLag(long lagRecords, Map<String, Long> quarantined) implements FailoverOutcome {
+    public ReverseLag {
+      quarantined = Map.copyOf(quarantined);
+    }
+  }
+
+  /**
    * The action failed.
    *
    * @param retriable whether trying again may help (the region's controller moved, a timeout)

@@ -72,6 +72,49 @@ class FailoverMachineTest {
   }
 
   @Test
+  void aFailbackFencesTheOldSourceStartsTheReverseLinkAndWaitsUntilItCaughtUp() {
+    Map<String, Position> promoted = Map.of("t-0", new Position(80, 5), "t-1", new Position(40, 5));
+    FailoverOperation op = FailoverOperation.startFailback("fb-1", "e2w", promoted, 1_000);
+    assertEquals(Type.FAILBACK, op.type());
+    assertEquals(promoted, op.promoted(), "the point the old source's records are compared with");
+    assertInstanceOf(FailoverAction.FenceSource.class, machine.action(op));
+    op = machine.advance(op, ends(100, 40), 1_010);
+    assertEquals(State.REVERSING, op.state(), "no drain: the old source is not the primary");
+    assertInstanceOf(FailoverAction.StartReverseLink.class, machine.action(op));
+    op = machine.advance(op, DONE, 1_100);
+    assertInstanceOf(FailoverAction.ReadReverseLag.class, machine.action(op));
+    FailoverOperation behind =
+        machine.advance(op, new FailoverOutcome.ReverseLag(7, Map.of("t-0", 20L)), 1_200);
+    assertTrue(machine.waiting(op, behind));
+    assertEquals(op, behind, "nothing recorded while waiting");
+    op =
+        machine.advance(
+            behind, new FailoverOutcome.ReverseLag(0, Map.of("t-0", 20L, "t-1", 0L)), 1_300);
+    assertEquals(State.COMPLETED, op.state());
+    assertEquals(20, op.quarantinedRecords());
+    assertEquals(-1, op.rtoMs(), "the promoted region took writes throughout");
+    assertEquals(
+        List.of(State.FENCING, State.REVERSING, State.CATCHING_UP, State.COMPLETED), states(op));
+  }
+
+  @Test
+  void aFailbackWhoseOldSourceCannotBeFencedRollsBackButOneWhoseReverseLinkLagsFails() {
+    FailoverOperation op =
+        FailoverOperation.startFailback("fb-1", "e2w", Map.of("t-0", new Position(1, 1)), 0);
+    FailoverOperation unfenced =
+        machine.advance(op, new FailoverOutcome.Failed("east does not answer", true), 6_000);
+    assertEquals(State.ROLLING_BACK, unfenced.state());
+    op = machine.advance(op, ends(1, 1), 10);
+    op = machine.advance(op, DONE, 20);
+    op = machine.advance(op, new FailoverOutcome.ReverseLag(-1, Map.of()), 10_020);
+    assertEquals(State.FAILED, op.state());
+    assertTrue(op.reason().contains("did not catch up"), op.reason());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FailoverOperation.start("x", "e2w", Type.FAILBACK, false, 0));
+  }
+
+  @Test
   void aWriteThatSlippedPastTheFenceRollsBackAndSaysWhere() {
     FailoverOperation op = FailoverOperation.start("op-1", "e2w", Type.PLANNED, false, 0);
     op = machine.advance(op, ends(100, 50), 10);

@@ -84,6 +84,9 @@ final class FailoverActions {
         return rollBack(op);
       } else if (action instanceof FailoverAction.StartReverseLink) {
         return reverse.start(link(op), topicsOf(op.promoted().keySet()));
+      } else if (action instanceof FailoverAction.ReadReverseLag) {
+        LinkConfig link = link(op);
+        return reverse.lag(link, op.promoted().keySet(), LinkService.bootstrapOf(config, link));
       }
       return new FailoverOutcome.Failed(action + " is not performed by this version", false);
     } catch (InterruptedException e) {
@@ -162,6 +165,9 @@ final class FailoverActions {
     LinkConfig link = link(op);
     List<String> topics = linkTopics(link, op);
     fence.fence(link, topics, null);
+    if (op.type() == FailoverOperation.Type.FAILBACK) {
+      return new FailoverOutcome.Done(); // the link stays stopped: this region is the writable one
+    }
     return pauseLink(op.link(), false);
   }
 

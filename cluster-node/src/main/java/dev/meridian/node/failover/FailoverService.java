@@ -133,9 +133,75 @@ public final class FailoverService implements AutoCloseable {
                   409,
                   "link " + link + " has an operation running: " + o.id() + " (" + o.state() + ")");
             });
-    FailoverOperation op =
+    return begin(
         FailoverOperation.start(
-            UUID.randomUUID().toString(), link, type, reverse, System.currentTimeMillis());
+            UUID.randomUUID().toString(), link, type, reverse, System.currentTimeMillis()));
+  }
+
+  /**
+   * Starts a failback of link {@code link}, whose last operation was a completed failover without a
+   * reverse link; completes with the operation as recorded.
+   *
+   * @throws Refused (directly) when the link is unknown, its source cannot be reached, or it has
+   *     nothing to fail back
+   */
+  public CompletableFuture<FailoverOperation> failback(String link) {
+    MetadataImage image = metadata.image();
+    LinkConfig l =
+        linkConfig(config, image, link)
+            .filter(c -> region.name().equals(c.target()))
+            .orElseThrow(
+                () -> new Refused(404, "no link '" + link + "' into region " + region.name()));
+    String why = SourceControlPlane.unfenceable(config, l);
+    if (why != null) {
+      throw new Refused(409, why);
+    }
+    FailoverOperation last =
+        image.operations().values().stream()
+            .filter(o -> o.link().equals(link))
+            .max(java.util.Comparator.comparingLong(FailoverOperation::startedMs))
+            .orElseThrow(() -> new Refused(409, "link " + link + " was not failed over"));
+    if (!last.state().terminal()) {
+      throw new Refused(
+          409,
+          "link " + link + " has an operation running: " + last.id() + " (" + last.state() + ")");
+    }
+    if (last.type() == FailoverOperation.Type.FAILBACK
+        && last.state() == FailoverOperation.State.COMPLETED) {
+      throw new Refused(
+          409,
+          "link " + link + " was failed back already (" + last.id() + "): its reverse link runs");
+    }
+    if (last.state() != FailoverOperation.State.COMPLETED
+        && last.type() != FailoverOperation.Type.FAILBACK) {
+      throw new Refused(
+          409,
+          "the last failover of link "
+              + link
+              + " ("
+              + last.id()
+              + ") ended "
+              + last.state()
+              + ": nothing was promoted to fail back from");
+    }
+    if (last.reverse() && last.type() != FailoverOperation.Type.FAILBACK) {
+      throw new Refused(
+          409,
+          "the last failover of link "
+              + link
+              + " ("
+              + last.id()
+              + ") started the reverse link"
+              + " already: fail back with that link's planned failover");
+    }
+    return begin(
+        FailoverOperation.startFailback(
+            UUID.randomUUID().toString(), link, last.promoted(), System.currentTimeMillis()));
+  }
+
+  private CompletableFuture<FailoverOperation> begin(FailoverOperation op) {
+    String link = op.link();
+    FailoverOperation.Type type = op.type();
     return metadata
         .submit(new ControllerRequest.PutOperation(op, -1))
         .thenApply(

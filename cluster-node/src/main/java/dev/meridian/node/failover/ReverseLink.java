@@ -5,10 +5,24 @@ import dev.meridian.config.LinkConfig;
 import dev.meridian.config.LinkSource;
 import dev.meridian.config.NameFilter;
 import dev.meridian.failover.FailoverOutcome;
+import dev.meridian.node.link.Quarantine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,15 +58,15 @@ final class ReverseLink {
     return new NameFilter(include, List.of());
   }
 
-  /** Starts the reverse of {@code link} for its promoted {@code topics}. Blocking. */
-  FailoverOutcome start(LinkConfig link, List<String> topics) throws Exception {
-    if (topics.isEmpty()) {
-      return new FailoverOutcome.Done();
-    }
+  /**
+   * The name of {@code link}'s reverse in the old source region, if that region has it.
+   *
+   * @throws IOException when the old source's control plane does not answer
+   */
+  Optional<String> find(LinkConfig link) throws IOException, InterruptedException {
     SourceControlPlane.Answer listed = source.send(link, "GET", "/v1/links", null);
     if (listed.status() != 200) {
-      return new FailoverOutcome.Failed(
-          "the old source's links: " + listed.status() + " " + listed.body(), true);
+      throw new IOException("the old source's links: " + listed.status() + " " + listed.body());
     }
     String name = null;
     for (Object o : new JsonArray(listed.body())) {
@@ -62,6 +76,15 @@ final class ReverseLink {
         name = l.getString("name");
       }
     }
+    return Optional.ofNullable(name);
+  }
+
+  /** Starts the reverse of {@code link} for its promoted {@code topics}. Blocking. */
+  FailoverOutcome start(LinkConfig link, List<String> topics) throws Exception {
+    if (topics.isEmpty()) {
+      return new FailoverOutcome.Done();
+    }
+    String name = find(link).orElse(null);
     boolean create = name == null;
     if (create) {
       name = reverseName(link.name());
@@ -111,5 +134,72 @@ final class ReverseLink {
         link.source().region(),
         topics);
     return new FailoverOutcome.Done();
+  }
+
+  /**
+   * How far the reverse link of {@code link} is behind on the {@code promoted} partitions (-1 until
+   * it reports each with a known source end), and what the old source keeps in quarantine for them
+   * ({@code bootstrap}: the old source's Kafka listeners).
+   */
+  FailoverOutcome lag(LinkConfig link, Set<String> promoted, String bootstrap) throws Exception {
+    String name = find(link).orElse(null);
+    if (name == null) {
+      return new FailoverOutcome.Failed(
+          "the old source has no reverse link of " + link.name(), true);
+    }
+    SourceControlPlane.Answer status = source.send(link, "GET", "/v1/links/" + name, null);
+    if (status.status() != 200) {
+      return new FailoverOutcome.Failed(
+          "link " + name + ": " + status.status() + " " + status.body(), true);
+    }
+    long lag = 0;
+    Set<String> reported = new TreeSet<>();
+    for (Object o : status.json().getJsonArray("partitions", new JsonArray())) {
+      JsonObject p = (JsonObject) o;
+      String tp = p.getString("topic") + "-" + p.getInteger("partition");
+      long sourceEnd = p.getLong("sourceHighWatermark", -1L);
+      if (promoted.contains(tp) && sourceEnd >= 0) {
+        reported.add(tp);
+        lag += Math.max(0, sourceEnd - p.getLong("highWatermark", 0L));
+      }
+    }
+    return new FailoverOutcome.ReverseLag(
+        reported.equals(promoted) ? lag : -1,
+        quarantined(promoted, link.source().region(), bootstrap));
+  }
+
+  /** Records in the quarantine topics of {@code partitions} in {@code region}, per partition. */
+  private static Map<String, Long> quarantined(
+      Set<String> partitions, String region, String bootstrap) throws Exception {
+    Map<String, Long> out = new TreeMap<>();
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "meridian-failback");
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "8000");
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+    try (Admin admin = Admin.create(props)) {
+      Set<String> topics = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+      Map<TopicPartition, String> of = new HashMap<>();
+      for (String tp : partitions) {
+        int i = tp.lastIndexOf('-');
+        String q = Quarantine.topicOf(tp.substring(0, i), region);
+        if (topics.contains(q)) {
+          TopicPartition qp = new TopicPartition(q, Integer.parseInt(tp.substring(i + 1)));
+          latest.put(qp, OffsetSpec.latest());
+          earliest.put(qp, OffsetSpec.earliest());
+          of.put(qp, tp);
+        } else {
+          out.put(tp, 0L);
+        }
+      }
+      if (!latest.isEmpty()) {
+        var ends = admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS);
+        var starts = admin.listOffsets(earliest).all().get(10, TimeUnit.SECONDS);
+        of.forEach((qp, tp) -> out.put(tp, ends.get(qp).offset() - starts.get(qp).offset()));
+      }
+    }
+    return out;
   }
 }

@@ -23,6 +23,10 @@ import java.util.List;
  *       a failover of a mirror link into this region; 202 with the operation and its {@code
  *       Location}; 404 for an unknown link, 409 while another operation of the link runs or when a
  *       planned failover's source cannot be fenced, 400 for a bad body.
+ *   <li>{@code POST /v1/links/{name}/failback}: after a failover without a reverse link, when the
+ *       old source returned: fences it, starts the reverse link there (what it held beyond the
+ *       promoted point goes to its quarantine topics first) and waits until that link caught up;
+ *       202 with the operation; 404 for an unknown link, 409 when there is nothing to fail back.
  *   <li>{@code GET /v1/operations} (newest first) and {@code GET /v1/operations/{id}}: the
  *       operations recorded in the region's metadata, with their state, history, fenced ends,
  *       promoted positions, RPO and RTO ({@link OperationCodec}); any node answers.
@@ -50,6 +54,7 @@ final class FailoverRoutes {
   static void install(Router router, FailoverService failovers, MetadataService metadata) {
     router.post("/v1/links/:name/failover").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
     router.post("/v1/links/:name/failover").handler(ctx -> failover(ctx, failovers));
+    router.post("/v1/links/:name/failback").handler(ctx -> failback(ctx, failovers));
     router.get("/v1/operations").handler(ctx -> list(ctx, failovers));
     router.get("/v1/operations/:id").handler(ctx -> detail(ctx, failovers));
     router.post("/v1/fences").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
@@ -99,6 +104,21 @@ final class FailoverRoutes {
       refused(ctx, e);
       return;
     }
+    answer(ctx, started);
+  }
+
+  private static void failback(RoutingContext ctx, FailoverService failovers) {
+    Future<FailoverOperation> started;
+    try {
+      started = Future.fromCompletionStage(failovers.failback(ctx.pathParam("name")));
+    } catch (FailoverService.Refused e) {
+      refused(ctx, e);
+      return;
+    }
+    answer(ctx, started);
+  }
+
+  private static void answer(RoutingContext ctx, Future<FailoverOperation> started) {
     started
         .onSuccess(
             op -> {

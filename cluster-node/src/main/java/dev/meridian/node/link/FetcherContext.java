@@ -38,6 +38,15 @@ interface FetcherContext {
   /** The link's byte rate limiter, or empty when unlimited. */
   Optional<RateLimiter> rateLimiter();
 
+  /**
+   * Keeps {@code target}'s records from {@code from} to its log end (which a truncation to {@code
+   * from} would lose) in the region's quarantine topic; returns how many. Blocking.
+   *
+   * @throws Exception when they could not all be kept (the caller must not truncate then)
+   */
+  long quarantine(dev.meridian.node.replication.Partition target, long from, String reason)
+      throws Exception;
+
   /** Counts bytes received from the source (on the wire) and the bytes they stand for. */
   void countWire(long wireBytes, long recordBytes);
 }

@@ -74,6 +74,7 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
   private final AtomicLong recordBytes = new AtomicLong();
   private final TopicSync topicSync;
   private final GroupOffsetSync groupSync;
+  private final Quarantine quarantine;
   private SourceCluster source;
   private volatile SourceCluster.Snapshot snapshot = new SourceCluster.Snapshot(Map.of(), Map.of());
   private volatile boolean paused;
@@ -128,6 +129,7 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
                     .build());
     this.topicSync = new TopicSync(config, host);
     this.groupSync = new GroupOffsetSync(config, host);
+    this.quarantine = new Quarantine(config.name(), config.target(), host);
     this.thread =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -399,6 +401,11 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
   }
 
   @Override
+  public long quarantine(Partition target, long from, String reason) throws Exception {
+    return quarantine.keep(target, from, reason);
+  }
+
+  @Override
   public void countWire(long wire, long records) {
     wireBytes.addAndGet(wire);
     recordBytes.addAndGet(records);
@@ -496,6 +503,7 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
     fetchers.values().forEach(MirrorFetcher::shutdown);
     fetchers.clear();
     groupSync.close();
+    quarantine.close();
     if (source != null) {
       source.close();
     }

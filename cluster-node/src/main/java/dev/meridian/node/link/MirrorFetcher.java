@@ -310,10 +310,51 @@ final class MirrorFetcher extends Thread {
     return r.offset();
   }
 
-  /** Truncates the mirror where the source's copy of its latest epoch ends, if before its end. */
+  /**
+   * Truncates the mirror where it diverges from the source, found by leader epoch as a follower
+   * does (KIP-101), if before its end. The mirror asks where its latest epoch ends at the source;
+   * when the source answers an earlier epoch that the mirror's log does not have (two regions'
+   * epochs after a failover: the old source kept writing in epochs of its own), it asks again for
+   * its own latest epoch below that one, until both name an epoch they share. A source that knows
+   * no epoch at or below the mirror's first one diverges from its log start.
+   */
   private void truncateIfSourceDiverged(MirrorPartition p) throws IOException, SourceError {
     Partition t = p.target;
     int epoch = t.latestEpoch();
+    while (epoch >= 0) {
+      long[] at = sourceEndOfEpoch(p, epoch);
+      if (at[0] < 0 || at[1] < 0) {
+        long start = listOffset(p, -2L);
+        if (start > t.logStartOffset() && start < t.logEndOffset()) {
+          LOG.warn(
+              "link {}: {}: the source has no epoch at or below {}; diverged from its log start {}",
+              link.linkName(),
+              t,
+              epoch,
+              start);
+          truncateWhereSourceEnds(p, epoch, start);
+        } else if (start <= t.logStartOffset() && t.logEndOffset() > t.logStartOffset()) {
+          // the source's records from where the mirror starts are all in later epochs
+          truncateWhereSourceEnds(p, epoch, t.logStartOffset());
+        }
+        return;
+      }
+      int sourceEpoch = (int) at[0];
+      long[] local = t.endOffsetForEpoch(sourceEpoch);
+      if (local[0] == sourceEpoch) {
+        truncateWhereSourceEnds(p, sourceEpoch, at[1]);
+        return;
+      }
+      if (local[0] < 0) { // every epoch of the mirror is one the source does not have
+        truncateWhereSourceEnds(p, epoch, t.logStartOffset());
+        return;
+      }
+      epoch = (int) local[0]; // the mirror's latest epoch below the source's answer: ask again
+    }
+  }
+
+  /** {epoch, end offset} of the source's copy of {@code epoch} (its largest at or below it). */
+  private long[] sourceEndOfEpoch(MirrorPartition p, int epoch) throws IOException, SourceError {
     OffsetForLeaderEpochRequestData req = new OffsetForLeaderEpochRequestData().setReplicaId(-1);
     OffsetForLeaderEpochRequestData.OffsetForLeaderTopic topic =
         new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic(p.topic());
@@ -333,10 +374,7 @@ final class MirrorFetcher extends Thread {
       Errors error = Errors.forCode(e.errorCode());
       throw new SourceError(error, "OffsetForLeaderEpoch " + p.key() + ": " + error);
     }
-    if (e.leaderEpoch() < 0 || e.endOffset() < 0) {
-      return; // the source no longer knows that epoch (retention): nothing to compare
-    }
-    truncateWhereSourceEnds(p, e.leaderEpoch(), e.endOffset());
+    return new long[] {e.leaderEpoch(), e.endOffset()};
   }
 
   /**
@@ -357,6 +395,28 @@ final class MirrorFetcher extends Thread {
           sourceEnd,
           t.logEndOffset(),
           end);
+      try {
+        link.quarantine(
+            t,
+            end,
+            "the source of link "
+                + link.linkName()
+                + " holds epoch "
+                + epoch
+                + " only up to offset "
+                + sourceEnd);
+      } catch (Partition.NotLeaderException e) {
+        throw e;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while keeping records in quarantine", e);
+      } catch (Exception e) {
+        p.checked = false; // checked again (and kept again) before anything else is copied
+        p.state = MirrorPartition.State.FAILING;
+        p.lastError = "keeping records in quarantine before truncating failed: " + e;
+        throw new IllegalStateException(
+            t + ": not truncated: its records could not be kept in quarantine", e);
+      }
       t.truncateMirrored(end, p.leaderEpoch);
     }
   }
@@ -566,6 +626,8 @@ final class MirrorFetcher extends Thread {
         truncateWhereSourceEnds(p, pd.divergingEpoch().epoch(), pd.divergingEpoch().endOffset());
       } catch (Partition.NotLeaderException e) {
         partitions.remove(p.key(), p);
+      } catch (IllegalStateException e) {
+        LOG.warn("link {}: {}", link.linkName(), e.getMessage(), e.getCause());
       }
       return true;
     }

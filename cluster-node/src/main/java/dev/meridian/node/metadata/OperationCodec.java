@@ -19,7 +19,8 @@ import java.util.TreeMap;
  *  "history":[{"state":"FENCING","atMs":1,"note":null}, ...]}
  * </pre>
  *
- * {@code rpoRecords} and {@code rtoMs} are derived (written for readers, ignored when read).
+ * {@code rpoRecords}, {@code quarantinedRecords} and {@code rtoMs} are derived (written for
+ * readers, ignored when read).
  */
 public final class OperationCodec {
   private OperationCodec() {}
@@ -55,6 +56,8 @@ public final class OperationCodec {
         .put("rpoMs", op.rpoMs())
         .put("rpoRecords", op.rpoRecords())
         .put("rtoMs", op.rtoMs())
+        .put("quarantined", longs(op.quarantined()))
+        .put("quarantinedRecords", op.quarantinedRecords())
         .put("reason", op.reason())
         .put("history", history);
   }
@@ -94,6 +97,7 @@ public final class OperationCodec {
           promoted,
           longsFromJson(j.getJsonObject("sourceBehind")),
           j.getLong("rpoMs", 0L),
+          longsFromJson(j.getJsonObject("quarantined")),
           j.getString("reason"),
           history);
     } catch (ClassCastException | NullPointerException e) {

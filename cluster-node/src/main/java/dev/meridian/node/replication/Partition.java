@@ -317,6 +317,9 @@ public final class Partition {
       if (log.highWatermark() > end) {
         log.updateHighWatermark(end);
       }
+      // what this leader had when its epoch began is gone: its high watermark is established at
+      // the truncated end (else ListOffsets would wait for the log to grow back past the old end)
+      leaderEpochStart = Math.min(leaderEpochStart, end);
       return end;
     }
   }

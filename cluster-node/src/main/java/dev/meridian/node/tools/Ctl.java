@@ -29,6 +29,7 @@ import java.util.Set;
  * ctl ... links                      every link of every region of the file
  * ctl ... link NAME
  * ctl ... failover LINK --planned|--unplanned [--reverse]   waits, printing each state, until it ends
+ * ctl ... failback LINK   the same for a failback (the old source returned)
  * ctl ... operations | operation ID
  * </pre>
  *
@@ -125,6 +126,7 @@ public final class Ctl {
                 ? print(get(regionOrFirst(), "/v1/operations/" + args.get(1)))
                 : usage("operation ID");
         case "failover" -> failover(args);
+        case "failback" -> failback(args);
         default -> usage("unknown command '" + args.get(0) + "'");
       };
     } catch (Unreachable e) {
@@ -143,7 +145,7 @@ public final class Ctl {
     err.println("ctl: " + why);
     err.println(
         "usage: ctl [--config FILE] [--region R] [--json] topics | links | link NAME | failover"
-            + " LINK --planned|--unplanned [--reverse] | operations | operation ID");
+            + " LINK --planned|--unplanned [--reverse] | failback LINK | operations | operation ID");
     return USAGE;
   }
 
@@ -288,13 +290,29 @@ public final class Ctl {
             "POST",
             "/v1/links/" + link + "/failover",
             new JsonObject().put("type", type).put("reverse", reverse).encode());
+    return follow(target, a, "failover", link + " (" + type + ")");
+  }
+
+  private int failback(List<String> args) throws Unreachable, Refused, InterruptedException {
+    if (args.size() != 2) {
+      return usage("failback LINK");
+    }
+    String link = args.get(1);
+    RegionConfig target = regionOfLink(link);
+    return follow(
+        target, send(target, "POST", "/v1/links/" + link + "/failback", null), "failback", link);
+  }
+
+  /** Prints an operation's states as it passes them until it ends; 0 only when it COMPLETED. */
+  private int follow(RegionConfig target, Answer a, String what, String of)
+      throws Unreachable, Refused, InterruptedException {
     if (a.status() != 202) {
       throw new Refused(problem(a));
     }
     JsonObject op = new JsonObject(a.body());
     String id = op.getString("id");
     if (!json) {
-      out.println("failover " + id + " of link " + link + " (" + type + ") started");
+      out.println(what + " " + id + " of link " + of + " started");
     }
     int shown = 0;
     long deadline = System.nanoTime() + FAILOVER_WAIT.toNanos();
@@ -314,13 +332,19 @@ public final class Ctl {
       }
       if (System.nanoTime() > deadline) {
         throw new Refused(
-            "failover " + id + " still " + op.getString("state") + " after " + FAILOVER_WAIT);
+            what + " " + id + " still " + op.getString("state") + " after " + FAILOVER_WAIT);
       }
       Thread.sleep(200); // polling the control plane between two answers
       op = new JsonObject(get(target, "/v1/operations/" + id));
     }
     if (json) {
       out.println(op.encode());
+    } else if ("FAILBACK".equals(op.getString("type"))) {
+      out.printf(
+          "%s: %d records of the old source kept in quarantine%s%n",
+          op.getString("state"),
+          op.getLong("quarantinedRecords", 0L),
+          op.getString("reason") == null ? "" : "; " + op.getString("reason"));
     } else {
       out.printf(
           "%s: RTO %d ms, RPO %d records (%d ms)%s%n",
