@@ -533,6 +533,84 @@ class FailoverIT {
     }
   }
 
+  /**
+   * Drills through the CLI: a planned one and then an unplanned one, each failing back, drive their
+   * own traffic and group, and pass; what they report agrees with the failover operations they ran
+   * and with the records the test finds in the drill topic afterwards.
+   */
+  @Test
+  void drillsFailOverAndBackWithTheirOwnTrafficAndReportWhatTheyMeasured() throws Exception {
+    try (LinkedRegions regions = start()) {
+      int http = regions.target.node(101).httpPort();
+      long records = 0;
+      for (String scenario : List.of("planned", "unplanned")) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int exit =
+            ctl(
+                out,
+                "--json",
+                "drill",
+                "run",
+                "--link",
+                "e2w",
+                "--scenario",
+                scenario,
+                "--records",
+                "600",
+                "--fail-back");
+        String printed = out.toString().trim();
+        JsonNode report = JSON.readTree(printed.substring(printed.lastIndexOf("\n{") + 1));
+        assertEquals(0, exit, printed);
+        assertEquals("PASSED", report.get("state").asText(), report.toString());
+        System.out.println("drill: " + report.get("summary").asText());
+        JsonNode v = report.get("verified");
+        assertEquals(0, v.get("readTwice").size());
+        assertEquals(0, v.get("gaps").size());
+        assertEquals(v.get("expectedChecksum").asLong(), v.get("readChecksum").asLong());
+        assertEquals(v.get("expected").asLong(), v.get("read").asLong());
+        // what the drill reports is what its failover operation recorded
+        JsonNode op =
+            JSON.readTree(
+                Http.get(http, "/v1/operations/" + report.get("failover").get("id").asText())
+                    .body());
+        assertEquals("COMPLETED", op.get("state").asText());
+        assertEquals(op.get("rtoMs").asLong(), report.get("rto").get("reportedMs").asLong());
+        assertEquals(
+            op.get("rpoRecords").asLong(), report.get("rpo").get("reportedRecords").asLong());
+        assertTrue(report.get("rpo").get("agrees").asBoolean(), report.toString());
+        assertTrue(
+            report.get("rto").get("measuredMs").asLong() >= op.get("rtoMs").asLong(),
+            "writes resume here only after the promotion: " + report);
+        if (scenario.equals("planned")) {
+          assertEquals(0, report.get("rpo").get("records").asLong(), report.toString());
+        }
+        JsonNode listed = JSON.readTree(Http.get(http, "/v1/drills").body());
+        assertEquals(report.get("id").asText(), listed.get(0).get("id").asText());
+        records +=
+            report.get("written").get("acknowledged").asLong()
+                - report.get("rpo").get("records").asLong();
+      }
+      // failed back: east is the primary again and west holds the same drill records
+      long expected = records;
+      try (Admin ea = Admin.create(Clients.admin(regions.source.bootstrap()));
+          Admin wa = Admin.create(Clients.admin(regions.target.bootstrap()))) {
+        Wait.until(
+            "west mirrors east again",
+            TIMEOUT,
+            () -> LinkedRegions.sameEnds(ea, wa, "meridian-drill", 3));
+        long total =
+            Clients.latestOffsets(ea, Clients.partitions("meridian-drill", 3)).values().stream()
+                .mapToLong(Long::longValue)
+                .sum();
+        assertEquals(expected, total, "every record the drills say survived, and no other");
+      }
+      try (KafkaProducer<String, String> p =
+          new KafkaProducer<>(Clients.producer(regions.source.bootstrap()))) {
+        p.send(new ProducerRecord<>("meridian-drill", "after", "after")).get(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   @Test
   void failoverRoutesAnswerEveryErrorWithAProblemBody() throws Exception {
     try (LinkedRegions regions = start()) {

@@ -76,7 +76,9 @@ public final class FailoverMachine {
       case VERIFYING -> verified(op, ends(op, outcome), nowMs);
       case STOPPING_LINK -> op.to(State.PROMOTING, nowMs, null);
       case PROMOTING -> promoted(op, outcome, nowMs);
-      case COPYING_OFFSETS -> op.to(op.reverse() ? State.REVERSING : State.COMPLETED, nowMs, null);
+      case COPYING_OFFSETS ->
+          withSourceEnds(op, outcome)
+              .to(op.reverse() ? State.REVERSING : State.COMPLETED, nowMs, null);
       case REVERSING -> op.to(failback(op) ? State.CATCHING_UP : State.COMPLETED, nowMs, null);
       case CATCHING_UP -> caughtUp(op, outcome, nowMs);
       case ROLLING_BACK -> op.to(State.ROLLED_BACK, nowMs, null);
@@ -105,6 +107,28 @@ public final class FailoverMachine {
       return op.to(State.FAILED, nowMs, why);
     }
     return op.to(State.ROLLING_BACK, nowMs, why);
+  }
+
+  /**
+   * An unplanned failover whose source answered the offset copy after all: the records it holds
+   * beyond each promoted end join the RPO (where the link's last view of the source was behind).
+   */
+  private static FailoverOperation withSourceEnds(FailoverOperation op, FailoverOutcome outcome) {
+    if (!(outcome instanceof FailoverOutcome.Ends e)
+        || op.type() != FailoverOperation.Type.UNPLANNED) {
+      return op;
+    }
+    Map<String, Long> behind = new TreeMap<>(op.sourceBehind());
+    e.ends()
+        .forEach(
+            (tp, end) -> {
+              FailoverOperation.Position at = op.promoted().get(tp);
+              long beyond = end - (at == null ? 0 : at.offset());
+              if (beyond > behind.getOrDefault(tp, 0L)) {
+                behind.put(tp, beyond);
+              }
+            });
+    return op.withPromoted(op.promoted(), behind, op.rpoMs());
   }
 
   private static boolean failback(FailoverOperation op) {

@@ -184,8 +184,16 @@ class FailoverMachineTest {
     assertEquals(10, op.rpoRecords());
     assertEquals(Map.of("t-0", 10L), op.sourceBehind());
     assertEquals(1_250, op.rpoMs());
+    FailoverOperation sourceAnswered = machine.advance(op, ends(95, 58), 30);
+    assertEquals(
+        Map.of("t-0", 10L, "t-1", 8L),
+        sourceAnswered.sourceBehind(),
+        "a source that answers the offset copy after all completes the RPO (the link's view of"
+            + " t-1 was stale)");
+    assertEquals(18, sourceAnswered.rpoRecords());
     op = machine.advance(op, DONE, 30);
     assertEquals(State.COMPLETED, op.state(), "no reverse link: the source is gone");
+    assertEquals(10, op.rpoRecords());
     assertThrows(
         IllegalArgumentException.class,
         () -> FailoverOperation.start("op-3", "e2w", Type.UNPLANNED, true, 0));

@@ -295,6 +295,10 @@ public final class ClusterController {
               ? List.of()
               : List.of(new MetadataRecord.LinkPaused(p.name(), p.paused())),
           List.of(ItemResult.topic(p.name(), Uuid.ZERO_UUID, 0, (short) 0, Map.of())));
+    } else if (request instanceof ControllerRequest.PutDrill d) {
+      return new Decision(
+          List.of(new MetadataRecord.Drill(d.id(), d.report())),
+          List.of(ItemResult.topic(d.id(), Uuid.ZERO_UUID, 0, (short) 0, Map.of())));
     } else if (request instanceof ControllerRequest.ControlledShutdown c) {
       return controlledShutdown(image, c);
     } else if (request instanceof ControllerRequest.ElectLeaders e) {

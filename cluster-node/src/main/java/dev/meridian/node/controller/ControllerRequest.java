@@ -183,6 +183,9 @@ public sealed interface ControllerRequest {
   /** Pauses ({@code paused}) or resumes link {@code name} for the whole region, across restarts. */
   record PauseLink(String name, boolean paused) implements ControllerRequest {}
 
+  /** Records drill {@code id}'s report (JSON) as it stands now. */
+  record PutDrill(String id, String report) implements ControllerRequest {}
+
   /**
    * A node about to stop asks that its leaderships move to other in-sync replicas first and that it
    * leave every ISR (Kafka's controlled shutdown); the node is fenced until it restarts.

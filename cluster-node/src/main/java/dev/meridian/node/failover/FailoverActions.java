@@ -310,6 +310,15 @@ final class FailoverActions {
         }
       }
     }
+    if (op.type() == FailoverOperation.Type.UNPLANNED) {
+      // the source answers after all: where it ends now completes the RPO (the link's view of it
+      // may have been stale, e.g. just resumed)
+      try {
+        return new FailoverOutcome.Ends(sourceEnds(link, topicsOf(op.promoted().keySet())));
+      } catch (Exception e) {
+        LOG.info("failover {}: the source's ends: {}", op.id(), e.toString());
+      }
+    }
     return new FailoverOutcome.Done();
   }
 
@@ -351,15 +360,18 @@ final class FailoverActions {
 
   /** The source's high watermarks of every partition of {@code topics}, as the source has them. */
   private Map<String, Long> sourceEnds(LinkConfig link, List<String> topics) throws Exception {
+    return sourceEnds(link, topics, link.source().properties());
+  }
+
+  private Map<String, Long> sourceEnds(
+      LinkConfig link, List<String> topics, Map<String, String> settings) throws Exception {
     if (topics.isEmpty()) {
       return Map.of();
     }
     try (Admin admin =
         Admin.create(
             adminProps(
-                LinkService.bootstrapOf(config, link),
-                link.source().properties(),
-                "failover-" + link.name()))) {
+                LinkService.bootstrapOf(config, link), settings, "failover-" + link.name()))) {
       Map<TopicPartition, OffsetSpec> ask = new HashMap<>();
       for (TopicDescription d :
           SourceCluster.get(admin.describeTopics(topics).allTopicNames()).values()) {

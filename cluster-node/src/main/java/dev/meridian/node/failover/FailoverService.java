@@ -49,6 +49,7 @@ public final class FailoverService implements AutoCloseable {
   private final MetadataService metadata;
   private final FailoverMachine machine = new FailoverMachine(DRAIN_TIMEOUT_MS, STATE_TIMEOUT_MS);
   private final FailoverActions actions;
+  private final DrillService drills;
 
   /** Operations with a step running or scheduled here: one chain of steps per operation. */
   private final Set<String> active = ConcurrentHashMap.newKeySet();
@@ -86,6 +87,12 @@ public final class FailoverService implements AutoCloseable {
     this.metadata = metadata;
     this.actions =
         new FailoverActions(config, metadata, localBootstrap, new SourceControlPlane(config));
+    this.drills = new DrillService(config, region, metadata, this, localBootstrap);
+  }
+
+  /** The drills of the links into this region. */
+  public DrillService drills() {
+    return drills;
   }
 
   /** A link into this region by name: the config file's, else one created at run time. */
@@ -320,6 +327,7 @@ public final class FailoverService implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    drills.close();
     thread.shutdownNow();
   }
 }

@@ -160,6 +160,7 @@ public final class ControlPlane {
       }
       if (failovers != null || everyRoute) {
         FailoverRoutes.install(router, failovers, metadata);
+        DrillRoutes.install(router, failovers == null ? null : failovers.drills());
       }
     }
     Problems.install(router);

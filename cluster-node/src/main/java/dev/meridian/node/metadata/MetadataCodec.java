@@ -88,6 +88,11 @@ public final class MetadataCodec {
       return new JsonObject()
           .put("type", "operation")
           .put("operation", OperationCodec.toJson(o.operation()));
+    } else if (record instanceof MetadataRecord.Drill d) {
+      return new JsonObject()
+          .put("type", "drill")
+          .put("id", d.id())
+          .put("report", new JsonObject(d.report()));
     } else if (record instanceof MetadataRecord.RemoveTopic r) {
       return new JsonObject().put("type", "removeTopic").put("topicId", r.topicId().toString());
     } else if (record instanceof MetadataRecord.ProducerIds p) {
@@ -138,6 +143,8 @@ public final class MetadataCodec {
             new MetadataRecord.LinkPaused(required(json, "name"), json.getBoolean("paused"));
         case "operation" ->
             new MetadataRecord.Operation(OperationCodec.fromJson(json.getJsonObject("operation")));
+        case "drill" ->
+            new MetadataRecord.Drill(required(json, "id"), json.getJsonObject("report").encode());
         case "removeTopic" ->
             new MetadataRecord.RemoveTopic(Uuid.fromString(required(json, "topicId")));
         case "producerIds" ->
@@ -200,6 +207,11 @@ public final class MetadataCodec {
     image.links().values().forEach(l -> links.add(link(l)));
     JsonArray operations = new JsonArray();
     image.operations().values().forEach(o -> operations.add(OperationCodec.toJson(o)));
+    JsonArray drills = new JsonArray();
+    image
+        .drills()
+        .forEach(
+            (id, r) -> drills.add(new JsonObject().put("id", id).put("report", new JsonObject(r))));
     return new JsonObject()
         .put("version", image.version())
         .put("clusterId", image.clusterId())
@@ -212,7 +224,8 @@ public final class MetadataCodec {
         .put("nodeConfigs", nodeConfigs)
         .put("links", links)
         .put("pausedLinks", new JsonArray(new ArrayList<>(image.pausedLinks())))
-        .put("operations", operations);
+        .put("operations", operations)
+        .put("drills", drills);
   }
 
   /** The JSON form of a link (every setting). */
@@ -273,6 +286,11 @@ public final class MetadataCodec {
       for (Object o : json.getJsonArray("operations", new JsonArray())) { // absent in older ones
         operations.add(OperationCodec.fromJson((JsonObject) o));
       }
+      Map<String, String> drills = new java.util.LinkedHashMap<>();
+      for (Object o : json.getJsonArray("drills", new JsonArray())) { // absent in older ones
+        JsonObject d = (JsonObject) o;
+        drills.put(required(d, "id"), d.getJsonObject("report").encode());
+      }
       return MetadataImage.of(
           json.getLong("version"),
           json.getString("clusterId"),
@@ -285,7 +303,8 @@ public final class MetadataCodec {
           nodeConfigs,
           links,
           paused,
-          operations);
+          operations,
+          drills);
     } catch (ClassCastException | NullPointerException | NumberFormatException e) {
       throw new IllegalArgumentException("malformed metadata image", e);
     }

@@ -37,6 +37,7 @@ public final class MetadataImage {
           Map.of(),
           Map.of(),
           java.util.Set.of(),
+          Map.of(),
           Map.of());
 
   private final long version;
@@ -52,6 +53,7 @@ public final class MetadataImage {
   private final Map<String, LinkConfig> links;
   private final java.util.Set<String> pausedLinks;
   private final Map<String, FailoverOperation> operations;
+  private final Map<String, String> drills;
 
   MetadataImage(
       long version,
@@ -66,7 +68,8 @@ public final class MetadataImage {
       Map<Integer, Map<String, String>> nodeConfigs,
       Map<String, LinkConfig> links,
       java.util.Set<String> pausedLinks,
-      Map<String, FailoverOperation> operations) {
+      Map<String, FailoverOperation> operations,
+      Map<String, String> drills) {
     this.version = version;
     this.clusterId = clusterId;
     this.controllerId = controllerId;
@@ -80,6 +83,7 @@ public final class MetadataImage {
     this.links = links;
     this.pausedLinks = pausedLinks;
     this.operations = operations;
+    this.drills = drills;
   }
 
   /** The version: the number of the last log entry applied. */
@@ -166,6 +170,17 @@ public final class MetadataImage {
   }
 
   /** The mirror links created at run time (over REST), by name. */
+  /**
+   * The disaster-recovery drills run in this region, the latest {@link #MAX_DRILLS}, by id: each
+   * one's report as JSON, as it stands after its latest step.
+   */
+  public Map<String, String> drills() {
+    return drills;
+  }
+
+  /** How many drill reports the image keeps (the oldest go first). */
+  public static final int MAX_DRILLS = 50;
+
   /** The failover operations of links into this region, running and ended, by id. */
   public Map<String, FailoverOperation> operations() {
     return operations;
@@ -218,8 +233,10 @@ public final class MetadataImage {
       Map<Integer, Map<String, String>> nodeConfigs,
       Collection<LinkConfig> links,
       Collection<String> pausedLinks,
-      Collection<FailoverOperation> operations) {
+      Collection<FailoverOperation> operations,
+      Map<String, String> drills) {
     Builder b = new Builder(EMPTY);
+    b.drills.putAll(drills);
     b.clusterId = clusterId;
     b.controllerId = controllerId;
     b.controllerEpoch = controllerEpoch;
@@ -252,7 +269,8 @@ public final class MetadataImage {
         && nodeConfigs.equals(m.nodeConfigs)
         && links.equals(m.links)
         && pausedLinks.equals(m.pausedLinks)
-        && operations.equals(m.operations);
+        && operations.equals(m.operations)
+        && drills.equals(m.drills);
   }
 
   @Override
@@ -289,6 +307,7 @@ public final class MetadataImage {
     private final Map<String, LinkConfig> links;
     private final java.util.Set<String> pausedLinks;
     private final Map<String, FailoverOperation> operations;
+    private final Map<String, String> drills;
 
     Builder(MetadataImage base) {
       clusterId = base.clusterId;
@@ -303,6 +322,7 @@ public final class MetadataImage {
       links = new TreeMap<>(base.links);
       pausedLinks = new java.util.TreeSet<>(base.pausedLinks);
       operations = new TreeMap<>(base.operations);
+      drills = new java.util.LinkedHashMap<>(base.drills);
     }
 
     void apply(MetadataRecord record) {
@@ -356,6 +376,11 @@ public final class MetadataImage {
         }
       } else if (record instanceof MetadataRecord.Operation o) {
         operations.put(o.operation().id(), o.operation());
+      } else if (record instanceof MetadataRecord.Drill d) {
+        drills.put(d.id(), d.report());
+        while (drills.size() > MAX_DRILLS) {
+          drills.remove(drills.keySet().iterator().next());
+        }
       } else if (record instanceof MetadataRecord.RemoveTopic r) {
         TopicImage t = topicOf(r.topicId());
         topics.remove(t.name());
@@ -390,7 +415,8 @@ public final class MetadataImage {
           java.util.Collections.unmodifiableMap(nodeConfigs),
           java.util.Collections.unmodifiableMap(links),
           java.util.Collections.unmodifiableSet(pausedLinks),
-          java.util.Collections.unmodifiableMap(operations));
+          java.util.Collections.unmodifiableMap(operations),
+          java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drills)));
     }
   }
 }

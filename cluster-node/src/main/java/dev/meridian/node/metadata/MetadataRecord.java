@@ -85,6 +85,12 @@ public sealed interface MetadataRecord {
    */
   record Operation(dev.meridian.failover.FailoverOperation operation) implements MetadataRecord {}
 
+  /**
+   * A disaster-recovery drill's report (JSON) as it stands after its latest step (replaces the
+   * drill of the same id; a new id past {@link MetadataImage#MAX_DRILLS} drops the oldest).
+   */
+  record Drill(String id, String report) implements MetadataRecord {}
+
   /** A topic is deleted with all its partitions. */
   record RemoveTopic(Uuid topicId) implements MetadataRecord {}
 

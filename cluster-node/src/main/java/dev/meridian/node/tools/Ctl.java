@@ -30,6 +30,9 @@ import java.util.Set;
  * ctl ... link NAME
  * ctl ... failover LINK --planned|--unplanned [--reverse]   waits, printing each state, until it ends
  * ctl ... failback LINK   the same for a failback (the old source returned)
+ * ctl ... drill run --link LINK [--scenario planned|unplanned] [--records N] [--fail-back]
+ *                         waits, printing each step, until the drill ends; then its summary
+ * ctl ... drills | drill ID
  * ctl ... operations | operation ID
  * </pre>
  *
@@ -127,6 +130,13 @@ public final class Ctl {
                 : usage("operation ID");
         case "failover" -> failover(args);
         case "failback" -> failback(args);
+        case "drills" -> print(get(regionOrFirst(), "/v1/drills"));
+        case "drill" ->
+            args.size() >= 2 && args.get(1).equals("run")
+                ? drill(args)
+                : args.size() == 2
+                    ? print(get(regionOrFirst(), "/v1/drills/" + args.get(1)))
+                    : usage("drill run --link LINK ... | drill ID");
         default -> usage("unknown command '" + args.get(0) + "'");
       };
     } catch (Unreachable e) {
@@ -145,7 +155,9 @@ public final class Ctl {
     err.println("ctl: " + why);
     err.println(
         "usage: ctl [--config FILE] [--region R] [--json] topics | links | link NAME | failover"
-            + " LINK --planned|--unplanned [--reverse] | failback LINK | operations | operation ID");
+            + " LINK --planned|--unplanned [--reverse] | failback LINK | operations | operation ID |"
+            + " drill run --link LINK [--scenario planned|unplanned] [--records N] [--fail-back] |"
+            + " drills | drill ID");
     return USAGE;
   }
 
@@ -301,6 +313,64 @@ public final class Ctl {
     RegionConfig target = regionOfLink(link);
     return follow(
         target, send(target, "POST", "/v1/links/" + link + "/failback", null), "failback", link);
+  }
+
+  /** The value after {@code flag} in {@code args}, or {@code fallback}. */
+  private static String option(List<String> args, String flag, String fallback) {
+    int i = args.indexOf(flag);
+    return i >= 0 && i + 1 < args.size() ? args.get(i + 1) : fallback;
+  }
+
+  private int drill(List<String> args) throws Unreachable, Refused, InterruptedException {
+    String link = option(args, "--link", null);
+    if (link == null) {
+      return usage("drill run needs --link LINK");
+    }
+    JsonObject body =
+        new JsonObject()
+            .put("link", link)
+            .put("scenario", option(args, "--scenario", "planned"))
+            .put("failBack", args.contains("--fail-back"));
+    try {
+      body.put("records", Integer.parseInt(option(args, "--records", "2000")));
+    } catch (NumberFormatException e) {
+      return usage("--records needs a number");
+    }
+    RegionConfig target = regionOfLink(link);
+    Answer a = send(target, "POST", "/v1/drills", body.encode());
+    if (a.status() != 202) {
+      throw new Refused(problem(a));
+    }
+    JsonObject d = new JsonObject(a.body());
+    String id = d.getString("id");
+    if (!json) {
+      out.println(
+          "drill " + id + " of link " + link + " (" + body.getString("scenario") + ") started");
+    }
+    int shown = 0;
+    long deadline = System.nanoTime() + FAILOVER_WAIT.toNanos();
+    while (true) {
+      JsonArray steps = d.getJsonArray("steps", new JsonArray());
+      if (!json) {
+        for (; shown < steps.size(); shown++) {
+          out.println("  " + steps.getJsonObject(shown).getString("step"));
+        }
+      }
+      if (!"RUNNING".equals(d.getString("state"))) {
+        break;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new Refused(
+            "drill " + id + " still " + d.getString("step") + " after " + FAILOVER_WAIT);
+      }
+      Thread.sleep(200); // polling the control plane between two answers
+      Answer now = send(target, "GET", "/v1/drills/" + id, null);
+      if (now.status() == 200) {
+        d = new JsonObject(now.body());
+      }
+    }
+    out.println(json ? d.encode() : d.getString("summary"));
+    return "PASSED".equals(d.getString("state")) ? OK : REFUSED;
   }
 
   /** Prints an operation's states as it passes them until it ends; 0 only when it COMPLETED. */

@@ -143,6 +143,25 @@ public class MetadataCodecTest {
   }
 
   @Test
+  void drillReportsRoundTripAndOnlyTheLatestAreKept() {
+    MetadataRecord first = new MetadataRecord.Drill("d-0", "{\"state\":\"RUNNING\"}");
+    assertEquals(
+        first, MetadataCodec.recordFromJson(new JsonObject(MetadataCodec.toJson(first).encode())));
+    List<MetadataRecord> records = new java.util.ArrayList<>();
+    records.add(new MetadataRecord.ClusterId("c"));
+    for (int i = 0; i <= MetadataImage.MAX_DRILLS; i++) {
+      records.add(new MetadataRecord.Drill("d-" + i, "{\"n\":" + i + "}"));
+    }
+    records.add(new MetadataRecord.Drill("d-5", "{\"n\":5,\"state\":\"PASSED\"}"));
+    MetadataImage image = MetadataImage.EMPTY.apply(1, records);
+    assertEquals(MetadataImage.MAX_DRILLS, image.drills().size());
+    assertTrue(!image.drills().containsKey("d-0"), "the oldest went first");
+    assertEquals("{\"n\":5,\"state\":\"PASSED\"}", image.drills().get("d-5"));
+    assertEquals(
+        image, MetadataCodec.imageFromJson(new JsonObject(MetadataCodec.toJson(image).encode())));
+  }
+
+  @Test
   void topicRolesRoundTripAsRecordsAndInSnapshots() {
     org.apache.kafka.common.Uuid id = new org.apache.kafka.common.Uuid(1, 2);
     MetadataRecord role = new MetadataRecord.TopicRole(id, null, "failover op-1");
