@@ -8,11 +8,11 @@
 # batches on disk. The other two scenarios (SIGSTOP of the leader; a rolling SIGTERM restart and a
 # kill -9 of the whole region) run once.
 #
-# Usage: ops/chaos/replication.sh [CYCLES=20]
+# Usage: ops/chaos/replication.sh [CYCLES=40]
 # Bounded: every wait in the scenarios has a deadline; the run stops by itself (about 20 s per
 # cycle on 2 cores). Output: the JUnit report and the measured failover times (grep ReplicationIT:).
 set -euo pipefail
-CYCLES="${1:-20}"
+CYCLES="${1:-40}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 mvn -B -q install -DskipTests -Dcheckstyle.skip -Dspotless.check.skip \

@@ -242,10 +242,18 @@ public final class MeridianNode implements AutoCloseable {
                       storage.metadata(),
                       region.name(),
                       storage.links(),
-                      storage.failovers()))
+                      storage.failovers(),
+                      config.controlPlane()))
               .listen(nodeConfig.httpPort(), nodeConfig.host())
               .await();
       httpPort = httpServer.actualPort();
+      if (config.controlPlane().open()) {
+        LOG.warn(
+            "control plane on {}:{} takes changes from anyone: the config has no"
+                + " controlPlane.tokens",
+            nodeConfig.host(),
+            httpPort);
+      }
 
       step = "join region " + region.name() + " on cluster port " + nodeConfig.clusterPort();
       KafkaBroker broker = storage;

@@ -55,6 +55,7 @@ class FailoverIT {
             .fixedHttpPorts()
             .broker("groupInitialRebalanceDelayMs", 0)
             .broker("offsetsTopicPartitions", 3);
+    withTokens(east);
     RegionYaml west =
         RegionYaml.of("west", 1, 101)
             .fixedKafkaPorts()
@@ -63,11 +64,29 @@ class FailoverIT {
             .broker("offsetsTopicPartitions", 3)
             .alongside(east)
             .link("e2w", "east", "west", withSync(linkSettings));
+    withTokens(west);
     east.alongside(west); // east's reverse link reads west
 
     TestRegion source = TestRegion.ofProcesses(east, tmp.resolve("east")).start();
     TestRegion target = TestRegion.ofProcesses(west, tmp.resolve("west")).start();
     return new LinkedRegions(source, target, "e2w");
+  }
+
+  /** The control plane's tokens, the same in both regions' files (the nodes use ADMIN). */
+  private static final String ADMIN = "admin-token-0123456789";
+
+  private static final String OPERATOR = "operator-token-0123456789";
+  private static final String VIEWER = "viewer-token-0123456789";
+
+  private static void withTokens(RegionYaml r) {
+    r.token("ops", ADMIN, "admin").token("oncall", OPERATOR, "operator");
+    r.token("dashboard", VIEWER, "read-only");
+  }
+
+  /** A change with the operator's token. */
+  private static HttpResponse<String> change(int http, String method, String path, String body)
+      throws Exception {
+    return Http.send(http, method, path, body, OPERATOR);
   }
 
   private static String[] withSync(String... settings) {
@@ -152,7 +171,7 @@ class FailoverIT {
   }
 
   private static JsonNode post(int http, String path, String body) throws Exception {
-    HttpResponse<String> r = Http.send(http, "POST", path, body);
+    HttpResponse<String> r = change(http, "POST", path, body);
     return JSON.readTree(r.body()).deepCopy();
   }
 
@@ -589,6 +608,22 @@ class FailoverIT {
         records +=
             report.get("written").get("acknowledged").asLong()
                 - report.get("rpo").get("records").asLong();
+        // failed back, the link copies new writes on every partition at once (it stalled on the
+        // partitions whose last epoch, from when west led them writable, had no batch in it)
+        try (KafkaProducer<String, String> p =
+            new KafkaProducer<>(Clients.producer(regions.source.bootstrap()))) {
+          for (int i = 0; i < 30; i++) {
+            p.send(new ProducerRecord<>("meridian-drill", "probe" + i, "probe")).get();
+          }
+        }
+        records += 30;
+        try (Admin ea = Admin.create(Clients.admin(regions.source.bootstrap()));
+            Admin wa = Admin.create(Clients.admin(regions.target.bootstrap()))) {
+          Wait.until(
+              "writes to east after the failback mirrored to west",
+              Duration.ofSeconds(10),
+              () -> LinkedRegions.sameEnds(ea, wa, "meridian-drill", 3));
+        }
       }
       // failed back: east is the primary again and west holds the same drill records
       long expected = records;
@@ -620,54 +655,110 @@ class FailoverIT {
       Wait.until("orders mirrored", TIMEOUT, () -> regions.caughtUp(TOPIC, 1));
 
       assertProblem(
-          Http.send(http, "POST", "/v1/links/nope/failover", "{\"type\":\"planned\"}"),
+          change(http, "POST", "/v1/links/nope/failover", "{\"type\":\"planned\"}"),
           404,
           "/link-not-found");
       assertProblem(
-          Http.send(http, "POST", "/v1/links/e2w/failover", "{\"type\":\"sideways\"}"), 400, null);
-      assertProblem(Http.send(http, "POST", "/v1/links/e2w/failover", "not json"), 400, null);
+          change(http, "POST", "/v1/links/e2w/failover", "{\"type\":\"sideways\"}"), 400, null);
+      assertProblem(change(http, "POST", "/v1/links/e2w/failover", "not json"), 400, null);
       assertProblem(
-          Http.send(
+          change(
               http, "POST", "/v1/links/e2w/failover", "{\"type\":\"planned\",\"reverse\":\"yes\"}"),
           400,
           null);
       assertProblem(Http.get(http, "/v1/operations/none"), 404, "/operation-not-found");
-      assertProblem(Http.send(eastHttp, "POST", "/v1/fences", "{\"topics\":[]}"), 400, null);
+      assertProblem(change(eastHttp, "POST", "/v1/fences", "{\"topics\":[]}"), 400, null);
       assertProblem(
-          Http.send(eastHttp, "POST", "/v1/fences", "{\"topics\":[\"ghost\"],\"by\":\"x\"}"),
+          change(eastHttp, "POST", "/v1/fences", "{\"topics\":[\"ghost\"],\"by\":\"x\"}"),
           404,
           "/topic-not-found");
 
       assertProblem(
-          Http.send(eastHttp, "POST", "/v1/adoptions", "{\"topics\":[\"orders\"]}"), 400, null);
+          change(eastHttp, "POST", "/v1/adoptions", "{\"topics\":[\"orders\"]}"), 400, null);
       assertProblem(
-          Http.send(eastHttp, "POST", "/v1/adoptions", "{\"link\":\"r\",\"topics\":[\"ghost\"]}"),
+          change(eastHttp, "POST", "/v1/adoptions", "{\"link\":\"r\",\"topics\":[\"ghost\"]}"),
           404,
           "/topic-not-found");
       HttpResponse<String> writable =
-          Http.send(eastHttp, "POST", "/v1/adoptions", "{\"link\":\"r\",\"topics\":[\"orders\"]}");
+          change(eastHttp, "POST", "/v1/adoptions", "{\"link\":\"r\",\"topics\":[\"orders\"]}");
       assertProblem(writable, 409, null);
       assertTrue(writable.body().contains("fence it first"), writable.body());
       assertProblem(
-          Http.send(
+          change(
               http, "POST", "/v1/links/e2w/failover", "{\"type\":\"unplanned\",\"reverse\":true}"),
           400,
           null);
 
+      // a change needs a token whose role allows it; a refused one changes nothing
+      HttpResponse<String> anonymous =
+          Http.send(eastHttp, "POST", "/v1/fences", "{\"topics\":[\"orders\"],\"by\":\"x\"}");
+      assertProblem(anonymous, 401, "/unauthorized");
+      assertEquals(
+          "Bearer realm=\"meridian\"",
+          anonymous.headers().firstValue("www-authenticate").orElse(""));
+      assertProblem(
+          Http.send(
+              eastHttp,
+              "POST",
+              "/v1/fences",
+              "{\"topics\":[\"orders\"],\"by\":\"x\"}",
+              "not-a-token-of-the-file"),
+          401,
+          "/unauthorized");
+      assertProblem(
+          Http.send(eastHttp, "POST", "/v1/links/e2w/pause", null, VIEWER), 403, "/forbidden");
+      HttpResponse<String> operatorMakesLink =
+          Http.send(
+              http,
+              "POST",
+              "/v1/links",
+              "{\"name\":\"x2w\",\"source\":{\"region\":\"east\"}}",
+              OPERATOR);
+      assertProblem(operatorMakesLink, 403, "/forbidden");
+      assertTrue(operatorMakesLink.body().contains("needs admin"), operatorMakesLink.body());
+      assertTrue(
+          JSON.readTree(Http.get(http, "/v1/links").body()).size() == 1, "no link was created");
+      try (KafkaProducer<String, String> p =
+          new KafkaProducer<>(Clients.producer(regions.source.bootstrap()))) {
+        p.send(new ProducerRecord<>(TOPIC, "k", "not fenced")).get(10, TimeUnit.SECONDS);
+      }
+
       // a fence set and lifted over REST: produces fail while it holds, work after
       HttpResponse<String> set =
-          Http.send(eastHttp, "POST", "/v1/fences", "{\"topics\":[\"orders\"],\"by\":\"drill\"}");
+          change(eastHttp, "POST", "/v1/fences", "{\"topics\":[\"orders\"],\"by\":\"drill\"}");
       assertEquals(200, set.statusCode(), set.body());
       assertEquals(
           "drill", JSON.readTree(set.body()).get("topics").get(0).get("fencedBy").asText());
       HttpResponse<String> lifted =
-          Http.send(eastHttp, "POST", "/v1/fences", "{\"topics\":[\"orders\"],\"by\":null}");
+          change(eastHttp, "POST", "/v1/fences", "{\"topics\":[\"orders\"],\"by\":null}");
       assertEquals(200, lifted.statusCode(), lifted.body());
       try (KafkaProducer<String, String> p =
           new KafkaProducer<>(Clients.producer(regions.source.bootstrap()))) {
         p.send(new ProducerRecord<>(TOPIC, "k", "after the fence")).get(10, TimeUnit.SECONDS);
       }
       assertTrue(JSON.readTree(Http.get(http, "/v1/operations").body()).isEmpty());
+
+      // east's audit trail: each change let through, who made it and its answer, newest first
+      Wait.until(
+          "the audit trail has the fence lifted",
+          TIMEOUT,
+          () -> {
+            JsonNode audit = JSON.readTree(Http.get(eastHttp, "/v1/audit").body());
+            return audit.size() > 0 && audit.get(0).get("path").asText().equals("/v1/fences");
+          });
+      JsonNode audit = JSON.readTree(Http.get(eastHttp, "/v1/audit").body());
+      JsonNode lift = audit.get(0);
+      assertEquals("oncall", lift.get("principal").asText(), lift.toString());
+      assertEquals("POST", lift.get("method").asText());
+      assertEquals(200, lift.get("status").asInt());
+      assertTrue(
+          java.util.stream.StreamSupport.stream(audit.spliterator(), false)
+              .noneMatch(e -> e.get("status").asInt() == 401 || e.get("status").asInt() == 403),
+          "refused changes are not in the trail (they are logged): " + audit);
+      assertTrue(
+          java.util.stream.StreamSupport.stream(audit.spliterator(), false)
+              .anyMatch(e -> e.get("status").asInt() == 404),
+          "a change that failed is, with its answer: " + audit);
 
       // the CLI: exit codes and output
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

@@ -35,11 +35,21 @@ final class Http {
   /** A request with a JSON body ({@code POST}, {@code PUT}) or without ({@code DELETE}). */
   static HttpResponse<String> send(int port, String method, String path, String json)
       throws IOException, InterruptedException {
-    return CLIENT.send(
+    return send(port, method, path, json, null);
+  }
+
+  /** The same with {@code Authorization: Bearer <token>} ({@code token} null: without). */
+  static HttpResponse<String> send(int port, String method, String path, String json, String token)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(40))
-            .header("content-type", "application/json")
-            .method(
+            .header("content-type", "application/json");
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return CLIENT.send(
+        b.method(
                 method,
                 json == null
                     ? HttpRequest.BodyPublishers.noBody()

@@ -47,7 +47,7 @@ import org.junit.jupiter.api.io.TempDir;
  * paused with SIGSTOP but still a member of the region leaves the ISR by its lag alone, and
  * acks=all writes waiting for it get REQUEST_TIMED_OUT or NOT_ENOUGH_REPLICAS_AFTER_APPEND.
  *
- * <p>{@code MERIDIAN_CHAOS_CYCLES} sets how many leader kills the first scenario runs (20 by
+ * <p>{@code MERIDIAN_CHAOS_CYCLES} sets how many leader kills the first scenario runs (12 by
  * default; {@code ops/chaos/replication.sh} runs more).
  */
 class ReplicationIT {
@@ -71,7 +71,7 @@ class ReplicationIT {
 
   private static int cycles() {
     String env = System.getenv("MERIDIAN_CHAOS_CYCLES");
-    return env == null || env.isBlank() ? 20 : Integer.parseInt(env.trim());
+    return env == null || env.isBlank() ? 12 : Integer.parseInt(env.trim());
   }
 
   private static TopicPartitionInfo describe(Admin admin, TopicPartition tp) throws Exception {

@@ -42,6 +42,10 @@ package dev.meridian.config;
  *       <td>{@code >= 0}</td></tr>
  *   <tr><td>{@code controllerRequestTimeoutMs}</td><td>-</td><td>30000</td>
  *       <td>{@code >= 1}</td></tr>
+ *   <tr><td>{@code failoverDrainTimeoutMs}</td><td>-</td><td>60000</td>
+ *       <td>{@code >= 1}</td></tr>
+ *   <tr><td>{@code failoverStateTimeoutMs}</td><td>-</td><td>30000</td>
+ *       <td>{@code >= 1}</td></tr>
  * </table>
  *
  * <p>Like the other records, this one does not validate on construction; see {@link
@@ -81,6 +85,10 @@ package dev.meridian.config;
  * @param reassignmentThrottleBytesPerSecond the most bytes a second a node copies for the replicas
  *     a reassignment adds to it, {@code 0} for no limit ({@code
  *     reassignmentThrottleBytesPerSecond})
+ * @param failoverDrainTimeoutMs how long a planned failover waits for the mirror to catch up before
+ *     it rolls back, and a failback for its reverse link ({@code failoverDrainTimeoutMs})
+ * @param failoverStateTimeoutMs how long a failover state retries a retriable failure before the
+ *     operation rolls back or fails ({@code failoverStateTimeoutMs})
  */
 public record BrokerSettings(
     long retentionCheckIntervalMs,
@@ -97,9 +105,11 @@ public record BrokerSettings(
     long controllerRequestTimeoutMs,
     long replicaLagTimeMaxMs,
     int leaderImbalanceCheckIntervalSeconds,
-    long reassignmentThrottleBytesPerSecond) {
+    long reassignmentThrottleBytesPerSecond,
+    long failoverDrainTimeoutMs,
+    long failoverStateTimeoutMs) {
 
-  /** The settings with the replication ones at their defaults. */
+  /** The settings with the replication and failover ones at their defaults. */
   public BrokerSettings(
       long retentionCheckIntervalMs,
       int groupInitialRebalanceDelayMs,
@@ -128,7 +138,9 @@ public record BrokerSettings(
         controllerRequestTimeoutMs,
         30_000L,
         300,
-        0L);
+        0L,
+        60_000L,
+        30_000L);
   }
 
   /** The largest allowed {@code offsetsTopicPartitions}. */
@@ -160,7 +172,9 @@ public record BrokerSettings(
           30_000L,
           30_000L,
           300,
-          0L);
+          0L,
+          60_000L,
+          30_000L);
 
   /**
    * The replication factor of {@code __consumer_offsets} in a region: {@link

@@ -11,7 +11,14 @@ final class ConfigKeys {
   static final String TOPIC_DEFAULTS = "topicDefaults";
   static final String BROKER = "broker";
   static final String LINKS = "links";
-  static final Set<String> ROOT = Set.of(REGIONS, TOPIC_DEFAULTS, BROKER, LINKS);
+  static final String CONTROL_PLANE = "controlPlane";
+  static final String TOKENS = "tokens";
+  static final String TOKEN = "token";
+  static final String ROLE = "role";
+  static final Set<String> CONTROL_PLANE_KEYS = Set.of(TOKENS);
+  static final Set<String> TOKEN_KEYS = Set.of("name", TOKEN, ROLE);
+
+  static final Set<String> ROOT = Set.of(REGIONS, TOPIC_DEFAULTS, BROKER, LINKS, CONTROL_PLANE);
 
   static final String NAME = "name";
   static final String NODES = "nodes";
@@ -80,6 +87,8 @@ final class ConfigKeys {
   static final String LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS =
       "leaderImbalanceCheckIntervalSeconds";
   static final String REASSIGNMENT_THROTTLE_BYTES_PER_SECOND = "reassignmentThrottleBytesPerSecond";
+  static final String FAILOVER_DRAIN_TIMEOUT_MS = "failoverDrainTimeoutMs";
+  static final String FAILOVER_STATE_TIMEOUT_MS = "failoverStateTimeoutMs";
 
   /** The broker keys, in schema order. */
   private static final List<String> BROKER_ORDER =
@@ -98,7 +107,9 @@ final class ConfigKeys {
           CONTROLLER_REQUEST_TIMEOUT_MS,
           REPLICA_LAG_TIME_MAX_MS,
           LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS,
-          REASSIGNMENT_THROTTLE_BYTES_PER_SECOND);
+          REASSIGNMENT_THROTTLE_BYTES_PER_SECOND,
+          FAILOVER_DRAIN_TIMEOUT_MS,
+          FAILOVER_STATE_TIMEOUT_MS);
 
   static final Set<String> BROKER_KEYS = Set.copyOf(BROKER_ORDER);
 
@@ -149,7 +160,8 @@ final class ConfigKeys {
               TOPIC_ORDER.stream(),
               BROKER_ORDER.stream(),
               LINK_ORDER.stream().filter(k -> !k.equals(NAME)),
-              Stream.of(REGION_KEY, BOOTSTRAP, PROPERTIES, INCLUDE, EXCLUDE))
+              Stream.of(REGION_KEY, BOOTSTRAP, PROPERTIES, INCLUDE, EXCLUDE),
+              Stream.of(CONTROL_PLANE, TOKENS, TOKEN, ROLE))
           .flatMap(s -> s)
           .toList();
 

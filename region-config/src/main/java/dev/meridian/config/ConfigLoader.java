@@ -258,10 +258,25 @@ public final class ConfigLoader {
             b.leaderImbalanceCheckIntervalSeconds())
         .put(
             ConfigKeys.REASSIGNMENT_THROTTLE_BYTES_PER_SECOND,
-            b.reassignmentThrottleBytesPerSecond());
+            b.reassignmentThrottleBytesPerSecond())
+        .put(ConfigKeys.FAILOVER_DRAIN_TIMEOUT_MS, b.failoverDrainTimeoutMs())
+        .put(ConfigKeys.FAILOVER_STATE_TIMEOUT_MS, b.failoverStateTimeoutMs());
     if (!config.links().isEmpty()) {
       ArrayNode links = root.putArray(ConfigKeys.LINKS);
       config.links().forEach(l -> writeLink(links.addObject(), l));
+    }
+    if (!config.controlPlane().open()) {
+      ArrayNode tokens = root.putObject(ConfigKeys.CONTROL_PLANE).putArray(ConfigKeys.TOKENS);
+      config
+          .controlPlane()
+          .tokens()
+          .forEach(
+              t ->
+                  tokens
+                      .addObject()
+                      .put(ConfigKeys.NAME, t.name())
+                      .put(ConfigKeys.TOKEN, t.token())
+                      .put(ConfigKeys.ROLE, t.role()));
     }
     try {
       return MAPPER.writeValueAsString(root);

@@ -85,7 +85,27 @@ final class ConfigTreeReader {
     if (optional(root, ConfigKeys.LINKS) != null) {
       links = readList(root, "", ConfigKeys.LINKS, this::readLink);
     }
-    return new MeridianConfig(regions, topicDefaults, broker, links);
+    ControlPlaneSettings controlPlane = ControlPlaneSettings.DEFAULTS;
+    JsonNode cp = optional(root, ConfigKeys.CONTROL_PLANE);
+    if (cp != null) {
+      String path = ConfigPath.key("", ConfigKeys.CONTROL_PLANE);
+      if (checkMapping(cp, path, ConfigKeys.CONTROL_PLANE_KEYS)
+          && optional(cp, ConfigKeys.TOKENS) != null) {
+        controlPlane =
+            new ControlPlaneSettings(readList(cp, path, ConfigKeys.TOKENS, this::readToken));
+      }
+    }
+    return new MeridianConfig(regions, topicDefaults, broker, links, controlPlane);
+  }
+
+  private ApiToken readToken(JsonNode node, String path) {
+    if (!checkMapping(node, path, ConfigKeys.TOKEN_KEYS)) {
+      return new ApiToken(null, null, null);
+    }
+    return new ApiToken(
+        readString(node, path, NAME),
+        readString(node, path, ConfigKeys.TOKEN),
+        readOptionalString(node, path, ConfigKeys.ROLE, "operator"));
   }
 
   /** Reads one link at {@code path} ({@code ""} for a document that is the link itself). */
@@ -275,7 +295,9 @@ final class ConfigTreeReader {
             node,
             path,
             ConfigKeys.REASSIGNMENT_THROTTLE_BYTES_PER_SECOND,
-            d.reassignmentThrottleBytesPerSecond()));
+            d.reassignmentThrottleBytesPerSecond()),
+        readLong(node, path, ConfigKeys.FAILOVER_DRAIN_TIMEOUT_MS, d.failoverDrainTimeoutMs()),
+        readLong(node, path, ConfigKeys.FAILOVER_STATE_TIMEOUT_MS, d.failoverStateTimeoutMs()));
   }
 
   // ---- generic helpers -------------------------------------------------------------------

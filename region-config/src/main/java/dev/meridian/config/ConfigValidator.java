@@ -24,7 +24,36 @@ final class ConfigValidator {
     validator.checkTopicDefaults(config.topicDefaults(), config.regions());
     validator.checkBroker(config.broker(), config.regions());
     validator.problems.addAll(LinkValidator.validate(config));
+    validator.checkControlPlane(config.controlPlane());
     return List.copyOf(validator.problems);
+  }
+
+  private void checkControlPlane(ControlPlaneSettings cp) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    java.util.Set<String> secrets = new java.util.HashSet<>();
+    for (int i = 0; i < cp.tokens().size(); i++) {
+      ApiToken t = cp.tokens().get(i);
+      String path = ConfigPath.index("controlPlane.tokens", i);
+      if (t.name() != null && !RegionConfig.NAME_PATTERN.matcher(t.name()).matches()) {
+        problem(
+            ConfigPath.key(path, "name"),
+            ConfigPath.quote(t.name()) + " is not a valid name (lowercase letters, digits, '-')");
+      } else if (t.name() != null && !names.add(t.name())) {
+        problem(ConfigPath.key(path, "name"), ConfigPath.quote(t.name()) + " is used twice");
+      }
+      if (t.token() != null && t.token().length() < ApiToken.MIN_TOKEN_LENGTH) {
+        problem(
+            ConfigPath.key(path, "token"),
+            "is " + t.token().length() + " characters; at least " + ApiToken.MIN_TOKEN_LENGTH);
+      } else if (t.token() != null && !secrets.add(t.token())) {
+        problem(ConfigPath.key(path, "token"), "is the same as another token's");
+      }
+      if (t.role() != null && !ApiToken.ROLES.contains(t.role())) {
+        problem(
+            ConfigPath.key(path, "role"),
+            ConfigPath.quote(t.role()) + " is not one of " + ApiToken.ROLES);
+      }
+    }
   }
 
   private void problem(String path, String reason) {
@@ -35,10 +64,23 @@ final class ConfigValidator {
     if (regions.isEmpty()) {
       problem("regions", "must list at least one region");
     }
+    java.util.Map<Integer, String> slots = new java.util.HashMap<>();
     for (int i = 0; i < regions.size(); i++) {
       String path = ConfigPath.index("regions", i);
       RegionConfig region = regions.get(i);
       checkRegionName(ConfigPath.key(path, "name"), region.name());
+      if (region.name() != null) {
+        String other = slots.putIfAbsent(ProducerIdRange.slot(region.name()), region.name());
+        if (other != null && !other.equals(region.name())) {
+          problem(
+              ConfigPath.key(path, "name"),
+              ConfigPath.quote(region.name())
+                  + " would hand out the same producer ids as region "
+                  + ConfigPath.quote(other)
+                  + " (a failover between them could mistake one's producers for the other's);"
+                  + " rename one");
+        }
+      }
       String nodesPath = ConfigPath.key(path, "nodes");
       if (region.nodes().isEmpty()) {
         problem(nodesPath, "a region needs at least one node");
@@ -257,6 +299,8 @@ final class ConfigValidator {
         broker.reassignmentThrottleBytesPerSecond(),
         0,
         " (0 for no limit)");
+    atLeast(path, "failoverDrainTimeoutMs", broker.failoverDrainTimeoutMs(), 1, "");
+    atLeast(path, "failoverStateTimeoutMs", broker.failoverStateTimeoutMs(), 1, "");
   }
 
   /** The region with the fewest nodes, ignoring empty ones; {@code null} if there is none. */

@@ -28,12 +28,15 @@ import java.util.Optional;
  * @param broker the broker settings ({@code broker}); {@code null} is taken as {@link
  *     BrokerSettings#DEFAULTS}
  * @param links the mirror links ({@code links}); copied, {@code null} is taken as empty
+ * @param controlPlane the REST control plane's settings ({@code controlPlane}); {@code null} is
+ *     taken as {@link ControlPlaneSettings#DEFAULTS}
  */
 public record MeridianConfig(
     List<RegionConfig> regions,
     TopicDefaults topicDefaults,
     BrokerSettings broker,
-    List<LinkConfig> links) {
+    List<LinkConfig> links,
+    ControlPlaneSettings controlPlane) {
 
   /** Copies the lists and applies the defaults for {@code null} sections. */
   public MeridianConfig {
@@ -41,6 +44,16 @@ public record MeridianConfig(
     topicDefaults = topicDefaults == null ? TopicDefaults.DEFAULTS : topicDefaults;
     broker = broker == null ? BrokerSettings.DEFAULTS : broker;
     links = links == null ? List.of() : List.copyOf(links);
+    controlPlane = controlPlane == null ? ControlPlaneSettings.DEFAULTS : controlPlane;
+  }
+
+  /** A configuration whose control plane has no tokens. */
+  public MeridianConfig(
+      List<RegionConfig> regions,
+      TopicDefaults topicDefaults,
+      BrokerSettings broker,
+      List<LinkConfig> links) {
+    this(regions, topicDefaults, broker, links, null);
   }
 
   /**
@@ -58,7 +71,7 @@ public record MeridianConfig(
 
   /** The same configuration with {@code newLinks} instead of its links. */
   public MeridianConfig withLinks(List<LinkConfig> newLinks) {
-    return new MeridianConfig(regions, topicDefaults, broker, newLinks);
+    return new MeridianConfig(regions, topicDefaults, broker, newLinks, controlPlane);
   }
 
   /**

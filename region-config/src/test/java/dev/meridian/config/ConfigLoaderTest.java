@@ -289,7 +289,8 @@ class ConfigLoaderTest {
     assertTrue(yaml.contains("  replicationFactor: -1\n"), yaml);
     assertTrue(yaml.contains("\nbroker:\n  retentionCheckIntervalMs: 300000\n"), yaml);
     assertTrue(yaml.contains("  controllerRequestTimeoutMs: 30000\n"), yaml);
-    assertTrue(yaml.endsWith("  reassignmentThrottleBytesPerSecond: 0\n"), yaml);
+    assertTrue(yaml.contains("  reassignmentThrottleBytesPerSecond: 0\n"), yaml);
+    assertTrue(yaml.endsWith("  failoverStateTimeoutMs: 30000\n"), yaml);
   }
 
   @Test

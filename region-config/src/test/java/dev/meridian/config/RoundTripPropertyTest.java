@@ -92,7 +92,10 @@ class RoundTripPropertyTest {
               int nodeCount = sizes.stream().mapToInt(Integer::intValue).sum();
               int smallest = sizes.stream().mapToInt(Integer::intValue).min().orElseThrow();
               return Combinators.combine(
-                      regionNames().list().ofSize(sizes.size()).uniqueElements(),
+                      regionNames()
+                          .list()
+                          .ofSize(sizes.size())
+                          .uniqueElements(ProducerIdRange::slot),
                       Arbitraries.integers()
                           .greaterOrEqual(0)
                           .list()
@@ -272,7 +275,10 @@ class RoundTripPropertyTest {
                                     controllerTimeout,
                                     replicaLag,
                                     imbalanceCheck,
-                                    throttle)));
+                                    throttle,
+                                    // derived, within the allowed range: the combinator's arity
+                                    1 + controllerTimeout % 600_000,
+                                    1 + replicaLag % 600_000)));
     return Arbitraries.frequencyOf(
         Tuple.of(1, Arbitraries.just(BrokerSettings.DEFAULTS)), Tuple.of(4, generated));
   }

@@ -39,6 +39,7 @@ public final class RegionYaml {
   private final List<RegionYaml> peers = new ArrayList<>();
   private final List<String> links = new ArrayList<>();
   private final Map<Integer, Integer> peerKafkaPorts = new LinkedHashMap<>();
+  private final List<String> tokens = new ArrayList<>();
 
   private RegionYaml(String region) {
     this.region = region;
@@ -121,6 +122,12 @@ public final class RegionYaml {
   /** A key of the {@code broker} section. */
   public RegionYaml broker(String key, Object value) {
     broker.put(key, value);
+    return this;
+  }
+
+  /** A bearer token of the control plane ({@code controlPlane.tokens}). */
+  public RegionYaml token(String name, String token, String role) {
+    tokens.add("    - {name: " + name + ", token: \"" + token + "\", role: " + role + "}\n");
     return this;
   }
 
@@ -211,6 +218,10 @@ public final class RegionYaml {
     if (!links.isEmpty()) {
       y.append("links:\n");
       links.forEach(y::append);
+    }
+    if (!tokens.isEmpty()) {
+      y.append("controlPlane:\n  tokens:\n");
+      tokens.forEach(y::append);
     }
     return y.toString();
   }

@@ -295,6 +295,10 @@ public final class ClusterController {
               ? List.of()
               : List.of(new MetadataRecord.LinkPaused(p.name(), p.paused())),
           List.of(ItemResult.topic(p.name(), Uuid.ZERO_UUID, 0, (short) 0, Map.of())));
+    } else if (request instanceof ControllerRequest.PutAudit a) {
+      return new Decision(
+          List.of(new MetadataRecord.Audit(a.entry())),
+          List.of(ItemResult.topic("audit", Uuid.ZERO_UUID, 0, (short) 0, Map.of())));
     } else if (request instanceof ControllerRequest.PutDrill d) {
       return new Decision(
           List.of(new MetadataRecord.Drill(d.id(), d.report())),
@@ -309,7 +313,10 @@ public final class ClusterController {
       return Reassignments.alter(
           image, new ControllerRequest.AlterReassignments(RebalancePlan.plan(image)));
     } else if (request instanceof ControllerRequest.AllocateProducerIds p) {
-      long first = image.nextProducerId();
+      // the region's own range: never an id a mirror may have copied from another region
+      long first =
+          Math.max(
+              image.nextProducerId(), dev.meridian.config.ProducerIdRange.first(region.name()));
       return new Decision(
           List.of(new MetadataRecord.ProducerIds(p.nodeId(), first, PRODUCER_ID_BLOCK)),
           List.of(

@@ -113,6 +113,8 @@ public final class ControllerCodec {
           .put("type", "pauseLink")
           .put("name", p.name())
           .put("paused", p.paused());
+    } else if (request instanceof ControllerRequest.PutAudit a) {
+      return new JsonObject().put("type", "putAudit").put("entry", a.entry());
     } else if (request instanceof ControllerRequest.PutDrill d) {
       return new JsonObject().put("type", "putDrill").put("id", d.id()).put("report", d.report());
     } else if (request instanceof ControllerRequest.BumpLeaderEpoch b) {
@@ -253,6 +255,9 @@ public final class ControllerCodec {
         case "putOperation" -> {
           return new ControllerRequest.PutOperation(
               OperationCodec.fromJson(j.getJsonObject("operation")), j.getInteger("previousSteps"));
+        }
+        case "putAudit" -> {
+          return new ControllerRequest.PutAudit(j.getString("entry"));
         }
         case "putDrill" -> {
           return new ControllerRequest.PutDrill(j.getString("id"), j.getString("report"));

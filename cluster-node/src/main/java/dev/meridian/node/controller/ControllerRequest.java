@@ -183,6 +183,9 @@ public sealed interface ControllerRequest {
   /** Pauses ({@code paused}) or resumes link {@code name} for the whole region, across restarts. */
   record PauseLink(String name, boolean paused) implements ControllerRequest {}
 
+  /** Appends a change made through the control plane (JSON) to the region's audit trail. */
+  record PutAudit(String entry) implements ControllerRequest {}
+
   /** Records drill {@code id}'s report (JSON) as it stands now. */
   record PutDrill(String id, String report) implements ControllerRequest {}
 

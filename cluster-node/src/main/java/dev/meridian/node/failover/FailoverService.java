@@ -36,18 +36,12 @@ import org.slf4j.LoggerFactory;
 public final class FailoverService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(FailoverService.class);
 
-  /** How long a planned failover waits for the link to copy everything fenced. */
-  static final long DRAIN_TIMEOUT_MS = 60_000;
-
-  /** How long a state retries a retriable failure before it rolls back or fails. */
-  static final long STATE_TIMEOUT_MS = 30_000;
-
   private static final long RETRY_MS = 100;
 
   private final MeridianConfig config;
   private final RegionConfig region;
   private final MetadataService metadata;
-  private final FailoverMachine machine = new FailoverMachine(DRAIN_TIMEOUT_MS, STATE_TIMEOUT_MS);
+  private final FailoverMachine machine;
   private final FailoverActions actions;
   private final DrillService drills;
 
@@ -85,6 +79,9 @@ public final class FailoverService implements AutoCloseable {
     this.config = config;
     this.region = region;
     this.metadata = metadata;
+    this.machine =
+        new FailoverMachine(
+            config.broker().failoverDrainTimeoutMs(), config.broker().failoverStateTimeoutMs());
     this.actions =
         new FailoverActions(config, metadata, localBootstrap, new SourceControlPlane(config));
     this.drills = new DrillService(config, region, metadata, this, localBootstrap);

@@ -113,12 +113,15 @@ final class SourceControlPlane {
       }
       URI uri = URI.create("http://" + n.host() + ":" + n.httpPort() + path);
       try {
+        HttpRequest.Builder b =
+            HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("content-type", "application/json");
+        config
+            .controlPlane()
+            .clientToken()
+            .ifPresent(t -> b.header("Authorization", "Bearer " + t.token()));
         HttpResponse<String> r =
             http.send(
-                HttpRequest.newBuilder(uri)
-                    .timeout(TIMEOUT)
-                    .header("content-type", "application/json")
-                    .method(
+                b.method(
                         method,
                         body == null
                             ? HttpRequest.BodyPublishers.noBody()

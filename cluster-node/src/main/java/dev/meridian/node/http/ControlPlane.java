@@ -97,8 +97,32 @@ public final class ControlPlane {
       String region,
       LinkService links,
       dev.meridian.node.failover.FailoverService failovers) {
+    return router(
+        vertx,
+        health,
+        lag,
+        metadata,
+        region,
+        links,
+        failovers,
+        dev.meridian.config.ControlPlaneSettings.DEFAULTS);
+  }
+
+  /**
+   * Creates the router with the failover routes, changes authorized by the bearer tokens of {@code
+   * settings} ({@link ControlPlaneAuth}).
+   */
+  public static Router router(
+      Vertx vertx,
+      Supplier<Health> health,
+      LagReporter lag,
+      MetadataService metadata,
+      String region,
+      LinkService links,
+      dev.meridian.node.failover.FailoverService failovers,
+      dev.meridian.config.ControlPlaneSettings settings) {
     Router router = Router.router(vertx);
-    install(router, health, lag, metadata, region, links, failovers, false);
+    install(router, settings, health, lag, metadata, region, links, failovers, false);
     return router;
   }
 
@@ -130,6 +154,7 @@ public final class ControlPlane {
    */
   static void install(
       Router router,
+      dev.meridian.config.ControlPlaneSettings settings,
       Supplier<Health> health,
       LagReporter lag,
       MetadataService metadata,
@@ -137,6 +162,7 @@ public final class ControlPlane {
       LinkService links,
       dev.meridian.node.failover.FailoverService failovers,
       boolean everyRoute) {
+    ControlPlaneAuth.install(router, settings, metadata);
     router
         .get("/v1/health")
         .handler(

@@ -159,6 +159,7 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
     paused = pause;
     LOG.info("link {}: {}", config.name(), pause ? "paused" : "resumed");
     if (!pause) {
+      refreshSoon = true; // its view of the source is as old as the pause
       fetchers
           .values()
           .forEach(

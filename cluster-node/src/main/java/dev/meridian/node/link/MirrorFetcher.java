@@ -385,6 +385,21 @@ final class MirrorFetcher extends Thread {
     Partition t = p.target;
     long[] local = t.endOffsetForEpoch(epoch);
     long end = Math.min(sourceEnd, local[1] < 0 ? Long.MAX_VALUE : local[1]);
+    if (end == t.logEndOffset() && t.latestEpoch() != epoch) {
+      // the mirror's latest epoch starts at its log end with no batch in it (it led this
+      // partition as a writable topic before it became a mirror again): the source never had
+      // it, so it says the mirror diverged; drop that epoch and copy on
+      LOG.info(
+          "link {}: {}: dropping epoch {} recorded at the log end {} (no batch; the source has"
+              + " epoch {} there)",
+          link.linkName(),
+          t,
+          t.latestEpoch(),
+          end,
+          epoch);
+      t.truncateMirrored(end, p.leaderEpoch);
+      return;
+    }
     if (end < t.logEndOffset()) {
       LOG.warn(
           "link {}: {}: the source's epoch {} ends at {}, before the mirror's end {} (the source"

@@ -88,6 +88,8 @@ public final class MetadataCodec {
       return new JsonObject()
           .put("type", "operation")
           .put("operation", OperationCodec.toJson(o.operation()));
+    } else if (record instanceof MetadataRecord.Audit a) {
+      return new JsonObject().put("type", "audit").put("entry", new JsonObject(a.entry()));
     } else if (record instanceof MetadataRecord.Drill d) {
       return new JsonObject()
           .put("type", "drill")
@@ -143,6 +145,7 @@ public final class MetadataCodec {
             new MetadataRecord.LinkPaused(required(json, "name"), json.getBoolean("paused"));
         case "operation" ->
             new MetadataRecord.Operation(OperationCodec.fromJson(json.getJsonObject("operation")));
+        case "audit" -> new MetadataRecord.Audit(json.getJsonObject("entry").encode());
         case "drill" ->
             new MetadataRecord.Drill(required(json, "id"), json.getJsonObject("report").encode());
         case "removeTopic" ->
@@ -225,7 +228,8 @@ public final class MetadataCodec {
         .put("links", links)
         .put("pausedLinks", new JsonArray(new ArrayList<>(image.pausedLinks())))
         .put("operations", operations)
-        .put("drills", drills);
+        .put("drills", drills)
+        .put("audit", new JsonArray(image.audit().stream().map(JsonObject::new).toList()));
   }
 
   /** The JSON form of a link (every setting). */
@@ -291,6 +295,10 @@ public final class MetadataCodec {
         JsonObject d = (JsonObject) o;
         drills.put(required(d, "id"), d.getJsonObject("report").encode());
       }
+      List<String> audit = new ArrayList<>();
+      for (Object o : json.getJsonArray("audit", new JsonArray())) { // absent in older ones
+        audit.add(((JsonObject) o).encode());
+      }
       return MetadataImage.of(
           json.getLong("version"),
           json.getString("clusterId"),
@@ -304,7 +312,8 @@ public final class MetadataCodec {
           links,
           paused,
           operations,
-          drills);
+          drills,
+          audit);
     } catch (ClassCastException | NullPointerException | NumberFormatException e) {
       throw new IllegalArgumentException("malformed metadata image", e);
     }

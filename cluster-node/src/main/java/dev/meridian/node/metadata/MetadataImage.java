@@ -38,7 +38,8 @@ public final class MetadataImage {
           Map.of(),
           java.util.Set.of(),
           Map.of(),
-          Map.of());
+          Map.of(),
+          List.of());
 
   private final long version;
   private final String clusterId;
@@ -54,6 +55,7 @@ public final class MetadataImage {
   private final java.util.Set<String> pausedLinks;
   private final Map<String, FailoverOperation> operations;
   private final Map<String, String> drills;
+  private final List<String> audit;
 
   MetadataImage(
       long version,
@@ -69,7 +71,8 @@ public final class MetadataImage {
       Map<String, LinkConfig> links,
       java.util.Set<String> pausedLinks,
       Map<String, FailoverOperation> operations,
-      Map<String, String> drills) {
+      Map<String, String> drills,
+      List<String> audit) {
     this.version = version;
     this.clusterId = clusterId;
     this.controllerId = controllerId;
@@ -84,6 +87,7 @@ public final class MetadataImage {
     this.pausedLinks = pausedLinks;
     this.operations = operations;
     this.drills = drills;
+    this.audit = audit;
   }
 
   /** The version: the number of the last log entry applied. */
@@ -178,6 +182,17 @@ public final class MetadataImage {
     return drills;
   }
 
+  /**
+   * The audit trail of the region's control plane: the latest {@link #MAX_AUDIT} changes, oldest
+   * first, each as JSON (when, who, from where, what, and its answer).
+   */
+  public List<String> audit() {
+    return audit;
+  }
+
+  /** How many audit entries the image keeps (the oldest go first). */
+  public static final int MAX_AUDIT = 500;
+
   /** How many drill reports the image keeps (the oldest go first). */
   public static final int MAX_DRILLS = 50;
 
@@ -234,9 +249,11 @@ public final class MetadataImage {
       Collection<LinkConfig> links,
       Collection<String> pausedLinks,
       Collection<FailoverOperation> operations,
-      Map<String, String> drills) {
+      Map<String, String> drills,
+      List<String> audit) {
     Builder b = new Builder(EMPTY);
     b.drills.putAll(drills);
+    b.audit.addAll(audit);
     b.clusterId = clusterId;
     b.controllerId = controllerId;
     b.controllerEpoch = controllerEpoch;
@@ -270,7 +287,8 @@ public final class MetadataImage {
         && links.equals(m.links)
         && pausedLinks.equals(m.pausedLinks)
         && operations.equals(m.operations)
-        && drills.equals(m.drills);
+        && drills.equals(m.drills)
+        && audit.equals(m.audit);
   }
 
   @Override
@@ -308,6 +326,7 @@ public final class MetadataImage {
     private final java.util.Set<String> pausedLinks;
     private final Map<String, FailoverOperation> operations;
     private final Map<String, String> drills;
+    private final java.util.ArrayDeque<String> audit;
 
     Builder(MetadataImage base) {
       clusterId = base.clusterId;
@@ -323,6 +342,7 @@ public final class MetadataImage {
       pausedLinks = new java.util.TreeSet<>(base.pausedLinks);
       operations = new TreeMap<>(base.operations);
       drills = new java.util.LinkedHashMap<>(base.drills);
+      audit = new java.util.ArrayDeque<>(base.audit);
     }
 
     void apply(MetadataRecord record) {
@@ -376,6 +396,11 @@ public final class MetadataImage {
         }
       } else if (record instanceof MetadataRecord.Operation o) {
         operations.put(o.operation().id(), o.operation());
+      } else if (record instanceof MetadataRecord.Audit a) {
+        audit.addLast(a.entry());
+        while (audit.size() > MAX_AUDIT) {
+          audit.removeFirst();
+        }
       } else if (record instanceof MetadataRecord.Drill d) {
         drills.put(d.id(), d.report());
         while (drills.size() > MAX_DRILLS) {
@@ -416,7 +441,8 @@ public final class MetadataImage {
           java.util.Collections.unmodifiableMap(links),
           java.util.Collections.unmodifiableSet(pausedLinks),
           java.util.Collections.unmodifiableMap(operations),
-          java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drills)));
+          java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(drills)),
+          List.copyOf(audit));
     }
   }
 }

@@ -91,6 +91,9 @@ public sealed interface MetadataRecord {
    */
   record Drill(String id, String report) implements MetadataRecord {}
 
+  /** A change made through the region's control plane (JSON), appended to the audit trail. */
+  record Audit(String entry) implements MetadataRecord {}
+
   /** A topic is deleted with all its partitions. */
   record RemoveTopic(Uuid topicId) implements MetadataRecord {}
 

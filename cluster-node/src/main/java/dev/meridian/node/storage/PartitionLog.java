@@ -544,6 +544,7 @@ public final class PartitionLog implements Closeable {
     try {
       ensureOnline();
       if (offset >= logEndOffset) {
+        epochs.truncateFromEnd(offset); // an epoch recorded at the end with no batch yet goes
         return logEndOffset;
       }
       if (offset < logStartOffset) {
@@ -985,16 +986,8 @@ public final class PartitionLog implements Closeable {
 
   @Override
   public String toString() {
-    return "PartitionLog("
-        + name
-        + ", start="
-        + logStartOffset
-        + ", end="
-        + logEndOffset
-        + ", hw="
-        + highWatermark
-        + ", segments="
-        + segments.size()
-        + ")";
+    return String.format(
+        "PartitionLog(%s, start=%d, end=%d, hw=%d, segments=%d)",
+        name, logStartOffset, logEndOffset, highWatermark, segments.size());
   }
 }

@@ -33,11 +33,13 @@ import java.util.Set;
  * ctl ... drill run --link LINK [--scenario planned|unplanned] [--records N] [--fail-back]
  *                         waits, printing each step, until the drill ends; then its summary
  * ctl ... drills | drill ID
+ * ctl ... audit           the region's changes through the control plane, the newest first
  * ctl ... operations | operation ID
  * </pre>
  *
  * Exit codes: 0 success (a failover COMPLETED), 1 the control plane refused or the operation rolled
- * back or failed, 2 bad usage or config, 3 no node answered.
+ * back or failed, 2 bad usage or config, 3 no node answered. Changes carry the file's strongest
+ * control plane token ({@code controlPlane.tokens}: the first admin one, else operator).
  */
 public final class Ctl {
   static final int OK = 0;
@@ -131,6 +133,7 @@ public final class Ctl {
         case "failover" -> failover(args);
         case "failback" -> failback(args);
         case "drills" -> print(get(regionOrFirst(), "/v1/drills"));
+        case "audit" -> print(get(regionOrFirst(), "/v1/audit"));
         case "drill" ->
             args.size() >= 2 && args.get(1).equals("run")
                 ? drill(args)
@@ -157,7 +160,7 @@ public final class Ctl {
         "usage: ctl [--config FILE] [--region R] [--json] topics | links | link NAME | failover"
             + " LINK --planned|--unplanned [--reverse] | failback LINK | operations | operation ID |"
             + " drill run --link LINK [--scenario planned|unplanned] [--records N] [--fail-back] |"
-            + " drills | drill ID");
+            + " drills | drill ID | audit");
     return USAGE;
   }
 
@@ -205,6 +208,10 @@ public final class Ctl {
             HttpRequest.newBuilder(uri)
                 .timeout(Duration.ofSeconds(30))
                 .header("content-type", "application/json");
+        config // the file's strongest token, for changes
+            .controlPlane()
+            .clientToken()
+            .ifPresent(t -> b.header("Authorization", "Bearer " + t.token()));
         b.method(
             method,
             body == null

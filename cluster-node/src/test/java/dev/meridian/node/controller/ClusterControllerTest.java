@@ -764,9 +764,15 @@ class ClusterControllerTest {
     apply(ids1.records());
     ClusterController.Decision ids2 = c.decide(image, new ControllerRequest.AllocateProducerIds(2));
     apply(ids2.records());
-    assertEquals(0, ids1.results().get(0).firstProducerId());
+    long base = ids1.results().get(0).firstProducerId();
     assertEquals(
-        ClusterController.PRODUCER_ID_BLOCK, ids2.results().get(0).firstProducerId(), "disjoint");
+        dev.meridian.config.ProducerIdRange.first("east"),
+        base,
+        "the region's own range, above every id an Apache Kafka cluster hands out");
+    assertEquals(
+        base + ClusterController.PRODUCER_ID_BLOCK,
+        ids2.results().get(0).firstProducerId(),
+        "disjoint");
 
     ClusterController.Decision delete =
         c.decide(

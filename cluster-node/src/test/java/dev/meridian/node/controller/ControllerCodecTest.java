@@ -87,6 +87,7 @@ class ControllerCodecTest {
     roundTrip(new ControllerRequest.FenceTopics(List.of("a", "b"), "failover op-1"));
     roundTrip(new ControllerRequest.FenceTopics(List.of("a"), null));
     roundTrip(new ControllerRequest.AdoptTopics("e2w-reverse", List.of("a", "b")));
+    roundTrip(new ControllerRequest.PutAudit("{\"path\":\"/v1/fences\"}"));
     roundTrip(new ControllerRequest.PutDrill("d-1", "{\"state\":\"RUNNING\"}"));
     roundTrip(new ControllerRequest.PauseLink("e2w", false));
     roundTrip(

@@ -71,7 +71,16 @@ class OpenApiTest {
               (topic, partition) -> LogEndOffsets.UNKNOWN,
               new LagEvaluator(),
               () -> 0);
-      ControlPlane.install(router, () -> null, noGroups, null, "east", null, null, true);
+      ControlPlane.install(
+          router,
+          dev.meridian.config.ControlPlaneSettings.DEFAULTS,
+          () -> null,
+          noGroups,
+          null,
+          "east",
+          null,
+          null,
+          true);
       JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(ControlPlane.openApi());
       assertTrue(doc.get("openapi").asText().startsWith("3."), "an OpenAPI 3 document");
       assertEquals(routes(router), documented(doc));

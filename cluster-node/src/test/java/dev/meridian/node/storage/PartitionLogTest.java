@@ -197,6 +197,21 @@ class PartitionLogTest {
   }
 
   @Test
+  void truncatingToTheLogEndDropsAnEpochRecordedThereWithNoBatch() throws IOException {
+    LogFixture f = fixture(LogConfig.DEFAULT);
+    for (int i = 0; i < 5; i++) {
+      f.log.appendAsLeader(batch(i, "k" + i, "v" + i), 2);
+    }
+    f.log.assignEpochAtLogEnd(7); // a leader took office, then the log became a copy again
+    assertEquals(7, f.log.latestEpoch());
+    assertEquals(5, f.log.truncateTo(5));
+    assertEquals(5, f.log.logEndOffset(), "no record goes");
+    assertEquals(2, f.log.latestEpoch(), "the epoch with no batch goes");
+    assertEquals(5, f.log.truncateTo(9), "past the end: nothing to do");
+    assertEquals(2, f.log.latestEpoch());
+  }
+
+  @Test
   void truncateFullyRestartsTheLogAtAnOffset() throws IOException {
     LogFixture f = fixture(LogConfig.DEFAULT);
     f.log.appendAsLeader(batch(1, "a", "1"), 0);

@@ -1,0 +1,75 @@
+package dev.meridian.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The {@code controlPlane} section: bearer tokens, their roles, path-precise problems. */
+class ControlPlaneConfigTest {
+  private static final String REGION =
+      """
+      regions:
+        - name: east
+          nodes: [{id: 1, host: 127.0.0.1, kafkaPort: 9092, httpPort: 8080, dataDir: e}]
+      """;
+
+  @Test
+  void tokensAreReadWithTheirRolesAndTheStrongestIsWhatClientsSend() throws ConfigException {
+    MeridianConfig c =
+        ConfigLoader.parse(
+            REGION
+                + """
+                controlPlane:
+                  tokens:
+                    - {name: dashboard, token: "viewer-0123456789ab", role: read-only}
+                    - {name: oncall, token: "operator-0123456789"}
+                    - {name: ops, token: "admin-0123456789abcd", role: admin}
+                """,
+            "t.yaml");
+    ControlPlaneSettings cp = c.controlPlane();
+    assertEquals(3, cp.tokens().size());
+    assertEquals("operator", cp.tokens().get(1).role(), "the default role");
+    assertEquals("ops", cp.clientToken().orElseThrow().name());
+    assertEquals("oncall", cp.find("operator-0123456789").orElseThrow().name());
+    assertTrue(cp.find("operator-012345678").isEmpty());
+    assertTrue(cp.find(null).isEmpty());
+    assertTrue(cp.tokens().get(2).allows("operator") && !cp.tokens().get(1).allows("admin"));
+    assertTrue(!cp.tokens().get(0).toString().contains("viewer-0123"), "never the secret");
+    assertEquals(c, ConfigLoader.parse(ConfigLoader.toYaml(c), "again"), "round trip");
+    assertTrue(ConfigLoader.parse(REGION, "t").controlPlane().open(), "no tokens: open");
+  }
+
+  @Test
+  void badTokensAreNamedByTheirPath() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.parse(
+                    REGION
+                        + """
+                        controlPlane:
+                          tokens:
+                            - {name: Ops, token: "short", role: root}
+                            - {name: a, token: "same-secret-0123456789"}
+                            - {name: a, token: "same-secret-0123456789"}
+                            - {token: "x", bogus: 1}
+                        """,
+                    "t.yaml"));
+    List<String> problems = e.problems().stream().map(ConfigProblem::toString).toList();
+    assertTrue(
+        problems.containsAll(
+            List.of(
+                "controlPlane.tokens[0].name: 'Ops' is not a valid name (lowercase letters,"
+                    + " digits, '-')",
+                "controlPlane.tokens[0].token: is 5 characters; at least 16",
+                "controlPlane.tokens[0].role: 'root' is not one of [read-only, operator, admin]",
+                "controlPlane.tokens[2].name: 'a' is used twice",
+                "controlPlane.tokens[2].token: is the same as another token's",
+                "controlPlane.tokens[3].bogus: unknown key")),
+        problems.toString());
+  }
+}
