@@ -738,6 +738,46 @@ class FailoverIT {
       }
       assertTrue(JSON.readTree(Http.get(http, "/v1/operations").body()).isEmpty());
 
+      // topics through the control plane and the CLI: create, reconfigure, delete (admin)
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      assertProblem(
+          Http.send(http, "POST", "/v1/topics", "{\"name\":\"t2\"}", OPERATOR), 403, "/forbidden");
+      out.reset();
+      assertEquals(
+          0,
+          ctl(out, "topics", "create", "t2", "--partitions", "2", "--set", "retention.ms=60000"),
+          out.toString());
+      JsonNode t2 = JSON.readTree(Http.get(http, "/v1/topics/t2").body());
+      assertEquals(2, t2.get("partitions").size(), t2.toString());
+      out.reset();
+      assertEquals(1, ctl(out, "topics", "create", "t2"), "it exists: " + out);
+      out.reset();
+      assertEquals(
+          0,
+          ctl(
+              out,
+              "topics",
+              "config",
+              "t2",
+              "--set",
+              "retention.ms=1000",
+              "--set",
+              "segment.ms=600000"),
+          out.toString());
+      assertEquals(
+          "1000", JSON.readTree(out.toString()).get("configs").get("retention.ms").asText());
+      out.reset();
+      assertEquals(
+          1, ctl(out, "topics", "config", "t2", "--set", "retention.ms=soon"), out.toString());
+      assertTrue(out.toString().contains("retention.ms"), out.toString());
+      assertProblem(
+          Http.send(http, "DELETE", "/v1/topics/" + TOPIC, null, ADMIN), 409, null); // a mirror
+      assertProblem(
+          Http.send(http, "DELETE", "/v1/topics/none", null, ADMIN), 404, "/topic-not-found");
+      out.reset();
+      assertEquals(0, ctl(out, "topics", "delete", "t2"), out.toString());
+      Wait.until("t2 deleted", TIMEOUT, () -> Http.get(http, "/v1/topics/t2").statusCode() == 404);
+
       // east's audit trail: each change let through, who made it and its answer, newest first
       Wait.until(
           "the audit trail has the fence lifted",
@@ -761,7 +801,7 @@ class FailoverIT {
           "a change that failed is, with its answer: " + audit);
 
       // the CLI: exit codes and output
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      out.reset();
       assertEquals(0, ctl(out, "links"), out.toString());
       assertTrue(
           out.toString().contains("e2w") && out.toString().contains("RUNNING"), out.toString());

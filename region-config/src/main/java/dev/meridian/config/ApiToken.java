@@ -6,8 +6,9 @@ import java.util.List;
  * A bearer token of the REST control plane ({@code controlPlane.tokens[]}): who presents it ({@code
  * name}, written to the audit trail), the secret itself ({@code token}, at least 16 characters),
  * and what it may do ({@code role}): {@code read-only} (what anyone may: read), {@code operator}
- * (also pause and resume links, fail over and back, run drills, fence and adopt topics, rebalance),
- * {@code admin} (also create, replace and delete links).
+ * (also pause and resume links, fail over and back, run drills, fence and adopt topics, change
+ * topic configs, rebalance), {@code admin} (also create, replace and delete links, create and
+ * delete topics).
  *
  * @param name who uses the token, e.g. {@code ops} (unique in the file)
  * @param token the secret a client sends as {@code Authorization: Bearer <token>}

@@ -181,6 +181,7 @@ public final class ControlPlane {
     GroupRoutes.install(router, lag);
     if (metadata != null || everyRoute) {
       ClusterRoutes.install(router, metadata, region);
+      TopicRoutes.install(router, metadata);
       if (links != null || everyRoute) {
         LinkRoutes.install(router, links, metadata);
       }

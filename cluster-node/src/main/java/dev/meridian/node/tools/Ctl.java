@@ -26,6 +26,8 @@ import java.util.Set;
  *
  * <pre>
  * ctl [--config FILE] [--region R] [--json] topics
+ * ctl ... topics create NAME [--partitions N] [--replication-factor N] [--set K=V]...
+ * ctl ... topics delete NAME | topics config NAME [--set K=V]... [--delete K]...
  * ctl ... links                      every link of every region of the file
  * ctl ... link NAME
  * ctl ... failover LINK --planned|--unplanned [--reverse]   waits, printing each state, until it ends
@@ -119,7 +121,8 @@ public final class Ctl {
     }
     try {
       return switch (args.get(0)) {
-        case "topics" -> print(get(regionOrFirst(), "/v1/topics"));
+        case "topics" ->
+            args.size() == 1 ? print(get(regionOrFirst(), "/v1/topics")) : topicChange(args);
         case "links" -> links();
         case "link" ->
             args.size() == 2
@@ -157,7 +160,7 @@ public final class Ctl {
   private int usage(String why) {
     err.println("ctl: " + why);
     err.println(
-        "usage: ctl [--config FILE] [--region R] [--json] topics | links | link NAME | failover"
+        "usage: ctl [--config FILE] [--region R] [--json] topics [create|delete|config NAME ...] | links | link NAME | failover"
             + " LINK --planned|--unplanned [--reverse] | failback LINK | operations | operation ID |"
             + " drill run --link LINK [--scenario planned|unplanned] [--records N] [--fail-back] |"
             + " drills | drill ID | audit");
@@ -320,6 +323,67 @@ public final class Ctl {
     RegionConfig target = regionOfLink(link);
     return follow(
         target, send(target, "POST", "/v1/links/" + link + "/failback", null), "failback", link);
+  }
+
+  /**
+   * {@code topics create NAME [--partitions N] [--replication-factor N] [--set K=V]...}, {@code
+   * topics delete NAME}, {@code topics config NAME [--set K=V]... [--delete K]...}, in the region
+   * of {@code --region} (or the file's first).
+   */
+  private int topicChange(List<String> args) throws Unreachable, Refused, InterruptedException {
+    if (args.size() < 3) {
+      return usage("topics create|delete|config NAME ...");
+    }
+    String name = args.get(2);
+    Answer a;
+    switch (args.get(1)) {
+      case "create" -> {
+        JsonObject body = new JsonObject().put("name", name).put("configs", pairs(args, "--set"));
+        try {
+          body.put("partitions", Integer.parseInt(option(args, "--partitions", "-1")));
+          body.put(
+              "replicationFactor", Integer.parseInt(option(args, "--replication-factor", "-1")));
+        } catch (NumberFormatException e) {
+          return usage("--partitions and --replication-factor need numbers");
+        }
+        a = send(regionOrFirst(), "POST", "/v1/topics", body.encode());
+      }
+      case "delete" -> a = send(regionOrFirst(), "DELETE", "/v1/topics/" + name, null);
+      case "config" -> {
+        JsonArray delete = new JsonArray();
+        for (int i = 0; i + 1 < args.size(); i++) {
+          if (args.get(i).equals("--delete")) {
+            delete.add(args.get(i + 1));
+          }
+        }
+        a =
+            send(
+                regionOrFirst(),
+                "PATCH",
+                "/v1/topics/" + name + "/configs",
+                new JsonObject().put("set", pairs(args, "--set")).put("delete", delete).encode());
+      }
+      default -> {
+        return usage("topics create|delete|config NAME ...");
+      }
+    }
+    if (a.status() >= 300) {
+      throw new Refused(problem(a));
+    }
+    out.println(a.body().isEmpty() ? (json ? "{}" : "deleted " + name) : a.body());
+    return OK;
+  }
+
+  /** The {@code K=V} values after each {@code flag}. */
+  private static JsonObject pairs(List<String> args, String flag) {
+    JsonObject out = new JsonObject();
+    for (int i = 0; i + 1 < args.size(); i++) {
+      String v = args.get(i + 1);
+      if (args.get(i).equals(flag) && v.indexOf('=') > 0) {
+        out.put(v.substring(0, v.indexOf('=')), v.substring(v.indexOf('=') + 1));
+      }
+    }
+    return out;
   }
 
   /** The value after {@code flag} in {@code args}, or {@code fallback}. */
