@@ -2,7 +2,6 @@ package dev.meridian.node.failover;
 
 import dev.meridian.config.LinkConfig;
 import dev.meridian.config.MeridianConfig;
-import dev.meridian.config.RegionConfig;
 import dev.meridian.failover.FailoverOperation;
 import dev.meridian.node.cluster.MetadataService;
 import dev.meridian.node.controller.ControllerRequest;
@@ -32,7 +31,6 @@ public final class DrillService implements AutoCloseable {
   public static final List<String> SCENARIOS = List.of("planned", "unplanned", "region-loss");
 
   private final MeridianConfig config;
-  private final RegionConfig region;
   private final MetadataService metadata;
   private final FailoverService failovers;
   private final java.util.function.Supplier<String> localBootstrap;
@@ -48,12 +46,10 @@ public final class DrillService implements AutoCloseable {
 
   DrillService(
       MeridianConfig config,
-      RegionConfig region,
       MetadataService metadata,
       FailoverService failovers,
       java.util.function.Supplier<String> localBootstrap) {
     this.config = config;
-    this.region = region;
     this.metadata = metadata;
     this.failovers = failovers;
     this.localBootstrap = localBootstrap;
@@ -95,13 +91,7 @@ public final class DrillService implements AutoCloseable {
     if (r.ratePerSecond() < 1 || r.ratePerSecond() > 100_000) {
       throw new FailoverService.Refused(400, "ratePerSecond: must be within 1..100000");
     }
-    LinkConfig l =
-        FailoverService.linkConfig(config, metadata.image(), r.link())
-            .filter(c -> region.name().equals(c.target()))
-            .orElseThrow(
-                () ->
-                    new FailoverService.Refused(
-                        404, "no link '" + r.link() + "' into region " + region.name()));
+    LinkConfig l = failovers.intoThisRegion(metadata.image(), r.link());
     if (!l.topics().matches(r.topic())) {
       throw new FailoverService.Refused(
           409,

@@ -84,7 +84,7 @@ public final class FailoverService implements AutoCloseable {
             config.broker().failoverDrainTimeoutMs(), config.broker().failoverStateTimeoutMs());
     this.actions =
         new FailoverActions(config, metadata, localBootstrap, new SourceControlPlane(config));
-    this.drills = new DrillService(config, region, metadata, this, localBootstrap);
+    this.drills = new DrillService(config, metadata, this, localBootstrap);
   }
 
   /** The drills of the links into this region. */
@@ -93,6 +93,17 @@ public final class FailoverService implements AutoCloseable {
   }
 
   /** A link into this region by name: the config file's, else one created at run time. */
+  /**
+   * The link {@code link} into this region.
+   *
+   * @throws Refused (404) when this region has no such link
+   */
+  LinkConfig intoThisRegion(MetadataImage image, String link) {
+    return linkConfig(config, image, link)
+        .filter(c -> region.name().equals(c.target()))
+        .orElseThrow(() -> new Refused(404, "no link '" + link + "' into region " + region.name()));
+  }
+
   static Optional<LinkConfig> linkConfig(MeridianConfig config, MetadataImage image, String name) {
     Optional<LinkConfig> file =
         config.links().stream().filter(l -> l.name().equals(name)).findFirst();
@@ -108,11 +119,7 @@ public final class FailoverService implements AutoCloseable {
   public CompletableFuture<FailoverOperation> start(
       String link, FailoverOperation.Type type, boolean reverse) {
     MetadataImage image = metadata.image();
-    LinkConfig l =
-        linkConfig(config, image, link)
-            .filter(c -> region.name().equals(c.target()))
-            .orElseThrow(
-                () -> new Refused(404, "no link '" + link + "' into region " + region.name()));
+    LinkConfig l = intoThisRegion(image, link);
     if (!LinkConfig.MIRROR.equals(l.mode())) {
       throw new Refused(
           409, "link " + link + " is in " + l.mode() + " mode: only mirror links fail over");
@@ -151,11 +158,7 @@ public final class FailoverService implements AutoCloseable {
    */
   public CompletableFuture<FailoverOperation> failback(String link) {
     MetadataImage image = metadata.image();
-    LinkConfig l =
-        linkConfig(config, image, link)
-            .filter(c -> region.name().equals(c.target()))
-            .orElseThrow(
-                () -> new Refused(404, "no link '" + link + "' into region " + region.name()));
+    LinkConfig l = intoThisRegion(image, link);
     String why = SourceControlPlane.unfenceable(config, l);
     if (why != null) {
       throw new Refused(409, why);

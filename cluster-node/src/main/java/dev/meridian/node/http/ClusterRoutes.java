@@ -139,18 +139,23 @@ public final class ClusterRoutes {
     GroupRoutes.json(ctx, body.encode());
   }
 
+  /** 404 with the topic-not-found problem for {@code name}. */
+  static void topicNotFound(RoutingContext ctx, String name) {
+    Problems.send(
+        ctx,
+        Problems.problem(
+            404,
+            TOPIC_NOT_FOUND,
+            "Topic not found",
+            "no topic '" + name + "' in this region",
+            ctx.request().path()));
+  }
+
   private static void topic(RoutingContext ctx, MetadataService metadata) {
     String name = ctx.pathParam("name");
     TopicImage t = metadata.image().topic(name).orElse(null);
     if (t == null) {
-      Problems.send(
-          ctx,
-          Problems.problem(
-              404,
-              TOPIC_NOT_FOUND,
-              "Topic not found",
-              "no topic '" + name + "' in this region",
-              ctx.request().path()));
+      topicNotFound(ctx, name);
       return;
     }
     Map<Integer, Future<JsonObject>> asked = new HashMap<>();

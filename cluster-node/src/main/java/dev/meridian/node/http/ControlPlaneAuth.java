@@ -158,9 +158,6 @@ final class ControlPlaneAuth {
     Collections.reverse(entries);
     JsonArray out = new JsonArray();
     entries.forEach(e -> out.add(new JsonObject(e)));
-    ctx.response()
-        .putHeader("content-type", "application/json")
-        .putHeader("cache-control", "no-store")
-        .end(out.encode());
+    GroupRoutes.json(ctx, out.encode());
   }
 }

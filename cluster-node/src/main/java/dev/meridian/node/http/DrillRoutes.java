@@ -27,7 +27,7 @@ final class DrillRoutes {
     router.post("/v1/drills").handler(ctx -> start(ctx, drills));
     router
         .get("/v1/drills")
-        .handler(ctx -> json(ctx, 200, new JsonArray(drills.drills()).encode()));
+        .handler(ctx -> GroupRoutes.json(ctx, 200, new JsonArray(drills.drills()).encode()));
     router.get("/v1/drills/:id").handler(ctx -> detail(ctx, drills));
   }
 
@@ -74,7 +74,7 @@ final class DrillRoutes {
       return;
     }
     ctx.response().putHeader("location", "/v1/drills/" + first.getString("id"));
-    json(ctx, 202, first.encode());
+    GroupRoutes.json(ctx, 202, first.encode());
   }
 
   private static String string(JsonObject body, String key, String fallback) {
@@ -106,7 +106,7 @@ final class DrillRoutes {
     drills
         .drill(id)
         .ifPresentOrElse(
-            d -> json(ctx, 200, d.encode()),
+            d -> GroupRoutes.json(ctx, 200, d.encode()),
             () ->
                 Problems.send(
                     ctx,
@@ -116,13 +116,5 @@ final class DrillRoutes {
                         "Drill not found",
                         "region has no drill '" + id + "'",
                         ctx.request().path())));
-  }
-
-  private static void json(RoutingContext ctx, int status, String body) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .putHeader("cache-control", "no-store")
-        .end(body);
   }
 }

@@ -123,7 +123,7 @@ final class FailoverRoutes {
         .onSuccess(
             op -> {
               ctx.response().putHeader("location", "/v1/operations/" + op.id());
-              json(ctx, 202, OperationCodec.toJson(op).encode());
+              GroupRoutes.json(ctx, 202, OperationCodec.toJson(op).encode());
             })
         .onFailure(
             e -> {
@@ -158,7 +158,7 @@ final class FailoverRoutes {
   private static void list(RoutingContext ctx, FailoverService failovers) {
     JsonArray out = new JsonArray();
     failovers.operations().forEach(o -> out.add(OperationCodec.toJson(o)));
-    json(ctx, 200, out.encode());
+    GroupRoutes.json(ctx, 200, out.encode());
   }
 
   private static void detail(RoutingContext ctx, FailoverService failovers) {
@@ -166,7 +166,7 @@ final class FailoverRoutes {
     failovers
         .operation(id)
         .ifPresentOrElse(
-            o -> json(ctx, 200, OperationCodec.toJson(o).encode()),
+            o -> GroupRoutes.json(ctx, 200, OperationCodec.toJson(o).encode()),
             () ->
                 Problems.send(
                     ctx,
@@ -222,7 +222,7 @@ final class FailoverRoutes {
               JsonArray out = new JsonArray();
               names.forEach(
                   n -> out.add(new JsonObject().put("name", n).put("fencedBy", fencedBy)));
-              json(ctx, 200, new JsonObject().put("topics", out).encode());
+              GroupRoutes.json(ctx, 200, new JsonObject().put("topics", out).encode());
             });
   }
 
@@ -287,15 +287,7 @@ final class FailoverRoutes {
               }
               JsonArray out = new JsonArray();
               names.forEach(n -> out.add(new JsonObject().put("name", n).put("mirrorLink", link)));
-              json(ctx, 200, new JsonObject().put("topics", out).encode());
+              GroupRoutes.json(ctx, 200, new JsonObject().put("topics", out).encode());
             });
-  }
-
-  private static void json(RoutingContext ctx, int status, String body) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .putHeader("cache-control", "no-store")
-        .end(body);
   }
 }

@@ -145,7 +145,13 @@ final class GroupRoutes {
   }
 
   static void json(RoutingContext ctx, String body) {
+    json(ctx, 200, body);
+  }
+
+  /** Answers {@code body} as uncached JSON with {@code status} (the control plane's replies). */
+  static void json(RoutingContext ctx, int status, String body) {
     ctx.response()
+        .setStatusCode(status)
         .putHeader("content-type", "application/json")
         .putHeader("cache-control", "no-store")
         .end(body);

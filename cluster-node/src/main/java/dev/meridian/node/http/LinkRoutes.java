@@ -113,7 +113,8 @@ final class LinkRoutes {
 
   private static void list(RoutingContext ctx, LinkService links, MetadataService metadata) {
     gather(links, metadata)
-        .onSuccess(m -> json(ctx, 200, new JsonArray(new ArrayList<>(m.values())).encode()))
+        .onSuccess(
+            m -> GroupRoutes.json(ctx, 200, new JsonArray(new ArrayList<>(m.values())).encode()))
         .onFailure(ctx::fail);
   }
 
@@ -130,7 +131,7 @@ final class LinkRoutes {
               if (s == null) {
                 notFound(ctx, name);
               } else {
-                json(ctx, 200, s.encode());
+                GroupRoutes.json(ctx, 200, s.encode());
               }
             })
         .onFailure(ctx::fail);
@@ -166,7 +167,7 @@ final class LinkRoutes {
               Future.fromCompletionStage(
                       CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)))
                   .compose(v -> gather(links, metadata))
-                  .onSuccess(m -> json(ctx, 200, m.get(name).encode()))
+                  .onSuccess(m -> GroupRoutes.json(ctx, 200, m.get(name).encode()))
                   .onFailure(ctx::fail);
             });
   }
@@ -232,7 +233,7 @@ final class LinkRoutes {
     }
     if ("true".equals(ctx.queryParam("dryRun").stream().findFirst().orElse(null))) {
       Future.fromCompletionStage(links.dryRun(link, image))
-          .onSuccess(r -> json(ctx, 200, r.encode()))
+          .onSuccess(r -> GroupRoutes.json(ctx, 200, r.encode()))
           .onFailure(
               e ->
                   Problems.send(
@@ -255,7 +256,8 @@ final class LinkRoutes {
                 return;
               }
               ctx.response().putHeader("location", "/v1/links/" + accepted.name());
-              json(ctx, replacing == null ? 201 : 200, MetadataCodec.link(accepted).encode());
+              GroupRoutes.json(
+                  ctx, replacing == null ? 201 : 200, MetadataCodec.link(accepted).encode());
             })
         .onFailure(
             e ->
@@ -318,13 +320,5 @@ final class LinkRoutes {
             "Link not found",
             "region has no link '" + name + "' into it",
             ctx.request().path()));
-  }
-
-  private static void json(RoutingContext ctx, int status, String body) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .putHeader("cache-control", "no-store")
-        .end(body);
   }
 }

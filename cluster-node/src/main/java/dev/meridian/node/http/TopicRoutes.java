@@ -85,14 +85,15 @@ final class TopicRoutes {
                 false)),
         result -> {
           ctx.response().putHeader("location", "/v1/topics/" + n);
-          json(
+          GroupRoutes.json(
               ctx,
               201,
               new JsonObject()
                   .put("name", n)
                   .put("partitions", result.partitions())
                   .put("replicationFactor", result.replicationFactor())
-                  .put("configs", new JsonObject(new TreeMap<>(result.configs()))));
+                  .put("configs", new JsonObject(new TreeMap<>(result.configs())))
+                  .encode());
         });
   }
 
@@ -101,14 +102,7 @@ final class TopicRoutes {
     String name = ctx.pathParam("name");
     TopicImage t = metadata.image().topic(name).orElse(null);
     if (t == null) {
-      Problems.send(
-          ctx,
-          Problems.problem(
-              404,
-              ClusterRoutes.TOPIC_NOT_FOUND,
-              "Topic not found",
-              "no topic " + name,
-              ctx.request().path()));
+      ClusterRoutes.topicNotFound(ctx, name);
       return null;
     }
     if (t.isMirror()) {
@@ -172,7 +166,7 @@ final class TopicRoutes {
             new ControllerRequest.AlterConfigs(
                 List.of(new ControllerRequest.TopicConfigOps(t.name(), ops)), false)),
         result ->
-            json(
+            GroupRoutes.json(
                 ctx,
                 200,
                 new JsonObject()
@@ -185,7 +179,8 @@ final class TopicRoutes {
                                     .image()
                                     .topic(t.name())
                                     .map(TopicImage::configs)
-                                    .orElse(Map.of()))))));
+                                    .orElse(Map.of()))))
+                    .encode()));
   }
 
   /** Answers the controller's decision on one item: {@code ok} for success, else a problem. */
@@ -224,13 +219,5 @@ final class TopicRoutes {
                           status,
                           r.error().name() + (r.message() == null ? "" : ": " + r.message()));
                     }));
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("content-type", "application/json")
-        .putHeader("cache-control", "no-store")
-        .end(body.encode());
   }
 }
