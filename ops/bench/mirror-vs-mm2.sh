@@ -19,7 +19,9 @@
 # Results: a log and a CSV in $BENCH_RESULTS (default ./bench-results), ratios printed at the end.
 #
 # Usage: ops/bench/mirror-vs-mm2.sh [N=1000000] [SIZE=1000] [RATE=5000] [LAG_S=30] [RTT_MS=100]
-#   environment: MERIDIAN_NO_BUILD=1 (use the jars as they are)
+#   environment: MERIDIAN_NO_BUILD=1 (use the jars as they are); SYSTEMS="mm2 meridian" (which
+#   to run); NODE_JAVA_OPTS (the Meridian nodes' JVM flags, default the launcher's); NMT=1 (the
+#   west node runs with native memory tracking and its summary goes to the log after catch-up)
 # Needs ../shared/bench (fetches Kafka 4.3 on first use), bc, curl. Ports: Kafka a 19392 (WAN
 # listener 19492, controller 19592), b 19393 (controller 19593); Meridian east 29392/28380, west
 # 29492/28480; proxy 19692. Every cluster starts from empty data and is stopped by PID.
@@ -121,7 +123,9 @@ PROPS
 }
 
 start_node() {  # CONFIG NODE_ID NAME -> PID in LAST_PID
-  nohup "$JAVA" -Xmx1g -XX:+UseG1GC -cp "$MCP" dev.meridian.node.NodeMain \
+  local opts=(${NODE_JAVA_OPTS:--Xmx1g -XX:+UseG1GC})
+  [[ "${NMT:-}" == 1 && "$3" == west ]] && opts+=(-XX:NativeMemoryTracking=summary)
+  MALLOC_ARENA_MAX="${NODE_MALLOC_ARENA_MAX:-}" nohup "$JAVA" "${opts[@]}" -cp "$MCP" dev.meridian.node.NodeMain \
     --config "$1" --node-id "$2" --data-dir "$WORK/meridian" > "$WORK/$3.log" 2>&1 &
   LAST_PID=$!; PIDS+=("$LAST_PID")
 }
@@ -184,6 +188,13 @@ catch_up() {  # TARGET_BOOTSTRAP TARGET_TOPIC MIRROR_PID T0_MS READY_MS|- ALL_PI
   cpu=$(echo "x = ($c1 - $c0) / $HZ; if (x < 0.01) x = 0.01; scale=2; x / 1" | bc -l)
   all=$(echo "x = ($a1 - $a0) / $HZ; if (x < 0.01) x = 0.01; scale=2; x / 1" | bc -l)
   rss=$(( $(ps -o rss= -p "$3") / 1024 ))
+  grep -E '^(Rss|Pss)' "/proc/$3/smaps_rollup" >> "$LOG" 2>/dev/null || true
+  if [[ "${NMT:-}" == 1 ]]; then
+    "$(dirname "$JAVA")/jcmd" "$3" VM.native_memory summary >> "$LOG" 2>&1 || true
+    "$(dirname "$JAVA")/jcmd" "$3" GC.heap_info >> "$LOG" 2>&1 || true
+    "$(dirname "$JAVA")/jcmd" "$3" Thread.print 2>/dev/null | grep -o '^"[^"]*"' | sed 's/[0-9]//g' \
+      | sort | uniq -c | sort -rn >> "$LOG" || true
+  fi
   sleep 1.2  # the proxy writes its byte count every second
   wire=$(echo "scale=3; $(proxy_bytes) / ($N * $SIZE)" | bc -l)
   fr="$tf"
@@ -236,9 +247,9 @@ run_meridian() {  # DELAY_MS
 
 say "mirror-vs-mm2 N=$N size=$SIZE rate=$RATE lag_s=$LAG_S rtt_ms=$RTT $(date -Is) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "system,delay_ms_each_way,first_record_s,first_record_after_ready_s,catch_up_MB_s,mirror_cpu_s,all_cpu_s,MB_s_per_core,MB_s_per_core_all,rss_MB,wire_per_record_byte,e2e_p50_ms,e2e_p99_ms" > "$CSV"
+SYSTEMS="${SYSTEMS:-mm2 meridian}"
 for delay in 0 $((RTT / 2)); do
-  run_mm2 "$delay"
-  run_meridian "$delay"
+  for system in $SYSTEMS; do "run_$system" "$delay"; done
 done
 say "== results ($CSV)"
 column -s, -t "$CSV" | tee -a "$LOG"
@@ -246,8 +257,10 @@ python3 - "$CSV" <<'PY' | tee -a "$LOG"
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 for d in sorted({r["delay_ms_each_way"] for r in rows}, key=int):
-    m = next(r for r in rows if r["system"] == "meridian" and r["delay_ms_each_way"] == d)
-    k = next(r for r in rows if r["system"] == "mm2" and r["delay_ms_each_way"] == d)
+    m = next((r for r in rows if r["system"] == "meridian" and r["delay_ms_each_way"] == d), None)
+    k = next((r for r in rows if r["system"] == "mm2" and r["delay_ms_each_way"] == d), None)
+    if m is None or k is None:
+        continue
     f = lambda key: float(m[key]) / float(k[key]) if float(k[key]) else float("nan")
     print(f"delay {d} ms each way: Meridian/MM2 catch-up MB/s {f('catch_up_MB_s'):.2f}x, "
           f"MB/s per core {f('MB_s_per_core'):.2f}x (mirror process), "

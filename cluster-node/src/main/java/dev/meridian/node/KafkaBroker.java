@@ -3,6 +3,7 @@ package dev.meridian.node;
 import dev.meridian.config.BrokerSettings;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.config.NodeConfig;
+import dev.meridian.config.ProducerIdRange;
 import dev.meridian.config.RegionConfig;
 import dev.meridian.node.api.BrokerApis;
 import dev.meridian.node.api.BrokerContext;
@@ -33,6 +34,7 @@ import dev.meridian.node.protocol.KafkaServer;
 import dev.meridian.node.protocol.ProtocolConfig;
 import dev.meridian.node.quorum.FileQuorumStore;
 import dev.meridian.node.quorum.QuorumTimings;
+import dev.meridian.node.replication.OrphanedTransactions;
 import dev.meridian.node.replication.Partition;
 import dev.meridian.node.replication.ReplicaManager;
 import dev.meridian.node.storage.LogManager;
@@ -217,6 +219,11 @@ final class KafkaBroker implements AutoCloseable {
               }
             }
           });
+      long ownFirst = ProducerIdRange.first(region.name());
+      long ownEnd = ProducerIdRange.end(region.name());
+      replicas.addLeadershipListener(
+          new OrphanedTransactions(
+              pid -> pid >= ownFirst && pid < ownEnd, System::currentTimeMillis));
       service[0].onAsk(ClusterRoutes.PARTITION_OFFSETS, body -> partitionOffsets(replicas, body));
       service[0].preferredElectionEvery(
           TimeUnit.SECONDS.toMillis(settings.leaderImbalanceCheckIntervalSeconds()));

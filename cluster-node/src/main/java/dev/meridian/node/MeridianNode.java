@@ -243,7 +243,8 @@ public final class MeridianNode implements AutoCloseable {
                       region.name(),
                       storage.links(),
                       storage.failovers(),
-                      config.controlPlane()))
+                      config.controlPlane(),
+                      NodeHalt.ofProcess(dataDir, config.controlPlane().allowHalt())))
               .listen(nodeConfig.httpPort(), nodeConfig.host())
               .await();
       httpPort = httpServer.actualPort();

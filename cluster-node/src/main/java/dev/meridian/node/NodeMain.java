@@ -100,6 +100,15 @@ public final class NodeMain {
   }
 
   private static int runNode(MeridianNode node, PrintStream err) {
+    try {
+      NodeHalt.holdIfHalted(node.dataDir(), System::currentTimeMillis);
+    } catch (java.io.IOException e) {
+      err.println(PROGRAM + ": " + node.dataDir() + ": " + e.getMessage());
+      return EXIT_FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return EXIT_FAILED;
+    }
     Thread hook = new Thread(node::close, "meridian-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {

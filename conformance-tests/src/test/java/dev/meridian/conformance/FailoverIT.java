@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +55,8 @@ class FailoverIT {
             .fixedKafkaPorts()
             .fixedHttpPorts()
             .broker("groupInitialRebalanceDelayMs", 0)
-            .broker("offsetsTopicPartitions", 3);
+            .broker("offsetsTopicPartitions", 3)
+            .allowHalt(); // the region-loss drill halts east's node
     withTokens(east);
     RegionYaml west =
         RegionYaml.of("west", 1, 101)
@@ -562,8 +564,21 @@ class FailoverIT {
     try (LinkedRegions regions = start()) {
       int http = regions.target.node(101).httpPort();
       long records = 0;
-      for (String scenario : List.of("planned", "unplanned")) {
+      for (String scenario : List.of("planned", "unplanned", "region-loss")) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        // region-loss halts east's node; the test restarts it as a supervisor would, and the
+        // node itself stays down until the 5 s outage the drill asked for is over
+        CompletableFuture<Void> supervisor =
+            scenario.equals("region-loss")
+                ? CompletableFuture.runAsync(
+                    () -> {
+                      Wait.until(
+                          "east's node halted by the drill",
+                          TIMEOUT,
+                          () -> !regions.source.child(1).isAlive());
+                      regions.source.start(1);
+                    })
+                : CompletableFuture.completedFuture(null);
         int exit =
             ctl(
                 out,
@@ -576,7 +591,10 @@ class FailoverIT {
                 scenario,
                 "--records",
                 "600",
-                "--fail-back");
+                "--fail-back",
+                "--down-for",
+                "5");
+        supervisor.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         String printed = out.toString().trim();
         JsonNode report = JSON.readTree(printed.substring(printed.lastIndexOf("\n{") + 1));
         assertEquals(0, exit, printed);
@@ -602,6 +620,19 @@ class FailoverIT {
             "writes resume here only after the promotion: " + report);
         if (scenario.equals("planned")) {
           assertEquals(0, report.get("rpo").get("records").asLong(), report.toString());
+        }
+        if (!scenario.equals("region-loss")) {
+          assertEquals(0, v.get("readAgain").asInt(), "the group's commits were copied: " + report);
+        }
+        if (scenario.equals("region-loss")) {
+          JsonNode loss = report.get("regionLoss");
+          assertEquals("[1]", loss.get("nodesHalted").toString(), report.toString());
+          assertTrue(
+              loss.get("backAtMs").asLong() - loss.get("haltedAtMs").asLong() >= 5_000,
+              "east stayed down for the outage the drill asked for: " + loss);
+          assertTrue(
+              regions.source.child(1).output().contains("halting this node now"),
+              "east's node was halted, not stopped");
         }
         JsonNode listed = JSON.readTree(Http.get(http, "/v1/drills").body());
         assertEquals(report.get("id").asText(), listed.get(0).get("id").asText());

@@ -3,9 +3,11 @@ package dev.meridian.conformance;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meridian.testsupport.RegionYaml;
 import dev.meridian.testsupport.TestRegion;
 import dev.meridian.testsupport.Wait;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -34,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MirrorFromKafkaIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path tmp;
 
@@ -158,5 +161,83 @@ class MirrorFromKafkaIT {
             "the aborted transaction's records are mirrored (read_uncommitted)");
       }
     }
+  }
+
+  /**
+   * A transaction left open at the source when its mirror is promoted (an unplanned failover while
+   * a producer was mid-transaction) would stay undecided for ever: its coordinator is in the lost
+   * cluster. The promoted partition's leader aborts it with a marker; the committed transaction
+   * before it is left alone, and the topic takes writes.
+   */
+  @Test
+  void aTransactionLeftOpenAtTheSourceIsAbortedWhenItsMirrorIsPromoted() throws Exception {
+    try (ApacheKafka kafka = ApacheKafka.start(tmp.resolve("kafka"), Map.of());
+        KafkaProducer<String, String> tx =
+            new KafkaProducer<>(
+                Clients.producer(
+                    kafka.bootstrap(),
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    "payments-tx",
+                    ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                    600_000))) {
+      String kb = kafka.bootstrap();
+      Clients.createTopic(kb, "payments", 1, Map.of());
+      tx.initTransactions();
+      tx.beginTransaction();
+      for (int i = 0; i < 20; i++) {
+        tx.send(new ProducerRecord<>("payments", "p" + i, "committed" + i));
+      }
+      tx.commitTransaction();
+      tx.beginTransaction();
+      for (int i = 0; i < 10; i++) {
+        tx.send(new ProducerRecord<>("payments", "p" + i, "open" + i));
+      }
+      tx.flush(); // in the log, no marker: the transaction stays open
+
+      RegionYaml west = RegionYaml.of("west", 1, 101).linkFromKafka("from-kafka", kb, "west", "");
+      try (TestRegion region = TestRegion.ofProcesses(west, tmp.resolve("west")).start();
+          Admin source = Admin.create(Clients.admin(kb));
+          Admin target = Admin.create(Clients.admin(region.bootstrap()))) {
+        Wait.until(
+            "payments mirrored",
+            TIMEOUT,
+            () -> LinkedRegions.sameEnds(source, target, "payments", 1));
+        TopicPartition tp = new TopicPartition("payments", 0);
+        long end = Clients.latestOffsets(target, List.of(tp)).get(tp);
+        assertEquals(31, end, "20 committed, their marker, 10 open");
+        Path dir = ReplicaFiles.partitionDir(region, 101, tp);
+        long pid = producerIdOf(ReplicaFiles.markers(dir));
+        assertEquals(List.of("20 producer " + pid + " COMMIT"), ReplicaFiles.markers(dir));
+
+        int http = region.node(101).httpPort();
+        HttpResponse<String> started =
+            Http.send(http, "POST", "/v1/links/from-kafka/failover", "{\"type\":\"unplanned\"}");
+        assertEquals(202, started.statusCode(), started.body());
+        String id = JSON.readTree(started.body()).get("id").asText();
+        Wait.until(
+            "the failover completed",
+            TIMEOUT,
+            () ->
+                JSON.readTree(Http.get(http, "/v1/operations/" + id).body())
+                    .get("state")
+                    .asText()
+                    .equals("COMPLETED"));
+
+        Wait.until(
+            "the open transaction aborted", TIMEOUT, () -> ReplicaFiles.markers(dir).size() == 2);
+        assertEquals(
+            List.of("20 producer " + pid + " COMMIT", "31 producer " + pid + " ABORT"),
+            ReplicaFiles.markers(dir));
+        try (KafkaProducer<String, String> p =
+            new KafkaProducer<>(Clients.producer(region.bootstrap()))) {
+          assertEquals(
+              32, p.send(new ProducerRecord<>("payments", "after", "failover")).get().offset());
+        }
+      }
+    }
+  }
+
+  private static long producerIdOf(List<String> markers) {
+    return Long.parseLong(markers.get(0).split(" ")[2]);
   }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.record.internal.ControlRecordType;
 import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.apache.kafka.common.record.internal.FileRecords;
 
@@ -33,14 +34,8 @@ final class ReplicaFiles {
 
   /** "base-last epoch E crc C" for every batch of the replica, in offset order. */
   static List<String> batches(Path partitionDir) {
-    List<Path> segments;
-    try (Stream<Path> files = Files.list(partitionDir)) {
-      segments = files.filter(f -> f.toString().endsWith(".log")).sorted().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     List<String> out = new ArrayList<>();
-    for (Path segment : segments) {
+    for (Path segment : segments(partitionDir)) {
       try (FileRecords records = FileRecords.open(segment.toFile(), false)) {
         for (FileChannelRecordBatch b : records.batches()) {
           out.add(
@@ -57,6 +52,32 @@ final class ReplicaFiles {
       }
     }
     return out;
+  }
+
+  /** "offset producer P TYPE" for every control batch (transaction marker) of the replica. */
+  static List<String> markers(Path partitionDir) {
+    List<String> out = new ArrayList<>();
+    for (Path segment : segments(partitionDir)) {
+      try (FileRecords records = FileRecords.open(segment.toFile(), false)) {
+        for (FileChannelRecordBatch b : records.batches()) {
+          if (b.isControlBatch()) {
+            ControlRecordType type = ControlRecordType.parse(b.iterator().next().key());
+            out.add(b.baseOffset() + " producer " + b.producerId() + " " + type);
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return out;
+  }
+
+  private static List<Path> segments(Path partitionDir) {
+    try (Stream<Path> files = Files.list(partitionDir)) {
+      return files.filter(f -> f.toString().endsWith(".log")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The bytes of the replica's segment files. */

@@ -15,7 +15,8 @@ final class ConfigKeys {
   static final String TOKENS = "tokens";
   static final String TOKEN = "token";
   static final String ROLE = "role";
-  static final Set<String> CONTROL_PLANE_KEYS = Set.of(TOKENS);
+  static final String ALLOW_HALT = "allowHalt";
+  static final Set<String> CONTROL_PLANE_KEYS = Set.of(TOKENS, ALLOW_HALT);
   static final Set<String> TOKEN_KEYS = Set.of("name", TOKEN, ROLE);
 
   static final Set<String> ROOT = Set.of(REGIONS, TOPIC_DEFAULTS, BROKER, LINKS, CONTROL_PLANE);

@@ -265,8 +265,10 @@ public final class ConfigLoader {
       ArrayNode links = root.putArray(ConfigKeys.LINKS);
       config.links().forEach(l -> writeLink(links.addObject(), l));
     }
-    if (!config.controlPlane().open()) {
-      ArrayNode tokens = root.putObject(ConfigKeys.CONTROL_PLANE).putArray(ConfigKeys.TOKENS);
+    if (!config.controlPlane().open() || config.controlPlane().allowHalt()) {
+      ObjectNode cp = root.putObject(ConfigKeys.CONTROL_PLANE);
+      cp.put(ConfigKeys.ALLOW_HALT, config.controlPlane().allowHalt());
+      ArrayNode tokens = cp.putArray(ConfigKeys.TOKENS);
       config
           .controlPlane()
           .tokens()

@@ -89,10 +89,13 @@ final class ConfigTreeReader {
     JsonNode cp = optional(root, ConfigKeys.CONTROL_PLANE);
     if (cp != null) {
       String path = ConfigPath.key("", ConfigKeys.CONTROL_PLANE);
-      if (checkMapping(cp, path, ConfigKeys.CONTROL_PLANE_KEYS)
-          && optional(cp, ConfigKeys.TOKENS) != null) {
+      if (checkMapping(cp, path, ConfigKeys.CONTROL_PLANE_KEYS)) {
+        List<ApiToken> tokens =
+            optional(cp, ConfigKeys.TOKENS) == null
+                ? List.of()
+                : readList(cp, path, ConfigKeys.TOKENS, this::readToken);
         controlPlane =
-            new ControlPlaneSettings(readList(cp, path, ConfigKeys.TOKENS, this::readToken));
+            new ControlPlaneSettings(tokens, readBoolean(cp, path, ConfigKeys.ALLOW_HALT, false));
       }
     }
     return new MeridianConfig(regions, topicDefaults, broker, links, controlPlane);

@@ -12,11 +12,15 @@ import java.util.Optional;
  * other (a failover fences its source through the source's control plane), as {@code ops/meridian
  * ctl} does.
  *
+ * <p>{@code allowHalt} lets an admin halt a node through {@code POST /v1/halt}, as a region-loss
+ * drill does to every node of its source region (off by default: a drill environment opts in).
+ *
  * @param tokens the bearer tokens; copied, {@code null} is taken as none
+ * @param allowHalt whether {@code POST /v1/halt} may stop this file's nodes
  */
-public record ControlPlaneSettings(List<ApiToken> tokens) {
-  /** No tokens: changes are not authenticated. */
-  public static final ControlPlaneSettings DEFAULTS = new ControlPlaneSettings(List.of());
+public record ControlPlaneSettings(List<ApiToken> tokens, boolean allowHalt) {
+  /** No tokens: changes are not authenticated; nodes cannot be halted. */
+  public static final ControlPlaneSettings DEFAULTS = new ControlPlaneSettings(List.of(), false);
 
   /** Copies the list. */
   public ControlPlaneSettings {

@@ -72,4 +72,18 @@ class ControlPlaneConfigTest {
                 "controlPlane.tokens[3].bogus: unknown key")),
         problems.toString());
   }
+
+  @Test
+  void haltsAreAllowedOnlyWhenTheFileSaysSo() throws ConfigException {
+    assertTrue(!ConfigLoader.parse(REGION, "t").controlPlane().allowHalt(), "off by default");
+    MeridianConfig c = ConfigLoader.parse(REGION + "controlPlane: {allowHalt: true}\n", "t.yaml");
+    assertTrue(c.controlPlane().allowHalt());
+    assertTrue(c.controlPlane().open(), "no tokens still");
+    assertEquals(c, ConfigLoader.parse(ConfigLoader.toYaml(c), "again"), "round trip");
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.parse(REGION + "controlPlane: {allowHalt: maybe}\n", "t.yaml"));
+    assertTrue(e.getMessage().contains("controlPlane.allowHalt"), e.getMessage());
+  }
 }

@@ -40,6 +40,7 @@ public final class RegionYaml {
   private final List<String> links = new ArrayList<>();
   private final Map<Integer, Integer> peerKafkaPorts = new LinkedHashMap<>();
   private final List<String> tokens = new ArrayList<>();
+  private boolean allowHalt;
 
   private RegionYaml(String region) {
     this.region = region;
@@ -131,6 +132,12 @@ public final class RegionYaml {
     return this;
   }
 
+  /** Lets a region-loss drill halt this file's nodes ({@code controlPlane.allowHalt: true}). */
+  public RegionYaml allowHalt() {
+    allowHalt = true;
+    return this;
+  }
+
   /** Node {@code id}'s settings. */
   public Node node(int id) {
     return nodes.stream()
@@ -219,9 +226,15 @@ public final class RegionYaml {
       y.append("links:\n");
       links.forEach(y::append);
     }
-    if (!tokens.isEmpty()) {
-      y.append("controlPlane:\n  tokens:\n");
-      tokens.forEach(y::append);
+    if (!tokens.isEmpty() || allowHalt) {
+      y.append("controlPlane:\n");
+      if (allowHalt) {
+        y.append("  allowHalt: true\n");
+      }
+      if (!tokens.isEmpty()) {
+        y.append("  tokens:\n");
+        tokens.forEach(y::append);
+      }
     }
     return y.toString();
   }

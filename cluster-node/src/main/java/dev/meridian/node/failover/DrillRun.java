@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * should be here read once, no gap, order per partition, checksum; RPO: what the source
  * acknowledged and this region never got; RTO: from the failover's start to the first write
  * acknowledged here), then optionally FAILING_BACK. The report ends PASSED or FAILED with the
- * reason.
+ * reason. A region-loss drill runs as an unplanned one whose source region's nodes are halted
+ * (crashed, and kept down for {@code downForMs} however fast they are restarted) before the
+ * failover; failing back then first waits (AWAITING_SOURCE) until the region was restarted.
  */
 final class DrillRun {
   private static final Logger LOG = LoggerFactory.getLogger(DrillRun.class);
@@ -95,6 +97,7 @@ final class DrillRun {
     String sourceBootstrap = LinkService.bootstrapOf(service.config(), link);
     String here = service.localBootstrap();
     boolean planned = request.scenario().equals("planned");
+    boolean regionLoss = request.scenario().equals("region-loss");
 
     step("PREPARING");
     traffic.prepare(sourceBootstrap, PARTITIONS);
@@ -128,6 +131,9 @@ final class DrillRun {
               "meridian-drill-writer");
       writer.start();
     }
+    if (regionLoss) {
+      loseSourceRegion();
+    }
     long t0 = now();
     FailoverOperation started =
         service
@@ -147,7 +153,7 @@ final class DrillRun {
       end(false, "the failover ended " + op.state() + ": " + op.reason());
       return;
     }
-    if (!planned) { // a lost region takes no writes: fence what it would otherwise still take
+    if (!planned && !regionLoss) { // a lost region takes no writes: fence what it would take
       service.source().fence(link, List.of(request.topic()), "drill " + id + " (region lost)");
     }
 
@@ -178,6 +184,7 @@ final class DrillRun {
     DrillTraffic.Verdict v = traffic.verify(expected);
     long rpoMs = lost.isEmpty() ? 0 : Math.max(0, t0 - oldestLost);
     boolean rpoAgrees = lost.size() == op.rpoRecords();
+    List<String> rereads = traffic.rereads();
     report
         .put(
             "written",
@@ -192,6 +199,7 @@ final class DrillRun {
                 .put("readAll", readAll)
                 .put("missing", new JsonArray(new ArrayList<>(v.missing())))
                 .put("readTwice", new JsonArray(new ArrayList<>(v.repeats())))
+                .put("readAgain", rereads.size())
                 .put("gaps", new JsonArray(new ArrayList<>(v.gaps())))
                 .put("outOfOrder", new JsonArray(new ArrayList<>(v.outOfOrder())))
                 .put("expectedChecksum", v.expectedChecksum())
@@ -222,6 +230,14 @@ final class DrillRun {
               + " out of order, checksum "
               + (v.expectedChecksum() == v.readChecksum() ? "matches" : "differs"));
     }
+    if (!regionLoss && !rereads.isEmpty()) {
+      problems.add(
+          rereads.size()
+              + " records read again here: the group's commits at the source did not reach this"
+              + " region (first: "
+              + rereads.get(0)
+              + ")");
+    }
     if (planned && !lost.isEmpty()) {
       problems.add(lost.size() + " acknowledged records lost in a planned failover");
     }
@@ -234,6 +250,10 @@ final class DrillRun {
     }
 
     if (request.failBack()) {
+      if (regionLoss) {
+        step("AWAITING_SOURCE");
+        awaitSourceBack();
+      }
       step("FAILING_BACK");
       String back = failBack(planned);
       if (back != null) {
@@ -241,6 +261,52 @@ final class DrillRun {
       }
     }
     end(problems.isEmpty(), problems.isEmpty() ? null : String.join("; ", problems));
+  }
+
+  /**
+   * Halts every node of the source region for {@code downForMs} and waits until none answers: the
+   * region is lost to its clients, to the link, and to the failover, which then finds nothing to
+   * ask.
+   */
+  private void loseSourceRegion() throws Exception {
+    long at = now();
+    List<Integer> nodes =
+        service
+            .source()
+            .haltRegion(
+                link, request.downForMs(), "region-loss drill " + id + " of " + link.name());
+    report.put(
+        "regionLoss",
+        new JsonObject()
+            .put("region", link.source().region())
+            .put("nodesHalted", new JsonArray(new ArrayList<>(nodes)))
+            .put("haltedAtMs", at)
+            .put("downUntilMs", at + request.downForMs()));
+    long deadline = now() + 30_000;
+    while (service.source().anyNodeUp(link)) {
+      if (now() > deadline) {
+        throw new IllegalStateException(
+            "the source region's nodes " + nodes + " still answer 30 s after they were halted");
+      }
+      Thread.sleep(50); // polling the halted nodes until they stop answering
+    }
+  }
+
+  /** Waits until the halted source region answers again (it was restarted). */
+  private void awaitSourceBack() throws InterruptedException {
+    long deadline = now() + request.downForMs() + OPERATION_TIMEOUT_MS;
+    while (!service.source().anyNodeUp(link)) {
+      if (now() > deadline) {
+        throw new IllegalStateException(
+            "the source region "
+                + link.source().region()
+                + " did not come back within "
+                + (request.downForMs() + OPERATION_TIMEOUT_MS) / 1000
+                + " s of its halt: restart its nodes (they wait out the outage by themselves)");
+      }
+      Thread.sleep(200); // polling the source region's health until it was restarted
+    }
+    report.getJsonObject("regionLoss").put("backAtMs", now());
   }
 
   /**
@@ -341,13 +407,15 @@ final class DrillRun {
       s.append(
           String.format(
               "; %d records acknowledged, %d of %d expected read by group %s here, %d read twice,"
-                  + " %d gaps, %d out of order, checksum %s; RPO %d records (%d ms, reported %d),"
-                  + " RTO %d ms measured (%d ms reported)",
+                  + " %d read again (commits lost with the source), %d gaps, %d out of order,"
+                  + " checksum %s; RPO %d records (%d ms, reported %d), RTO %d ms measured (%d ms"
+                  + " reported)",
               report.getJsonObject("written").getLong("acknowledged"),
               v.getLong("read"),
               v.getLong("expected"),
               report.getString("group"),
               v.getJsonArray("readTwice").size(),
+              v.getInteger("readAgain"),
               v.getJsonArray("gaps").size(),
               v.getJsonArray("outOfOrder").size(),
               v.getLong("expectedChecksum").equals(v.getLong("readChecksum"))
@@ -358,6 +426,20 @@ final class DrillRun {
               rpo.getLong("reportedRecords"),
               rto.getLong("measuredMs"),
               rto.getLong("reportedMs")));
+    }
+    JsonObject loss = report.getJsonObject("regionLoss");
+    if (loss != null) {
+      s.append(
+          String.format(
+              "; region %s lost (nodes %s halted for %d ms%s)",
+              loss.getString("region"),
+              loss.getJsonArray("nodesHalted").encode(),
+              request.downForMs(),
+              loss.containsKey("backAtMs")
+                  ? ", back after "
+                      + (loss.getLong("backAtMs") - loss.getLong("haltedAtMs"))
+                      + " ms"
+                  : ""));
     }
     if (request.failBack() && report.containsKey("failBackOperations")) {
       s.append("; failed back");

@@ -63,10 +63,25 @@ public final class DrillService implements AutoCloseable {
       int records,
       int ratePerSecond,
       String topic,
-      boolean failBack) {
+      boolean failBack,
+      long downForMs) {
 
     /** The default topic a drill writes (the link's topic filter must select it). */
     public static final String DEFAULT_TOPIC = "meridian-drill";
+
+    /** How long a region-loss drill keeps the source region's nodes down by default. */
+    public static final long DEFAULT_DOWN_FOR_MS = 20_000;
+
+    /** A drill whose source region, in a region-loss scenario, is down for the default time. */
+    public Request(
+        String link,
+        String scenario,
+        int records,
+        int ratePerSecond,
+        String topic,
+        boolean failBack) {
+      this(link, scenario, records, ratePerSecond, topic, failBack, DEFAULT_DOWN_FOR_MS);
+    }
   }
 
   /**
@@ -79,11 +94,8 @@ public final class DrillService implements AutoCloseable {
     if (!SCENARIOS.contains(r.scenario())) {
       throw new FailoverService.Refused(400, "scenario: must be one of " + SCENARIOS);
     }
-    if (r.scenario().equals("region-loss")) {
-      throw new FailoverService.Refused(
-          400,
-          "scenario region-loss is not supported yet: the drill cannot stop another region's"
-              + " nodes; stop them yourself and run an unplanned failover");
+    if (r.downForMs() < 1_000 || r.downForMs() > dev.meridian.node.NodeHalt.MAX_DOWN_MS) {
+      throw new FailoverService.Refused(400, "downForMs: must be within 1000..3600000");
     }
     if (r.records() < 10 || r.records() > 1_000_000) {
       throw new FailoverService.Refused(400, "records: must be within 10..1000000");

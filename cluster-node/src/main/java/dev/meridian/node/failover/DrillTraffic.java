@@ -36,7 +36,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * rate (what was acknowledged is kept, with when), and a consumer group that reads them and commits
  * after every poll, in whichever region it is pointed at. What the group read is checked at the end
  * ({@link #verify}): every acknowledged record that should be there read once, no offset skipped,
- * each partition in the order it was written, and a checksum over the values.
+ * each partition in the order it was written, and a checksum over the values. A record read again
+ * in a second region below the offset the group had committed in the first is a reread, not a
+ * repeat: its commit was lost (a region lost before the link synced the group's offsets).
  */
 final class DrillTraffic {
   private final String drill;
@@ -53,6 +55,18 @@ final class DrillTraffic {
   private final Map<String, TreeMap<Long, Long>> read = new TreeMap<>();
 
   private final List<String> repeats = new ArrayList<>();
+
+  /**
+   * Records read again in a region because the group's commit past them, made in the region it read
+   * them first, never reached this one (lost with a region before the link synced it).
+   */
+  private final List<String> rereads = new ArrayList<>();
+
+  /** What the group last committed in each region: region → partition → offset. */
+  private final Map<String, Map<Integer, Long>> committed = new HashMap<>();
+
+  /** Which region the group read each seq in first. */
+  private final Map<Long, String> readIn = new HashMap<>();
 
   /** The value the group read for each seq (the first time). */
   private final Map<Long, String> values = new HashMap<>();
@@ -191,18 +205,34 @@ final class DrillTraffic {
           long seq = seqOf(r.value());
           String tp = region + "/" + r.topic() + "-" + r.partition();
           Long before = read.computeIfAbsent(tp, k -> new TreeMap<>()).put(r.offset(), seq);
-          if (before != null || (seq >= 0 && values.containsKey(seq))) {
-            repeats.add(tp + "@" + r.offset() + (seq >= 0 ? " (" + seq + ")" : ""));
+          String first = seq >= 0 ? readIn.get(seq) : null;
+          String at = tp + "@" + r.offset() + (seq >= 0 ? " (" + seq + ")" : "");
+          if (before == null && first != null && !first.equals(region)) {
+            // read in another region first: a lost commit if the group had committed past it there
+            long committedThere =
+                committed.getOrDefault(first, Map.of()).getOrDefault(r.partition(), -1L);
+            (r.offset() < committedThere ? rereads : repeats).add(at);
+          } else if (before != null || first != null) {
+            repeats.add(at);
           }
           if (seq >= 0) {
             values.putIfAbsent(seq, r.value());
+            readIn.putIfAbsent(seq, region);
           }
           missing.remove(seq);
         }
         c.commitSync(Duration.ofSeconds(10));
       }
+      Map<Integer, Long> last = committed.computeIfAbsent(region, k -> new HashMap<>());
+      c.committed(c.assignment(), Duration.ofSeconds(10))
+          .forEach((tp, o) -> last.put(tp.partition(), o == null ? -1L : o.offset()));
     }
     return missing.isEmpty();
+  }
+
+  /** The records read again only because a commit was lost with a region ({@link #consume}). */
+  List<String> rereads() {
+    return List.copyOf(rereads);
   }
 
   /** The seq of one of this drill's values, or -1 for another drill's record. */

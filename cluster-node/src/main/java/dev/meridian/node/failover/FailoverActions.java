@@ -265,11 +265,15 @@ final class FailoverActions {
     LinkConfig link = link(op);
     Map<String, Long> ends = new HashMap<>();
     op.promoted().forEach((tp, p) -> ends.put(tp, p.offset()));
+    Map<String, String> props = new HashMap<>(link.source().properties());
+    if (op.type() == FailoverOperation.Type.UNPLANNED) {
+      // the source is presumed lost: ask briefly, the groups have the link's last sync anyway
+      props.putIfAbsent("request.timeout.ms", "2000");
+      props.putIfAbsent("default.api.timeout.ms", "3000");
+    }
     try (SourceCluster source =
             new SourceCluster(
-                op.link() + "-failover",
-                LinkService.bootstrapOf(config, link),
-                link.source().properties());
+                op.link() + "-failover", LinkService.bootstrapOf(config, link), props);
         Admin local = Admin.create(adminProps(localBootstrap.get(), Map.of(), "failover-local"))) {
       List<String> groups;
       try {

@@ -94,6 +94,65 @@ final class SourceControlPlane {
   }
 
   /**
+   * Halts every node of {@code link}'s source region ({@code POST /v1/halt} to each), to stay down
+   * for {@code downForMs}; returns the ids of the nodes that accepted. A node that refuses (its
+   * config does not allow halts) ends it with the nodes halted so far named.
+   *
+   * @throws IOException when a node refuses or none answers
+   */
+  List<Integer> haltRegion(LinkConfig link, long downForMs, String reason)
+      throws IOException, InterruptedException {
+    RegionConfig region = config.region(link.source().region()).orElseThrow();
+    String body = new JsonObject().put("downForMs", downForMs).put("reason", reason).encode();
+    List<Integer> halted = new ArrayList<>();
+    List<String> failures = new ArrayList<>();
+    for (NodeConfig n : region.nodes()) {
+      if (n.httpPort() == 0) {
+        throw new IOException(
+            "node " + n.id() + " of region " + region.name() + " has no fixed httpPort to halt");
+      }
+      try {
+        Answer a = sendTo(n, "POST", "/v1/halt", body);
+        if (a.status() != 202) {
+          throw new IOException(
+              "node "
+                  + n.id()
+                  + " of region "
+                  + region.name()
+                  + " refused the halt ("
+                  + a.status()
+                  + " "
+                  + a.body()
+                  + "); halted before it: "
+                  + halted);
+        }
+        halted.add(n.id());
+      } catch (java.net.ConnectException e) {
+        failures.add("node " + n.id() + ": " + e.getMessage()); // already down
+      }
+    }
+    if (halted.isEmpty()) {
+      throw new IOException("no node of region " + region.name() + " took the halt: " + failures);
+    }
+    return halted;
+  }
+
+  /** Whether some node of {@code link}'s source region answers its health check with 200. */
+  boolean anyNodeUp(LinkConfig link) throws InterruptedException {
+    RegionConfig region = config.region(link.source().region()).orElseThrow();
+    for (NodeConfig n : region.nodes()) {
+      try {
+        if (n.httpPort() != 0 && sendTo(n, "GET", "/v1/health", null).status() == 200) {
+          return true;
+        }
+      } catch (IOException e) {
+        // down: the next
+      }
+    }
+    return false;
+  }
+
+  /**
    * Sends a request to the first node of {@code link}'s source region that answers; a 4xx answer is
    * returned at once (another node would refuse too), 5xx and connection failures try the next.
    *
@@ -111,31 +170,38 @@ final class SourceControlPlane {
       if (n.httpPort() == 0) {
         continue;
       }
-      URI uri = URI.create("http://" + n.host() + ":" + n.httpPort() + path);
       try {
-        HttpRequest.Builder b =
-            HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("content-type", "application/json");
-        config
-            .controlPlane()
-            .clientToken()
-            .ifPresent(t -> b.header("Authorization", "Bearer " + t.token()));
-        HttpResponse<String> r =
-            http.send(
-                b.method(
-                        method,
-                        body == null
-                            ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofString(body))
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() < 500) {
-          return new Answer(r.statusCode(), r.body());
+        Answer a = sendTo(n, method, path, body);
+        if (a.status() < 500) {
+          return a;
         }
-        failures.add(uri + " answered " + r.statusCode() + ": " + r.body());
+        failures.add("node " + n.id() + " answered " + a.status() + ": " + a.body());
       } catch (IOException e) {
-        failures.add(uri + ": " + e.getMessage());
+        failures.add("node " + n.id() + ": " + e.getMessage());
       }
     }
     throw new IOException(method + " " + path + " at region " + region.name() + ": " + failures);
+  }
+
+  /** Sends a request to node {@code n}, with the file's client token. */
+  private Answer sendTo(NodeConfig n, String method, String path, String body)
+      throws IOException, InterruptedException {
+    URI uri = URI.create("http://" + n.host() + ":" + n.httpPort() + path);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("content-type", "application/json");
+    config
+        .controlPlane()
+        .clientToken()
+        .ifPresent(t -> b.header("Authorization", "Bearer " + t.token()));
+    HttpResponse<String> r =
+        http.send(
+            b.method(
+                    method,
+                    body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    return new Answer(r.statusCode(), r.body());
   }
 }

@@ -32,6 +32,8 @@ import java.util.function.Supplier;
  *       ({@link LinkRoutes})</td></tr>
  *   <tr><td>{@code POST /v1/links/{name}/failover}, {@code GET /v1/operations[/{id}]}, {@code
  *       POST /v1/fences}</td><td>failovers ({@link FailoverRoutes})</td></tr>
+ *   <tr><td>{@code POST /v1/halt}</td><td>halts this node for a region-loss drill
+ *       ({@link HaltRoutes})</td></tr>
  *   <tr><td>{@code GET /v1/openapi.yaml}</td><td>the OpenAPI 3 document of every route</td></tr>
  *   <tr><td>anything else</td><td>4xx with a {@link Problems problem} body</td></tr>
  * </table>
@@ -121,8 +123,22 @@ public final class ControlPlane {
       LinkService links,
       dev.meridian.node.failover.FailoverService failovers,
       dev.meridian.config.ControlPlaneSettings settings) {
+    return router(vertx, health, lag, metadata, region, links, failovers, settings, null);
+  }
+
+  /** As above, with {@code POST /v1/halt} answered by {@code halt} ({@link HaltRoutes}). */
+  public static Router router(
+      Vertx vertx,
+      Supplier<Health> health,
+      LagReporter lag,
+      MetadataService metadata,
+      String region,
+      LinkService links,
+      dev.meridian.node.failover.FailoverService failovers,
+      dev.meridian.config.ControlPlaneSettings settings,
+      dev.meridian.node.NodeHalt halt) {
     Router router = Router.router(vertx);
-    install(router, settings, health, lag, metadata, region, links, failovers, false);
+    install(router, settings, health, lag, metadata, region, links, failovers, halt, false);
     return router;
   }
 
@@ -161,6 +177,7 @@ public final class ControlPlane {
       String region,
       LinkService links,
       dev.meridian.node.failover.FailoverService failovers,
+      dev.meridian.node.NodeHalt halt,
       boolean everyRoute) {
     ControlPlaneAuth.install(router, settings, metadata);
     router
@@ -179,6 +196,9 @@ public final class ControlPlane {
         .handler(
             ctx -> ctx.response().putHeader("content-type", "application/yaml").end(openApi()));
     GroupRoutes.install(router, lag);
+    if (halt != null || everyRoute) {
+      HaltRoutes.install(router, halt);
+    }
     if (metadata != null || everyRoute) {
       ClusterRoutes.install(router, metadata, region);
       TopicRoutes.install(router, metadata);

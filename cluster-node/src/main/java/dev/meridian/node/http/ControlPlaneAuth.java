@@ -20,11 +20,12 @@ import org.slf4j.LoggerFactory;
  * Who may change what through the control plane, and the audit trail of what was changed. Reads
  * need no token. A change ({@code POST}, {@code PUT}, {@code DELETE}, {@code PATCH}) needs {@code
  * Authorization: Bearer <token>} of a token of the config's {@code controlPlane.tokens} whose role
- * allows it: {@code admin} to create, replace or delete links and to create or delete topics,
- * {@code operator} for the rest (without tokens in the config every change is accepted, as {@code
- * anonymous}). A missing or unknown token gets 401, a weaker role 403, both problem documents and a
- * WARN line without the secret. Every change let through is appended, with its answer's status, to
- * the region's audit trail ({@code GET /v1/audit}, the newest first; any node answers).
+ * allows it: {@code admin} to create, replace or delete links, to create or delete topics and to
+ * halt a node, {@code operator} for the rest (without tokens in the config every change is
+ * accepted, as {@code anonymous}). A missing or unknown token gets 401, a weaker role 403, both
+ * problem documents and a WARN line without the secret. Every change let through is appended, with
+ * its answer's status, to the region's audit trail ({@code GET /v1/audit}, the newest first; any
+ * node answers).
  */
 final class ControlPlaneAuth {
   private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneAuth.class);
@@ -46,7 +47,7 @@ final class ControlPlaneAuth {
     return m != HttpMethod.GET && m != HttpMethod.HEAD && m != HttpMethod.OPTIONS;
   }
 
-  /** The role a change needs: admin to create, replace or delete a link or a topic. */
+  /** The role a change needs: admin to create, replace or delete a link or a topic, or to halt. */
   static String roleFor(HttpMethod m, String path) {
     boolean linkItself =
         (m == HttpMethod.POST && path.equals("/v1/links"))
@@ -58,7 +59,8 @@ final class ControlPlaneAuth {
             || (m == HttpMethod.DELETE
                 && path.startsWith("/v1/topics/")
                 && path.indexOf('/', "/v1/topics/".length()) < 0);
-    return linkItself || topicItself ? "admin" : "operator";
+    boolean halt = m == HttpMethod.POST && path.equals("/v1/halt");
+    return linkItself || topicItself || halt ? "admin" : "operator";
   }
 
   private static void check(

@@ -10,7 +10,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The drill routes: {@code POST /v1/drills} with {@code {"link":"e2w","scenario":"planned"|
- * "unplanned", "records":2000, "ratePerSecond":500, "topic":"meridian-drill", "failBack":false}}
+ * "unplanned"|"region-loss", "records":2000, "ratePerSecond":500, "topic":"meridian-drill",
+ * "failBack":false, "downForMs":20000}} (downForMs: how long region-loss keeps the source down)
  * (202 with the report so far and its {@code Location}; 400 for a bad body or scenario, 404 for an
  * unknown link, 409 while a drill or an operation of the link runs or when the link does not select
  * the topic), {@code GET /v1/drills} (every report, the newest first) and {@code GET
@@ -54,7 +55,8 @@ final class DrillRoutes {
               integer(body, "records", 2_000),
               integer(body, "ratePerSecond", 500),
               string(body, "topic", DrillService.Request.DEFAULT_TOPIC),
-              bool(body, "failBack"));
+              bool(body, "failBack"),
+              integer(body, "downForMs", (int) DrillService.Request.DEFAULT_DOWN_FOR_MS));
     } catch (IllegalArgumentException e) {
       Problems.send(ctx, 400, e.getMessage());
       return;

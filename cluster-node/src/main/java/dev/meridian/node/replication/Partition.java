@@ -6,6 +6,7 @@ import dev.meridian.node.storage.LogAppendInfo;
 import dev.meridian.node.storage.LogConfig;
 import dev.meridian.node.storage.LogReadResult;
 import dev.meridian.node.storage.LogSlice;
+import dev.meridian.node.storage.OpenTransaction;
 import dev.meridian.node.storage.PartitionLog;
 import dev.meridian.node.storage.TimestampOffset;
 import java.nio.ByteBuffer;
@@ -515,6 +516,11 @@ public final class Partition {
   /** Restarts the log empty at {@code offset} (the leader no longer has anything below it). */
   public void truncateFullyAndStartAt(long offset) {
     log.truncateFullyAndStartAt(offset);
+  }
+
+  /** The transactions begun in this replica's log that no marker ended yet. */
+  public List<OpenTransaction> openTransactions() {
+    return log.openTransactions();
   }
 
   /** The latest leader epoch in this replica's log, or -1. */

@@ -270,29 +270,8 @@ public final class PartitionLog implements Closeable {
       int pos = records.position();
       int limit = records.limit();
       ProducerStateManager.Check check = producerState.checkBatches(records, pos, limit);
-      switch (check.status()) {
-        case OK -> {}
-        case DUPLICATE -> {
-          ProducerStateManager.BatchMetadata b = check.original();
-          return new LogAppendInfo(
-              LogAppendInfo.Status.DUPLICATE,
-              b.firstOffset(),
-              b.lastOffset(),
-              b.ts(),
-              logStartOffset,
-              0,
-              0,
-              "duplicate of the batch at offsets " + b.firstOffset() + ".." + b.lastOffset());
-        }
-        case OUT_OF_ORDER_SEQUENCE, INVALID_PRODUCER_EPOCH -> {
-          LogAppendInfo.Status status =
-              check.status() == ProducerStateManager.Status.OUT_OF_ORDER_SEQUENCE
-                  ? LogAppendInfo.Status.OUT_OF_ORDER_SEQUENCE
-                  : LogAppendInfo.Status.INVALID_PRODUCER_EPOCH;
-          return new LogAppendInfo(
-              status, -1, -1, -1, logStartOffset, 0, 0, name + ": " + check.reason());
-        }
-        default -> throw new IllegalStateException(check.status().toString());
+      if (check.status() != ProducerStateManager.Status.OK) {
+        return check.refusal(logStartOffset, name);
       }
       long first = logEndOffset;
       long next = first;
@@ -865,6 +844,20 @@ public final class PartitionLog implements Closeable {
 
   long cleanerOffset() {
     return cleanerOffset;
+  }
+
+  /**
+   * The transactions begun in this log that no commit or abort marker ended, by first offset. Here
+   * they come from mirror links (Meridian has no transaction coordinator yet): a promoted mirror
+   * topic's leader aborts them, since the coordinator that would end them is in another cluster.
+   */
+  public List<OpenTransaction> openTransactions() {
+    lock.lock();
+    try {
+      return producerState.openTransactions();
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Last offsets of active producers' last batches: compaction keeps those batches. */

@@ -18,23 +18,31 @@ import java.util.zip.CRC32C;
  * its last five batches, so that a retried batch is recognised and answered with its original
  * offsets, and a sequence gap is refused.
  *
+ * <p>It also knows each producer's open transaction: the offset of its first transactional batch
+ * not yet ended by a control batch (commit or abort marker). Meridian has no transaction
+ * coordinator yet, so an open transaction here was copied by a mirror link; when such a topic is
+ * promoted, its leader ends them ({@link PartitionLog#openTransactions()}).
+ *
  * <p>Snapshots make the state survive restarts. A snapshot is taken at every segment roll and at
  * clean shutdown; its name is the log offset it covers up to (exclusive). On load the newest
  * snapshot at or below the log end is read and the batches after it are replayed from the log.
  *
  * <pre>
  * 00000000000000001234.snapshot:
- *   version int32 (=1) | count int32 | producer* | crc32c int32 (over everything before it)
- *   producer: id int64 | epoch int16 | lastTimestamp int64 | batches int32 | batch*
+ *   version int32 (=2) | count int32 | producer* | crc32c int32 (over everything before it)
+ *   producer: id int64 | epoch int16 | lastTimestamp int64 | txnFirstOffset int64 (-1: none)
+ *             | batches int32 | batch*
  *   batch:    firstSeq int32 | lastSeq int32 | firstOffset int64 | lastOffset int64 | ts int64
  * </pre>
+ *
+ * Version 1 snapshots (no txnFirstOffset) are read as having no open transactions.
  *
  * <p>Not thread-safe: guarded by the owning log's lock.
  */
 final class ProducerStateManager {
   static final int BATCHES_RETAINED = 5;
   static final String SNAPSHOT_SUFFIX = ".snapshot";
-  private static final int SNAPSHOT_VERSION = 1;
+  private static final int SNAPSHOT_VERSION = 2;
 
   /** Where one batch of a producer landed. */
   record BatchMetadata(int firstSeq, int lastSeq, long firstOffset, long lastOffset, long ts) {}
@@ -50,11 +58,44 @@ final class ProducerStateManager {
   /** A check's status; for a duplicate, where the original was written. */
   record Check(Status status, BatchMetadata original, String reason) {
     static final Check OK = new Check(Status.OK, null, null);
+
+    /** What an append refused by this check answers; {@code log} names the partition. */
+    LogAppendInfo refusal(long logStartOffset, String log) {
+      return switch (status) {
+        case DUPLICATE ->
+            new LogAppendInfo(
+                LogAppendInfo.Status.DUPLICATE,
+                original.firstOffset(),
+                original.lastOffset(),
+                original.ts(),
+                logStartOffset,
+                0,
+                0,
+                "duplicate of the batch at offsets "
+                    + original.firstOffset()
+                    + ".."
+                    + original.lastOffset());
+        case OUT_OF_ORDER_SEQUENCE, INVALID_PRODUCER_EPOCH ->
+            new LogAppendInfo(
+                status == Status.OUT_OF_ORDER_SEQUENCE
+                    ? LogAppendInfo.Status.OUT_OF_ORDER_SEQUENCE
+                    : LogAppendInfo.Status.INVALID_PRODUCER_EPOCH,
+                -1,
+                -1,
+                -1,
+                logStartOffset,
+                0,
+                0,
+                log + ": " + reason);
+        case OK -> throw new IllegalStateException("an OK check refuses nothing");
+      };
+    }
   }
 
   private static final class Entry {
     short epoch;
     long lastTimestamp;
+    long txnFirstOffset = -1;
     final ArrayDeque<BatchMetadata> batches = new ArrayDeque<>(BATCHES_RETAINED);
   }
 
@@ -83,6 +124,19 @@ final class ProducerStateManager {
         out.add(e.batches.peekLast().lastOffset());
       }
     }
+    return out;
+  }
+
+  /** The transactions no control batch ended yet, by first offset. */
+  List<OpenTransaction> openTransactions() {
+    List<OpenTransaction> out = new ArrayList<>();
+    for (Map.Entry<Long, Entry> me : producers.entrySet()) {
+      Entry e = me.getValue();
+      if (e.txnFirstOffset >= 0) {
+        out.add(new OpenTransaction(me.getKey(), e.epoch, e.txnFirstOffset));
+      }
+    }
+    out.sort((a, b) -> Long.compare(a.firstOffset(), b.firstOffset()));
     return out;
   }
 
@@ -136,7 +190,7 @@ final class ProducerStateManager {
   Check checkBatches(ByteBuffer buf, int pos, int limit) {
     for (int p = pos; p < limit; p += RecordBatchHeader.totalSize(buf, p)) {
       long pid = RecordBatchHeader.producerId(buf, p);
-      if (pid < 0) {
+      if (pid < 0 || RecordBatchHeader.isControl(buf, p)) {
         continue;
       }
       Check check =
@@ -182,28 +236,48 @@ final class ProducerStateManager {
 
   void updateFromBatch(ByteBuffer buf, int p) {
     long pid = RecordBatchHeader.producerId(buf, p);
-    if (pid >= 0 && !RecordBatchHeader.isControl(buf, p)) {
-      update(
-          pid,
-          RecordBatchHeader.producerEpoch(buf, p),
-          RecordBatchHeader.baseSequence(buf, p),
-          RecordBatchHeader.lastSequence(buf, p),
-          RecordBatchHeader.baseOffset(buf, p),
-          RecordBatchHeader.lastOffset(buf, p),
-          RecordBatchHeader.maxTimestamp(buf, p));
+    if (pid < 0) {
+      return;
     }
+    if (RecordBatchHeader.isControl(buf, p)) {
+      Entry e = producers.get(pid);
+      if (e != null) {
+        e.txnFirstOffset = -1;
+      }
+      return;
+    }
+    if (RecordBatchHeader.isTransactional(buf, p)) {
+      Entry e = producers.computeIfAbsent(pid, id -> new Entry());
+      if (e.txnFirstOffset < 0 || RecordBatchHeader.producerEpoch(buf, p) != e.epoch) {
+        e.txnFirstOffset = RecordBatchHeader.baseOffset(buf, p);
+      }
+    }
+    update(
+        pid,
+        RecordBatchHeader.producerEpoch(buf, p),
+        RecordBatchHeader.baseSequence(buf, p),
+        RecordBatchHeader.lastSequence(buf, p),
+        RecordBatchHeader.baseOffset(buf, p),
+        RecordBatchHeader.lastOffset(buf, p),
+        RecordBatchHeader.maxTimestamp(buf, p));
   }
 
   void clear() {
     producers.clear();
   }
 
-  /** Forgets batches at or past {@code offset} (after a truncation), and emptied producers. */
+  /**
+   * Forgets batches at or past {@code offset} (after a truncation), transactions that began there,
+   * and emptied producers.
+   */
   void truncateFromEnd(long offset) {
     Iterator<Entry> it = producers.values().iterator();
     while (it.hasNext()) {
       Entry e = it.next();
       e.batches.removeIf(b -> b.lastOffset() >= offset);
+      if (e.txnFirstOffset >= offset) {
+        e.txnFirstOffset = -1;
+      }
       if (e.batches.isEmpty()) {
         it.remove();
       }
@@ -218,13 +292,14 @@ final class ProducerStateManager {
   void takeSnapshot(long offset) throws IOException {
     int size = 12;
     for (Entry e : producers.values()) {
-      size += 22 + e.batches.size() * 32;
+      size += 30 + e.batches.size() * 32;
     }
     ByteBuffer buf = ByteBuffer.allocate(size);
     buf.putInt(SNAPSHOT_VERSION).putInt(producers.size());
     for (Map.Entry<Long, Entry> me : producers.entrySet()) {
       Entry e = me.getValue();
-      buf.putLong(me.getKey()).putShort(e.epoch).putLong(e.lastTimestamp).putInt(e.batches.size());
+      buf.putLong(me.getKey()).putShort(e.epoch).putLong(e.lastTimestamp);
+      buf.putLong(e.txnFirstOffset).putInt(e.batches.size());
       for (BatchMetadata b : e.batches) {
         buf.putInt(b.firstSeq()).putInt(b.lastSeq()).putLong(b.firstOffset());
         buf.putLong(b.lastOffset()).putLong(b.ts());
@@ -281,7 +356,11 @@ final class ProducerStateManager {
     CRC32C crc = new CRC32C();
     crc.update(bytes, 0, bytes.length - 4);
     ByteBuffer buf = ByteBuffer.wrap(bytes);
-    if (buf.getInt(bytes.length - 4) != (int) crc.getValue() || buf.getInt() != SNAPSHOT_VERSION) {
+    if (buf.getInt(bytes.length - 4) != (int) crc.getValue()) {
+      return false;
+    }
+    int version = buf.getInt();
+    if (version != 1 && version != SNAPSHOT_VERSION) {
       return false;
     }
     int count = buf.getInt();
@@ -290,6 +369,7 @@ final class ProducerStateManager {
       Entry e = new Entry();
       e.epoch = buf.getShort();
       e.lastTimestamp = buf.getLong();
+      e.txnFirstOffset = version == 1 ? -1 : buf.getLong();
       int n = buf.getInt();
       for (int j = 0; j < n; j++) {
         e.batches.addLast(

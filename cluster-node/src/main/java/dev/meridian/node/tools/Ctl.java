@@ -32,7 +32,8 @@ import java.util.Set;
  * ctl ... link NAME
  * ctl ... failover LINK --planned|--unplanned [--reverse]   waits, printing each state, until it ends
  * ctl ... failback LINK   the same for a failback (the old source returned)
- * ctl ... drill run --link LINK [--scenario planned|unplanned] [--records N] [--fail-back]
+ * ctl ... drill run --link LINK [--scenario planned|unplanned|region-loss] [--records N]
+ *     [--fail-back] [--down-for SECONDS]
  *                         waits, printing each step, until the drill ends; then its summary
  * ctl ... drills | drill ID
  * ctl ... audit           the region's changes through the control plane, the newest first
@@ -162,7 +163,8 @@ public final class Ctl {
     err.println(
         "usage: ctl [--config FILE] [--region R] [--json] topics [create|delete|config NAME ...] | links | link NAME | failover"
             + " LINK --planned|--unplanned [--reverse] | failback LINK | operations | operation ID |"
-            + " drill run --link LINK [--scenario planned|unplanned] [--records N] [--fail-back] |"
+            + " drill run --link LINK [--scenario planned|unplanned|region-loss] [--records N]"
+            + " [--fail-back] [--down-for SECONDS] |"
             + " drills | drill ID | audit");
     return USAGE;
   }
@@ -406,6 +408,14 @@ public final class Ctl {
       body.put("records", Integer.parseInt(option(args, "--records", "2000")));
     } catch (NumberFormatException e) {
       return usage("--records needs a number");
+    }
+    String downFor = option(args, "--down-for", null);
+    if (downFor != null) {
+      try {
+        body.put("downForMs", Math.toIntExact(Math.round(Double.parseDouble(downFor) * 1000)));
+      } catch (NumberFormatException | ArithmeticException e) {
+        return usage("--down-for needs seconds");
+      }
     }
     RegionConfig target = regionOfLink(link);
     Answer a = send(target, "POST", "/v1/drills", body.encode());

@@ -80,6 +80,7 @@ class OpenApiTest {
           "east",
           null,
           null,
+          null,
           true);
       JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(ControlPlane.openApi());
       assertTrue(doc.get("openapi").asText().startsWith("3."), "an OpenAPI 3 document");

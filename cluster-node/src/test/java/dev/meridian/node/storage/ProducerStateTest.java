@@ -1,10 +1,14 @@
 package dev.meridian.node.storage;
 
 import static dev.meridian.node.storage.TestRecords.idempotent;
+import static dev.meridian.node.storage.TestRecords.transactional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.meridian.node.storage.record.KafkaRecords;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,5 +93,57 @@ class ProducerStateTest {
         LogAppendInfo.Status.APPENDED,
         f.log.appendAsLeader(idempotent(5, (short) 0, 2, 1, "k", "again"), 0).status(),
         "sequence 2 was truncated away, so it is new again");
+  }
+
+  @Test
+  void aTransactionStaysOpenUntilAMarkerEndsItAcrossRestartsAndTruncations() throws IOException {
+    LogFixture f = new LogFixture(tmp, LogConfig.DEFAULT.withSegmentBytes(300));
+    f.log.appendAtOffsets(at(0, idempotent(4, (short) 0, 0, 1, "plain", "idempotent")));
+    f.log.appendAtOffsets(at(1, transactional(7, (short) 2, 0, 1, "a", "1", "b", "2")));
+    f.log.appendAtOffsets(at(3, transactional(8, (short) 0, 0, 1, "c", "3")));
+    f.log.appendAtOffsets(at(4, transactional(7, (short) 2, 2, 1, "d", "4")));
+    assertEquals(
+        List.of(new OpenTransaction(7, (short) 2, 1), new OpenTransaction(8, (short) 0, 3)),
+        f.log.openTransactions(),
+        "by first offset; the idempotent producer has none");
+
+    f.log.appendAtOffsets(at(5, KafkaRecords.abortMarker(8, (short) 0, 1)));
+    assertEquals(List.of(new OpenTransaction(7, (short) 2, 1)), f.log.openTransactions());
+    assertEquals(
+        List.of(new OpenTransaction(7, (short) 2, 1)),
+        f.reopen().openTransactions(),
+        "a clean restart reads it from the snapshot");
+    assertEquals(
+        List.of(new OpenTransaction(7, (short) 2, 1)),
+        f.crashAndReopen().openTransactions(),
+        "a crash replays it from the log");
+
+    f.log.truncateTo(5);
+    assertEquals(
+        List.of(new OpenTransaction(7, (short) 2, 1), new OpenTransaction(8, (short) 0, 3)),
+        f.log.openTransactions(),
+        "the marker was truncated away: producer 8's transaction is open again");
+    f.log.truncateTo(1);
+    assertEquals(List.of(), f.log.openTransactions(), "both transactions were truncated away");
+  }
+
+  @Test
+  void aLeaderAppendsAnAbortMarkerAfterTheProducersBatches() throws IOException {
+    LogFixture f = new LogFixture(tmp, LogConfig.DEFAULT);
+    f.log.appendAtOffsets(at(0, transactional(7, (short) 2, 0, 1, "a", "1", "b", "2")));
+    LogAppendInfo marker = f.log.appendAsLeader(KafkaRecords.abortMarker(7, (short) 2, 5), 3);
+    assertEquals(LogAppendInfo.Status.APPENDED, marker.status(), marker.message());
+    assertEquals(2, marker.firstOffset());
+    assertEquals(List.of(), f.log.openTransactions());
+    assertEquals(3, f.log.logEndOffset(), "the marker takes an offset; consumers skip it");
+    assertEquals(
+        List.of("a", "b"),
+        TestRecords.readAll(f.log, 0).stream().map(TestRecords.Rec::key).toList());
+  }
+
+  private static ByteBuffer at(long offset, ByteBuffer batch) {
+    RecordBatchHeader.setBaseOffset(batch, batch.position(), offset);
+    RecordBatchHeader.setPartitionLeaderEpoch(batch, batch.position(), 0);
+    return batch;
   }
 }

@@ -24,11 +24,17 @@ final class TestRecords {
   }
 
   static ByteBuffer batch(Compression compression, long timestamp, String... keyValues) {
-    return build(compression, timestamp, RecordBatch.NO_PRODUCER_ID, (short) -1, -1, keyValues);
+    return build(
+        compression, timestamp, RecordBatch.NO_PRODUCER_ID, (short) -1, -1, false, keyValues);
   }
 
   static ByteBuffer idempotent(long pid, short epoch, int seq, long timestamp, String... kvs) {
-    return build(Compression.NONE, timestamp, pid, epoch, seq, kvs);
+    return build(Compression.NONE, timestamp, pid, epoch, seq, false, kvs);
+  }
+
+  /** A batch of {@code pid}'s transaction (the transactional flag set). */
+  static ByteBuffer transactional(long pid, short epoch, int seq, long timestamp, String... kvs) {
+    return build(Compression.NONE, timestamp, pid, epoch, seq, true, kvs);
   }
 
   /** A batch of {@code count} records of {@code valueSize} bytes. */
@@ -43,7 +49,13 @@ final class TestRecords {
   }
 
   private static ByteBuffer build(
-      Compression compression, long ts, long pid, short epoch, int seq, String... kvs) {
+      Compression compression,
+      long ts,
+      long pid,
+      short epoch,
+      int seq,
+      boolean transactional,
+      String... kvs) {
     ByteBuffer buf = ByteBuffer.allocate(1024 + kvs.length * 64 + totalLength(kvs));
     MemoryRecordsBuilder b =
         MemoryRecords.builder(
@@ -56,7 +68,7 @@ final class TestRecords {
             pid,
             epoch,
             seq,
-            false,
+            transactional,
             RecordBatch.NO_PARTITION_LEADER_EPOCH);
     for (int i = 0; i < kvs.length; i += 2) {
       byte[] key = kvs[i] == null ? null : kvs[i].getBytes(StandardCharsets.UTF_8);
@@ -77,10 +89,14 @@ final class TestRecords {
     return n;
   }
 
+  /** The data records of {@code batches} (control batches, such as markers, are skipped). */
   static List<Rec> decode(ByteBuffer batches) {
     List<Rec> out = new ArrayList<>();
     for (RecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
       batch.ensureValid();
+      if (batch.isControlBatch()) {
+        continue;
+      }
       for (Record r : batch) {
         out.add(
             new Rec(

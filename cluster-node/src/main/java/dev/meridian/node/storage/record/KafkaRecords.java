@@ -6,6 +6,8 @@ import java.util.function.LongPredicate;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
@@ -337,5 +339,20 @@ public final class KafkaRecords {
       }
     }
     return null;
+  }
+
+  /**
+   * A control batch that aborts {@code producerId}'s transaction (an ABORT marker, coordinator
+   * epoch 0): offset and leader epoch are stamped by the append.
+   */
+  public static ByteBuffer abortMarker(long producerId, short producerEpoch, long timestampMs) {
+    return MemoryRecords.withEndTransactionMarker(
+            0L,
+            timestampMs,
+            RecordBatch.NO_PARTITION_LEADER_EPOCH,
+            producerId,
+            producerEpoch,
+            new EndTransactionMarker(ControlRecordType.ABORT, 0))
+        .buffer();
   }
 }
