@@ -48,8 +48,9 @@ YAML
   } > "$MDATA/bench.yaml"
   local t0 t1 end
   t0=$(date +%s.%N)
-  # the launcher's default heap flags (ops/meridian: -Xmx1g, grown on demand); Kafka runs with
-  # its own default -Xms1g -Xmx1g: both have the same 1 GiB heap under load
+  # G1 with a 1 GiB heap, as every run of these benchmarks in docs/benchmarks.md was measured
+  # (the launcher's default until 2026-12-07; it is now ops/jvm.options, the serial collector);
+  # Kafka runs with its own default -Xms1g -Xmx1g
   nohup "$JAVA" -Xmx1g -XX:+UseG1GC -cp "$MCP" dev.meridian.node.NodeMain \
     --config "$MDATA/bench.yaml" --node-id 1 --data-dir "$MDATA/data" > "$MDATA/node.log" 2>&1 &
   echo $! > "$MDATA/pid"

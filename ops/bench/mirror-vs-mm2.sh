@@ -20,7 +20,7 @@
 #
 # Usage: ops/bench/mirror-vs-mm2.sh [N=1000000] [SIZE=1000] [RATE=5000] [LAG_S=30] [RTT_MS=100]
 #   environment: MERIDIAN_NO_BUILD=1 (use the jars as they are); SYSTEMS="mm2 meridian" (which
-#   to run); NODE_JAVA_OPTS (the Meridian nodes' JVM flags, default the launcher's); NMT=1 (the
+#   to run); NODE_JAVA_OPTS (the Meridian nodes' JVM flags, default the launcher's: ops/jvm.options); NMT=1 (the
 #   west node runs with native memory tracking and its summary goes to the log after catch-up)
 # Needs ../shared/bench (fetches Kafka 4.3 on first use), bc, curl. Ports: Kafka a 19392 (WAN
 # listener 19492, controller 19592), b 19393 (controller 19593); Meridian east 29392/28380, west
@@ -123,7 +123,7 @@ PROPS
 }
 
 start_node() {  # CONFIG NODE_ID NAME -> PID in LAST_PID
-  local opts=(${NODE_JAVA_OPTS:--Xmx1g -XX:+UseG1GC})
+  local opts=(${NODE_JAVA_OPTS:-$(sed -e 's/#.*//' "$ROOT/ops/jvm.options")})
   [[ "${NMT:-}" == 1 && "$3" == west ]] && opts+=(-XX:NativeMemoryTracking=summary)
   MALLOC_ARENA_MAX="${NODE_MALLOC_ARENA_MAX:-}" nohup "$JAVA" "${opts[@]}" -cp "$MCP" dev.meridian.node.NodeMain \
     --config "$1" --node-id "$2" --data-dir "$WORK/meridian" > "$WORK/$3.log" 2>&1 &

@@ -27,8 +27,14 @@ final class SourceControlPlane {
   private static final Duration TIMEOUT = Duration.ofSeconds(8);
 
   private final MeridianConfig config;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private HttpClient http; // made on first use: a node that never asks its source pays nothing
+
+  private synchronized HttpClient http() {
+    if (http == null) {
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    }
+    return http;
+  }
 
   SourceControlPlane(MeridianConfig config) {
     this.config = config;
@@ -194,14 +200,15 @@ final class SourceControlPlane {
         .clientToken()
         .ifPresent(t -> b.header("Authorization", "Bearer " + t.token()));
     HttpResponse<String> r =
-        http.send(
-            b.method(
-                    method,
-                    body == null
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        http()
+            .send(
+                b.method(
+                        method,
+                        body == null
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     return new Answer(r.statusCode(), r.body());
   }
 }

@@ -113,10 +113,11 @@ public final class KafkaChannel implements Closeable {
       throw new IOException(address() + ": response of " + length + " bytes");
     }
     // one buffer for every response of this channel: a response (its record sets too) is valid
-    // until the next read, which is how its callers (fetcher threads) use it; no array per Fetch
+    // until the next read, which is how its callers (fetcher threads) use it; no array per Fetch.
+    // It grows to the largest response seen (rounded up to 64 KiB), never to twice that: it stays
+    // on the heap for the channel's life
     if (responseBuffer.length < length) {
-      responseBuffer =
-          new byte[Math.max(length, Math.min(MAX_RESPONSE_BYTES, 2 * responseBuffer.length))];
+      responseBuffer = new byte[roundUp(length)];
     }
     byte[] body = responseBuffer;
     in.readFully(body, 0, length);
@@ -154,5 +155,10 @@ public final class KafkaChannel implements Closeable {
   @Override
   public void close() throws IOException {
     socket.close();
+  }
+
+  /** {@code n} rounded up to a multiple of 64 KiB (at most {@link #MAX_RESPONSE_BYTES}). */
+  static int roundUp(int n) {
+    return (int) Math.min(MAX_RESPONSE_BYTES, ((long) n + 0xFFFF) & ~0xFFFFL);
   }
 }

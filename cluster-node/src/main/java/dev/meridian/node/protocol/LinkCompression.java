@@ -125,9 +125,9 @@ public final class LinkCompression {
           out = ByteBuffer.allocate(original);
         } else {
           if (scratch[0] == null || scratch[0].capacity() < original) {
-            scratch[0] =
-                ByteBuffer.allocate(
-                    Math.max(original, scratch[0] == null ? 0 : 2 * scratch[0].capacity()));
+            // the largest record set restored so far, not twice that: it lives as long as the
+            // fetcher does
+            scratch[0] = ByteBuffer.allocate(KafkaChannel.roundUp(original));
           }
           out = scratch[0].clear();
         }
