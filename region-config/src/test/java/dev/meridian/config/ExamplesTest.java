@@ -28,8 +28,10 @@ class ExamplesTest {
                 new RegionConfig("east", List.of(node)), new RegionConfig("west", List.of(west))),
             TopicDefaults.DEFAULTS,
             null,
-            List.of(LinkConfig.mirror("east-to-west", LinkSource.region("east"), "west"))),
+            List.of(LinkConfig.mirror("east-to-west", LinkSource.region("east"), "west")),
+            new ControlPlaneSettings(List.of(), true)),
         config);
+    assertTrue(config.controlPlane().allowHalt(), "region-loss drills may halt east's node");
     assertEquals(Optional.of(node), config.node(1));
     assertEquals("east", config.regionOf(1).name());
     assertEquals(Path.of("/var/meridian/east-1"), node.dataPath(Path.of("/var/meridian")));
