@@ -9,6 +9,7 @@ import dev.meridian.node.group.LagConfig;
 import dev.meridian.node.group.LagEvaluator;
 import dev.meridian.node.group.LagReporter;
 import dev.meridian.node.http.ControlPlane;
+import dev.meridian.node.http.ControlPlaneClients;
 import dev.meridian.node.http.Health;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -233,7 +234,7 @@ public final class MeridianNode implements AutoCloseable {
       step = "listen for HTTP on " + nodeConfig.host() + ":" + nodeConfig.httpPort();
       httpServer =
           vertx
-              .createHttpServer()
+              .createHttpServer(ControlPlaneClients.serverOptions(config.controlPlane()))
               .requestHandler(
                   ControlPlane.router(
                       vertx,

@@ -146,7 +146,8 @@ public final class NodeMain {
                 n.host(),
                 String.valueOf(n.kafkaPort()),
                 String.valueOf(n.httpPort()),
-                n.dataPath(dataDir).toAbsolutePath().normalize().toString()));
+                n.dataPath(dataDir).toAbsolutePath().normalize().toString(),
+                config.controlPlane().scheme()));
       }
     }
   }

@@ -118,7 +118,8 @@ class NodeMainTest {
     String[] lines = out().strip().split("\n");
     assertEquals(2, lines.length, out());
     assertEquals(
-        String.join("\t", "2", "east", "127.0.0.1", "0", "0", data.resolve("east-2").toString()),
+        String.join(
+            "\t", "2", "east", "127.0.0.1", "0", "0", data.resolve("east-2").toString(), "http"),
         lines[1]);
   }
 }

@@ -16,7 +16,14 @@ final class ConfigKeys {
   static final String TOKEN = "token";
   static final String ROLE = "role";
   static final String ALLOW_HALT = "allowHalt";
-  static final Set<String> CONTROL_PLANE_KEYS = Set.of(TOKENS, ALLOW_HALT);
+  static final String TLS = "tls";
+  static final Set<String> CONTROL_PLANE_KEYS = Set.of(TOKENS, ALLOW_HALT, TLS);
+  static final String KEY_STORE = "keyStore";
+  static final String KEY_STORE_PASSWORD = "keyStorePassword";
+  static final String TRUST_STORE = "trustStore";
+  static final String TRUST_STORE_PASSWORD = "trustStorePassword";
+  static final Set<String> TLS_KEYS =
+      Set.of(KEY_STORE, KEY_STORE_PASSWORD, TRUST_STORE, TRUST_STORE_PASSWORD);
   static final Set<String> TOKEN_KEYS = Set.of("name", TOKEN, ROLE);
 
   static final Set<String> ROOT = Set.of(REGIONS, TOPIC_DEFAULTS, BROKER, LINKS, CONTROL_PLANE);

@@ -265,9 +265,17 @@ public final class ConfigLoader {
       ArrayNode links = root.putArray(ConfigKeys.LINKS);
       config.links().forEach(l -> writeLink(links.addObject(), l));
     }
-    if (!config.controlPlane().open() || config.controlPlane().allowHalt()) {
+    ControlPlaneTls tls = config.controlPlane().tls();
+    if (!config.controlPlane().open() || config.controlPlane().allowHalt() || tls != null) {
       ObjectNode cp = root.putObject(ConfigKeys.CONTROL_PLANE);
       cp.put(ConfigKeys.ALLOW_HALT, config.controlPlane().allowHalt());
+      if (tls != null) {
+        cp.putObject(ConfigKeys.TLS)
+            .put(ConfigKeys.KEY_STORE, tls.keyStore())
+            .put(ConfigKeys.KEY_STORE_PASSWORD, tls.keyStorePassword())
+            .put(ConfigKeys.TRUST_STORE, tls.trustStore())
+            .put(ConfigKeys.TRUST_STORE_PASSWORD, tls.trustStorePassword());
+      }
       ArrayNode tokens = cp.putArray(ConfigKeys.TOKENS);
       config
           .controlPlane()

@@ -94,8 +94,22 @@ final class ConfigTreeReader {
             optional(cp, ConfigKeys.TOKENS) == null
                 ? List.of()
                 : readList(cp, path, ConfigKeys.TOKENS, this::readToken);
+        ControlPlaneTls tls = null;
+        JsonNode tlsNode = optional(cp, ConfigKeys.TLS);
+        if (tlsNode != null) {
+          String tlsPath = ConfigPath.key(path, ConfigKeys.TLS);
+          if (checkMapping(tlsNode, tlsPath, ConfigKeys.TLS_KEYS)) {
+            tls =
+                new ControlPlaneTls(
+                    readString(tlsNode, tlsPath, ConfigKeys.KEY_STORE),
+                    readString(tlsNode, tlsPath, ConfigKeys.KEY_STORE_PASSWORD),
+                    readOptionalString(tlsNode, tlsPath, ConfigKeys.TRUST_STORE, null),
+                    readOptionalString(tlsNode, tlsPath, ConfigKeys.TRUST_STORE_PASSWORD, null));
+          }
+        }
         controlPlane =
-            new ControlPlaneSettings(tokens, readBoolean(cp, path, ConfigKeys.ALLOW_HALT, false));
+            new ControlPlaneSettings(
+                tokens, readBoolean(cp, path, ConfigKeys.ALLOW_HALT, false), tls);
       }
     }
     return new MeridianConfig(regions, topicDefaults, broker, links, controlPlane);

@@ -29,6 +29,14 @@ final class ConfigValidator {
   }
 
   private void checkControlPlane(ControlPlaneSettings cp) {
+    ControlPlaneTls tls = cp.tls();
+    if (tls != null) {
+      checkStore("controlPlane.tls.keyStore", tls.keyStore(), tls.keyStorePassword());
+      if (tls.trustStore() != null) {
+        checkStore(
+            "controlPlane.tls.trustStore", tls.trustStore(), tls.effectiveTrustStorePassword());
+      }
+    }
     java.util.Set<String> names = new java.util.HashSet<>();
     java.util.Set<String> secrets = new java.util.HashSet<>();
     for (int i = 0; i < cp.tokens().size(); i++) {
@@ -53,6 +61,28 @@ final class ConfigValidator {
             ConfigPath.key(path, "role"),
             ConfigPath.quote(t.role()) + " is not one of " + ApiToken.ROLES);
       }
+    }
+  }
+
+  /** A PKCS12 store must open with its password (nothing else is read from it here). */
+  private void checkStore(String path, String file, String password) {
+    if (file == null || password == null) {
+      return; // reported as missing by the reader
+    }
+    java.nio.file.Path p = java.nio.file.Path.of(file);
+    if (!java.nio.file.Files.isReadable(p)) {
+      problem(path, "cannot read " + ConfigPath.quote(file));
+      return;
+    }
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(p)) {
+      java.security.KeyStore.getInstance("PKCS12").load(in, password.toCharArray());
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      problem(
+          path,
+          ConfigPath.quote(file)
+              + " is not a PKCS12 store this password opens ("
+              + e.getMessage()
+              + ")");
     }
   }
 

@@ -15,16 +15,30 @@ import java.util.Optional;
  * <p>{@code allowHalt} lets an admin halt a node through {@code POST /v1/halt}, as a region-loss
  * drill does to every node of its source region (off by default: a drill environment opts in).
  *
+ * <p>{@code tls} makes the control plane HTTPS ({@link ControlPlaneTls}).
+ *
  * @param tokens the bearer tokens; copied, {@code null} is taken as none
  * @param allowHalt whether {@code POST /v1/halt} may stop this file's nodes
+ * @param tls HTTPS settings, or {@code null} for plain HTTP
  */
-public record ControlPlaneSettings(List<ApiToken> tokens, boolean allowHalt) {
-  /** No tokens: changes are not authenticated; nodes cannot be halted. */
-  public static final ControlPlaneSettings DEFAULTS = new ControlPlaneSettings(List.of(), false);
+public record ControlPlaneSettings(List<ApiToken> tokens, boolean allowHalt, ControlPlaneTls tls) {
+  /** No tokens: changes are not authenticated; nodes cannot be halted; plain HTTP. */
+  public static final ControlPlaneSettings DEFAULTS =
+      new ControlPlaneSettings(List.of(), false, null);
 
   /** Copies the list. */
   public ControlPlaneSettings {
     tokens = tokens == null ? List.of() : List.copyOf(tokens);
+  }
+
+  /** Plain HTTP. */
+  public ControlPlaneSettings(List<ApiToken> tokens, boolean allowHalt) {
+    this(tokens, allowHalt, null);
+  }
+
+  /** {@code https} with TLS, else {@code http}. */
+  public String scheme() {
+    return tls == null ? "http" : "https";
   }
 
   /** Whether changes need no token (none is configured). */

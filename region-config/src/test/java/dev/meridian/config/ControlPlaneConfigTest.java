@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code controlPlane} section: bearer tokens, their roles, path-precise problems. */
 class ControlPlaneConfigTest {
@@ -85,5 +90,57 @@ class ControlPlaneConfigTest {
             ConfigException.class,
             () -> ConfigLoader.parse(REGION + "controlPlane: {allowHalt: maybe}\n", "t.yaml"));
     assertTrue(e.getMessage().contains("controlPlane.allowHalt"), e.getMessage());
+  }
+
+  @Test
+  void tlsNeedsAKeyStoreItsPasswordOpensAndNeverShowsThePassword(@TempDir Path dir)
+      throws Exception {
+    Path store = dir.resolve("cp.p12");
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    try (OutputStream out = Files.newOutputStream(store)) {
+      ks.store(out, "right-password".toCharArray());
+    }
+    MeridianConfig c =
+        ConfigLoader.parse(
+            REGION
+                + "controlPlane:\n  tls: {keyStore: \""
+                + store
+                + "\", keyStorePassword: right-password}\n",
+            "t.yaml");
+    ControlPlaneTls tls = c.controlPlane().tls();
+    assertEquals("https", c.controlPlane().scheme());
+    assertEquals(store.toString(), tls.effectiveTrustStore(), "clients trust the key store");
+    assertTrue(!tls.toString().contains("right-password") && !c.toString().contains("right"));
+    assertEquals(c, ConfigLoader.parse(ConfigLoader.toYaml(c), "again"), "round trip");
+    assertEquals("http", ConfigLoader.parse(REGION, "t").controlPlane().scheme());
+
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                ConfigLoader.parse(
+                    REGION
+                        + "controlPlane:\n  tls: {keyStore: \""
+                        + store
+                        + "\", keyStorePassword: wrong, trustStore: /nowhere.p12, extra: 1}\n",
+                    "t.yaml"));
+    List<String> problems = e.problems().stream().map(ConfigProblem::toString).toList();
+    assertTrue(
+        problems.stream().anyMatch(p -> p.startsWith("controlPlane.tls.keyStore: '" + store)),
+        problems.toString());
+    assertTrue(
+        problems.contains("controlPlane.tls.trustStore: cannot read '/nowhere.p12'"),
+        problems.toString());
+    assertTrue(problems.contains("controlPlane.tls.extra: unknown key"), problems.toString());
+    ConfigException missing =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigLoader.parse(REGION + "controlPlane: {tls: {keyStore: x.p12}}\n", "t"));
+    assertTrue(
+        missing.problems().stream()
+            .map(ConfigProblem::toString)
+            .anyMatch(p -> p.startsWith("controlPlane.tls.keyStorePassword: ")),
+        missing.problems().toString());
   }
 }

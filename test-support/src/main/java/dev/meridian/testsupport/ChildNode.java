@@ -150,19 +150,33 @@ public final class ChildNode implements RunningNode {
       return false;
     }
     try {
-      return HTTP.send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/health"))
-                      .timeout(Duration.ofSeconds(2))
-                      .build(),
-                  HttpResponse.BodyHandlers.discarding())
-              .statusCode()
-          == 200;
+      return health(HTTP, "http") == 200;
     } catch (IOException e) {
-      return false;
+      try {
+        // a node whose control plane is HTTPS drops plain HTTP: ask it over TLS (trusting any
+        // certificate: this only asks whether the node is up)
+        return health(InsecureHttps.CLIENT, "https") == 200;
+      } catch (IOException again) {
+        return false;
+      } catch (InterruptedException again) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
     }
+  }
+
+  private int health(java.net.http.HttpClient client, String scheme)
+      throws IOException, InterruptedException {
+    return client
+        .send(
+            HttpRequest.newBuilder(URI.create(scheme + "://127.0.0.1:" + httpPort + "/v1/health"))
+                .timeout(Duration.ofSeconds(2))
+                .build(),
+            HttpResponse.BodyHandlers.discarding())
+        .statusCode();
   }
 
   /** Waits until the node is UP. */

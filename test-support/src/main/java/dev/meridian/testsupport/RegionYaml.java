@@ -41,6 +41,7 @@ public final class RegionYaml {
   private final Map<Integer, Integer> peerKafkaPorts = new LinkedHashMap<>();
   private final List<String> tokens = new ArrayList<>();
   private boolean allowHalt;
+  private String tls;
 
   private RegionYaml(String region) {
     this.region = region;
@@ -129,6 +130,12 @@ public final class RegionYaml {
   /** A bearer token of the control plane ({@code controlPlane.tokens}). */
   public RegionYaml token(String name, String token, String role) {
     tokens.add("    - {name: " + name + ", token: \"" + token + "\", role: " + role + "}\n");
+    return this;
+  }
+
+  /** HTTPS for the control plane from a PKCS12 key store ({@code controlPlane.tls}). */
+  public RegionYaml controlPlaneTls(String keyStore, String password) {
+    tls = "  tls: {keyStore: \"" + keyStore + "\", keyStorePassword: \"" + password + "\"}\n";
     return this;
   }
 
@@ -226,10 +233,13 @@ public final class RegionYaml {
       y.append("links:\n");
       links.forEach(y::append);
     }
-    if (!tokens.isEmpty() || allowHalt) {
+    if (!tokens.isEmpty() || allowHalt || tls != null) {
       y.append("controlPlane:\n");
       if (allowHalt) {
         y.append("  allowHalt: true\n");
+      }
+      if (tls != null) {
+        y.append(tls);
       }
       if (!tokens.isEmpty()) {
         y.append("  tokens:\n");

@@ -31,7 +31,7 @@ final class SourceControlPlane {
 
   private synchronized HttpClient http() {
     if (http == null) {
-      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+      http = dev.meridian.node.http.ControlPlaneClients.client(config.controlPlane());
     }
     return http;
   }
@@ -192,7 +192,9 @@ final class SourceControlPlane {
   /** Sends a request to node {@code n}, with the file's client token. */
   private Answer sendTo(NodeConfig n, String method, String path, String body)
       throws IOException, InterruptedException {
-    URI uri = URI.create("http://" + n.host() + ":" + n.httpPort() + path);
+    URI uri =
+        dev.meridian.node.http.ControlPlaneClients.uri(
+            config.controlPlane(), n.host(), n.httpPort(), path);
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri).timeout(TIMEOUT).header("content-type", "application/json");
     config

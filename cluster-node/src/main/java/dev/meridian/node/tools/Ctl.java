@@ -6,6 +6,7 @@ import dev.meridian.config.LinkConfig;
 import dev.meridian.config.MeridianConfig;
 import dev.meridian.config.NodeConfig;
 import dev.meridian.config.RegionConfig;
+import dev.meridian.node.http.ControlPlaneClients;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -57,11 +58,11 @@ public final class Ctl {
   private final PrintStream err;
   private final boolean json;
   private final String region;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http;
 
   Ctl(MeridianConfig config, String region, boolean json, PrintStream out, PrintStream err) {
     this.config = config;
+    this.http = ControlPlaneClients.client(config.controlPlane());
     this.region = region;
     this.json = json;
     this.out = out;
@@ -207,7 +208,7 @@ public final class Ctl {
       if (n.httpPort() == 0) {
         continue;
       }
-      URI uri = URI.create("http://" + n.host() + ":" + n.httpPort() + path);
+      URI uri = ControlPlaneClients.uri(config.controlPlane(), n.host(), n.httpPort(), path);
       try {
         HttpRequest.Builder b =
             HttpRequest.newBuilder(uri)
