@@ -500,6 +500,98 @@ class FailoverIT {
     return out;
   }
 
+  /**
+   * In a 3-node target region the operation runs on the region's controller: killed -9 in FENCING
+   * (east frozen) and left dead, the next controller resumes it from its recorded state and
+   * completes it, each state entered once; east is fenced, west writable, nothing lost.
+   */
+  @Test
+  void aFailoverWhoseControllerIsKilledIsResumedByTheNextController() throws Exception {
+    RegionYaml east =
+        RegionYaml.of("east", 1)
+            .fixedKafkaPorts()
+            .fixedHttpPorts()
+            .broker("groupInitialRebalanceDelayMs", 0);
+    withTokens(east);
+    RegionYaml west =
+        RegionYaml.of("west", 3, 101)
+            .fixedKafkaPorts()
+            .fixedHttpPorts()
+            .broker("groupInitialRebalanceDelayMs", 0)
+            .broker("offsetsTopicPartitions", 3)
+            .alongside(east)
+            .link("e2w", "east", "west", withSync());
+    withTokens(west);
+    east.alongside(west);
+    try (LinkedRegions regions =
+        new LinkedRegions(
+            TestRegion.ofProcesses(east, tmp.resolve("east")).start(),
+            TestRegion.ofProcesses(west, tmp.resolve("west")).start(),
+            "e2w")) {
+      String eb = regions.source.bootstrap();
+      Clients.createTopic(eb, TOPIC, PARTITIONS, Map.of());
+      Traffic traffic = new Traffic(eb, "east");
+      Wait.until("east took 2000 writes", TIMEOUT, () -> traffic.acked.size() >= 2_000);
+      traffic.stop();
+      Wait.until("orders mirrored", TIMEOUT, () -> regions.caughtUp(TOPIC, PARTITIONS));
+      int controller =
+          JSON.readTree(Http.get(regions.target.node(101).httpPort(), "/v1/cluster").body())
+              .path("controller")
+              .path("id")
+              .asInt();
+      int survivor = controller == 101 ? 102 : 101;
+
+      regions.source.child(1).pause(); // the fence cannot be set: the operation stays in FENCING
+      String id =
+          post(
+                  regions.target.node(survivor).httpPort(),
+                  "/v1/links/e2w/failover",
+                  "{\"type\":\"planned\"}")
+              .get("id")
+              .asText();
+      Wait.until(
+          "the controller started the operation",
+          TIMEOUT,
+          () ->
+              JSON.readTree(
+                      Http.get(regions.target.node(survivor).httpPort(), "/v1/operations/" + id)
+                          .body())
+                  .path("state")
+                  .asText()
+                  .equals("FENCING"));
+      regions.target.child(controller).kill9();
+      regions.source.child(1).resume();
+
+      JsonNode done = awaitEnded(regions.target.node(survivor).httpPort(), id);
+      assertEquals("COMPLETED", done.get("state").asText(), done.toString());
+      assertEquals(
+          done.get("history").size(),
+          java.util.stream.StreamSupport.stream(done.get("history").spliterator(), false)
+              .map(h -> h.get("state").asText())
+              .distinct()
+              .count(),
+          "each state entered once: " + done.get("history"));
+      String wb = "127.0.0.1:" + regions.target.node(survivor).kafkaPort();
+      assertTrue(values(wb).containsAll(traffic.acked), "west holds everything east acknowledged");
+      try (KafkaProducer<String, String> p =
+          new KafkaProducer<>(
+              Clients.producer(
+                  eb,
+                  ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                  3_000,
+                  ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                  2_000))) {
+        assertThrows(
+            ExecutionException.class,
+            () -> p.send(new ProducerRecord<>(TOPIC, "late", "late")).get(10, TimeUnit.SECONDS),
+            "east is fenced");
+      }
+      try (KafkaProducer<String, String> p = new KafkaProducer<>(Clients.producer(wb))) {
+        p.send(new ProducerRecord<>(TOPIC, "after", "after")).get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   @Test
   void aFailoverWhoseNodeIsKilledMidwayResumesWhenItReturns() throws Exception {
     try (LinkedRegions regions = start()) {
