@@ -2,12 +2,9 @@ package dev.meridian.node;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,17 +65,8 @@ public final class NodeHalt {
             .put("reason", reason)
             .encodePrettily()
             .getBytes(StandardCharsets.UTF_8);
-    Path tmp = dataDir.resolve(FILE + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(java.nio.ByteBuffer.wrap(json));
-      ch.force(true);
-    }
-    Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE);
+    dev.meridian.node.storage.IndexFiles.writeAtomically(
+        dataDir.resolve(FILE), java.nio.ByteBuffer.wrap(json), true);
   }
 
   /** Halts the process now. */

@@ -8,12 +8,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
-/** Whole-file reads and atomic whole-file writes for the small per-segment and per-log files. */
-final class IndexFiles {
+/**
+ * Whole-file reads and atomic whole-file writes for the small per-segment and per-log files (and
+ * other small state files of a node, such as its halt record).
+ */
+public final class IndexFiles {
   private IndexFiles() {}
 
   /** Writes {@code data} to a temporary sibling, forces it, and renames it over {@code file}. */
-  static void writeAtomically(Path file, ByteBuffer data, boolean fsync) throws IOException {
+  public static void writeAtomically(Path file, ByteBuffer data, boolean fsync) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     try (FileChannel ch =
         FileChannel.open(
