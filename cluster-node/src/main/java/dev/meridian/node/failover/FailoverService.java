@@ -92,7 +92,6 @@ public final class FailoverService implements AutoCloseable {
     return drills;
   }
 
-  /** A link into this region by name: the config file's, else one created at run time. */
   /**
    * The link {@code link} into this region.
    *
@@ -104,6 +103,7 @@ public final class FailoverService implements AutoCloseable {
         .orElseThrow(() -> new Refused(404, "no link '" + link + "' into region " + region.name()));
   }
 
+  /** A link by name: the config file's, else one created at run time. */
   static Optional<LinkConfig> linkConfig(MeridianConfig config, MetadataImage image, String name) {
     Optional<LinkConfig> file =
         config.links().stream().filter(l -> l.name().equals(name)).findFirst();

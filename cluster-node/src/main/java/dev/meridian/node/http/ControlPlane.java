@@ -53,80 +53,30 @@ public final class ControlPlane {
    * @param lag the consumer groups and their lag; called on the event loop
    */
   public static Router router(Vertx vertx, Supplier<Health> health, LagReporter lag) {
-    return router(vertx, health, lag, null, null);
-  }
-
-  /**
-   * Creates the router with the region routes ({@link ClusterRoutes}) of a node.
-   *
-   * @param metadata the node's view of its region, or {@code null} for no region routes
-   * @param region the region's name
-   */
-  public static Router router(
-      Vertx vertx,
-      Supplier<Health> health,
-      LagReporter lag,
-      MetadataService metadata,
-      String region) {
-    return router(vertx, health, lag, metadata, region, null);
-  }
-
-  /**
-   * Creates the router with the region routes and the link routes ({@link LinkRoutes}) of a node.
-   *
-   * @param links the links into the node's region, or {@code null} for no link routes
-   */
-  public static Router router(
-      Vertx vertx,
-      Supplier<Health> health,
-      LagReporter lag,
-      MetadataService metadata,
-      String region,
-      LinkService links) {
-    return router(vertx, health, lag, metadata, region, links, null);
-  }
-
-  /**
-   * Creates the router with the failover routes ({@link FailoverRoutes}) too.
-   *
-   * @param failovers the failover operations of the region, or {@code null} for none
-   */
-  public static Router router(
-      Vertx vertx,
-      Supplier<Health> health,
-      LagReporter lag,
-      MetadataService metadata,
-      String region,
-      LinkService links,
-      dev.meridian.node.failover.FailoverService failovers) {
     return router(
         vertx,
         health,
         lag,
-        metadata,
-        region,
-        links,
-        failovers,
-        dev.meridian.config.ControlPlaneSettings.DEFAULTS);
+        null,
+        null,
+        null,
+        null,
+        dev.meridian.config.ControlPlaneSettings.DEFAULTS,
+        null);
   }
 
   /**
-   * Creates the router with the failover routes, changes authorized by the bearer tokens of {@code
-   * settings} ({@link ControlPlaneAuth}).
+   * Creates the router of a node: the region routes ({@link ClusterRoutes}), link routes ({@link
+   * LinkRoutes}) and failover routes ({@link FailoverRoutes}) for the services given (a {@code
+   * null} one has none), changes authorized by the bearer tokens of {@code settings} ({@link
+   * ControlPlaneAuth}), and {@code POST /v1/halt} answered by {@code halt} ({@link HaltRoutes}).
+   *
+   * @param metadata the node's view of its region, or {@code null} for no region routes
+   * @param region the region's name
+   * @param links the links into the node's region, or {@code null} for no link routes
+   * @param failovers the failover operations of the region, or {@code null} for none
+   * @param halt how this node halts, or {@code null} for no halt route
    */
-  public static Router router(
-      Vertx vertx,
-      Supplier<Health> health,
-      LagReporter lag,
-      MetadataService metadata,
-      String region,
-      LinkService links,
-      dev.meridian.node.failover.FailoverService failovers,
-      dev.meridian.config.ControlPlaneSettings settings) {
-    return router(vertx, health, lag, metadata, region, links, failovers, settings, null);
-  }
-
-  /** As above, with {@code POST /v1/halt} answered by {@code halt} ({@link HaltRoutes}). */
   public static Router router(
       Vertx vertx,
       Supplier<Health> health,
