@@ -15,7 +15,11 @@ import java.util.regex.Pattern;
  *   <li>{@code name} (required): {@code [a-z0-9][a-z0-9-]*}, unique in the file.
  *   <li>{@code source} (required): see {@link LinkSource}.
  *   <li>{@code target} (required): the name of the region the link writes to (it runs there).
- *   <li>{@code mode} (default {@code mirror}): {@code mirror}.
+ *   <li>{@code mode} (default {@code mirror}): {@code mirror}, or {@code active-active}: the target
+ *       topics are ordinary topics of the same names that the target region's producers write too;
+ *       the link copies only records that did not originate in (or pass through) the target, marked
+ *       with provenance headers, so links both ways (a ring, a full mesh) do not loop. Its source
+ *       must be a region of this file.
  *   <li>{@code topics}, {@code groups} (default: every name not starting with {@code _}): see
  *       {@link NameFilter}.
  *   <li>{@code compression} (default {@code lz4}): how batches cross the link, {@code lz4} or
@@ -50,6 +54,12 @@ public record LinkConfig(
 
   /** Mode: read-only mirror topics at the source's offsets. */
   public static final String MIRROR = "mirror";
+
+  /** Mode: both regions write the same topics; records carry provenance headers. */
+  public static final String ACTIVE_ACTIVE = "active-active";
+
+  /** The modes of a link. */
+  public static final List<String> MODES = List.of(MIRROR, ACTIVE_ACTIVE);
 
   /** Compression over the link. */
   public static final List<String> COMPRESSIONS = List.of("lz4", "none");
@@ -123,6 +133,11 @@ public record LinkConfig(
   public boolean pairedWith(LinkConfig other) {
     return (name != null && name.equals(other.reverseOf()))
         || (other.name() != null && other.name().equals(reverseOf));
+  }
+
+  /** Whether the link runs in mode {@code active-active}. */
+  public boolean activeActive() {
+    return ACTIVE_ACTIVE.equals(mode);
   }
 
   /** Whether batches cross the link LZ4-compressed. */

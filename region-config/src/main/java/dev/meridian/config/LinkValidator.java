@@ -64,11 +64,15 @@ final class LinkValidator {
     } else if (link.source() != null && link.target().equals(link.source().region())) {
       problem(targetPath, "a link cannot copy region " + link.target() + " into itself");
     }
-    if (!LinkConfig.MIRROR.equals(link.mode())) {
+    if (!LinkConfig.MODES.contains(link.mode())) {
       problem(
           ConfigPath.key(path, ConfigKeys.MODE),
-          ConfigPath.quote(link.mode())
-              + " is not a supported mode (mirror; active-active is not available yet)");
+          ConfigPath.quote(link.mode()) + " is not one of " + LinkConfig.MODES);
+    } else if (link.activeActive() && link.source() != null && !link.source().isRegion()) {
+      problem(
+          ConfigPath.key(path, ConfigKeys.MODE),
+          "an active-active link needs a source region of this file (provenance headers name"
+              + " regions); a Kafka cluster can only be mirrored");
     }
     checkFilter(ConfigPath.key(path, ConfigKeys.TOPICS), link.topics());
     checkFilter(ConfigPath.key(path, ConfigKeys.GROUPS), link.groups());
@@ -185,13 +189,14 @@ final class LinkValidator {
   }
 
   /**
-   * Rejects mirror links that form a cycle of regions whose topic filters may share a topic: that
-   * topic would be copied back into the region it came from (where it is not a mirror).
+   * Rejects a mirror link on a cycle of regions whose topic filters may share a topic: that topic
+   * would be copied back into the region it came from (where it is not a mirror). Cycles of
+   * active-active links alone are how active/active works: provenance headers stop the loop.
    */
   private void checkCycles(List<LinkConfig> links) {
     for (int i = 0; i < links.size(); i++) {
       LinkConfig first = links.get(i);
-      if (!first.source().isRegion()) {
+      if (!first.source().isRegion() || first.activeActive()) {
         continue;
       }
       List<Integer> path = new ArrayList<>(List.of(i));

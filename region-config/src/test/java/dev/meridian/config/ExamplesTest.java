@@ -83,6 +83,7 @@ class ExamplesTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
+        "active-active.yaml",
         "local.yaml",
         "three-nodes.yaml",
         "two-regions.yaml",

@@ -87,8 +87,7 @@ class LinkConfigTest {
             "links[1].name: 'Bad_Name' is not a valid link name (lowercase letters, digits and"
                 + " '-', not starting with '-')",
             "links[1].target: unknown region 'nowhere'",
-            "links[1].mode: 'active-active' is not a supported mode (mirror; active-active is not"
-                + " available yet)",
+            "links[1].mode: 'both-ways' is not one of [mirror, active-active]",
             "links[1].compression: 'zip' is not one of [lz4, none]",
             "links[2].source: needs exactly one of 'region' and 'bootstrap'",
             "links[2].target: a link cannot copy region west into itself",
@@ -102,7 +101,7 @@ class LinkConfigTest {
             """
             links:
               - {name: a, source: {region: south}, target: west, topics: {include: ["[a-z"]}}
-              - {name: Bad_Name, source: {region: east}, target: nowhere, mode: active-active,
+              - {name: Bad_Name, source: {region: east}, target: nowhere, mode: both-ways,
                  compression: zip}
               - {name: c, source: {region: west, bootstrap: "h:1"}, target: west}
               - {name: a, source: {bootstrap: localhost}, target: west, startPosition: middle,
@@ -144,6 +143,44 @@ class LinkConfigTest {
                   - {name: n2e, source: {region: north}, target: east}
                 """)
             .size());
+  }
+
+  @Test
+  void activeActiveLinksMayFormRingsAndMeshesButNotWithAMirrorLinkOnTheCycle()
+      throws ConfigException {
+    MeridianConfig mesh =
+        ConfigLoader.parse(
+            REGIONS
+                + """
+            links:
+              - {name: e2w, source: {region: east}, target: west, mode: active-active}
+              - {name: w2e, source: {region: west}, target: east, mode: active-active}
+              - {name: w2n, source: {region: west}, target: north, mode: active-active}
+              - {name: n2e, source: {region: north}, target: east, mode: active-active}
+              - {name: e2n, source: {region: east}, target: north, mode: active-active}
+            """,
+            "t");
+    assertTrue(mesh.links().stream().allMatch(LinkConfig::activeActive));
+    assertEquals(
+        List.of(
+            "links[1].topics: mirror links w2e -> e2w form a cycle of regions whose topic filters"
+                + " may select the same topic; a mirror topic would be copied back into its source"
+                + " region"),
+        problems(
+            """
+            links:
+              - {name: e2w, source: {region: east}, target: west, mode: active-active}
+              - {name: w2e, source: {region: west}, target: east}
+            """));
+    assertEquals(
+        List.of(
+            "links[0].mode: an active-active link needs a source region of this file (provenance"
+                + " headers name regions); a Kafka cluster can only be mirrored"),
+        problems(
+            """
+            links:
+              - {name: k2w, source: {bootstrap: "k:9092"}, target: west, mode: active-active}
+            """));
   }
 
   @Test

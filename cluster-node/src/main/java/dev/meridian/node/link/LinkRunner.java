@@ -7,13 +7,10 @@ import dev.meridian.node.metadata.PartitionState;
 import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.replication.Partition;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * leadership change). Calls to the source go through a circuit breaker (state DEGRADED while it is
  * open); the link's byte rate through a rate limiter.
  */
-final class LinkRunner implements FetcherContext, AutoCloseable {
+final class LinkRunner implements FetcherContext, RunningLink {
   private static final Logger LOG = LoggerFactory.getLogger(LinkRunner.class);
 
   /** How often the source's topics, leaders and configs are read. */
@@ -104,29 +101,8 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
     this.sourceBootstrap = sourceBootstrap;
     this.configuredSourceNodes = Map.copyOf(configuredSourceNodes);
     this.host = host;
-    this.breaker =
-        CircuitBreaker.of(
-            "link-" + config.name(),
-            CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(20)
-                .minimumNumberOfCalls(5)
-                .failureRateThreshold(50)
-                .waitDurationInOpenState(Duration.ofSeconds(5))
-                .permittedNumberOfCallsInHalfOpenState(2)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .build());
-    long rate = config.rateLimitBytesPerSecond();
-    this.rateLimiter =
-        rate <= 0
-            ? null
-            : RateLimiter.of(
-                "link-" + config.name(),
-                RateLimiterConfig.custom()
-                    .limitRefreshPeriod(Duration.ofMillis(100))
-                    .limitForPeriod((int) Math.max(1, Math.min(Integer.MAX_VALUE, rate / 10)))
-                    .timeoutDuration(Duration.ofMinutes(1))
-                    .build());
+    this.breaker = LinkGuards.breaker(config.name());
+    this.rateLimiter = LinkGuards.rateLimiter(config.name(), config.rateLimitBytesPerSecond());
     this.topicSync = new TopicSync(config, host);
     this.groupSync = new GroupOffsetSync(config, host);
     this.quarantine = new Quarantine(config.name(), config.target(), host);
@@ -139,20 +115,23 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
             });
   }
 
-  LinkConfig config() {
+  @Override
+  public LinkConfig config() {
     return config;
   }
 
-  void start() {
+  @Override
+  public void start() {
     thread.scheduleWithFixedDelay(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
   }
 
-  /** Reconciles soon (a leadership changed on this node). */
-  void poke() {
+  @Override
+  public void poke() {
     thread.execute(this::reconcileQuietly);
   }
 
-  void pause(boolean pause) {
+  @Override
+  public void pause(boolean pause) {
     if (paused == pause) {
       return;
     }
@@ -429,8 +408,8 @@ final class LinkRunner implements FetcherContext, AutoCloseable {
     return State.RUNNING;
   }
 
-  /** The link as this node runs it: its state and the partitions it copies here. */
-  JsonObject status() {
+  @Override
+  public JsonObject status() {
     long now = System.currentTimeMillis();
     JsonArray parts = new JsonArray();
     copies.values().stream()

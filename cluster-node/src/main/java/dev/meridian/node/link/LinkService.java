@@ -30,7 +30,7 @@ public final class LinkService implements AutoCloseable {
   /** The region ask that pauses or resumes a link on a node ({@code {name, pause}}). */
   public static final String PAUSE_ASK = "linkPause";
 
-  private final Map<String, LinkRunner> runners = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, RunningLink> runners = new java.util.concurrent.ConcurrentHashMap<>();
   private final MeridianConfig config;
   private final RegionConfig region;
   private final LinkHost host;
@@ -42,6 +42,8 @@ public final class LinkService implements AutoCloseable {
             return t;
           });
   private volatile boolean started;
+  private volatile MetadataImage routesImage;
+  private volatile Routes routes;
   private volatile boolean closed;
 
   /**
@@ -115,7 +117,7 @@ public final class LinkService implements AutoCloseable {
     lifecycle.execute(
         () -> {
           Map<String, LinkConfig> wanted = wanted(image);
-          for (Map.Entry<String, LinkRunner> e : new ArrayList<>(runners.entrySet())) {
+          for (Map.Entry<String, RunningLink> e : new ArrayList<>(runners.entrySet())) {
             LinkConfig want = wanted.get(e.getKey());
             if (want == null || !want.equals(e.getValue().config())) {
               runners.remove(e.getKey());
@@ -125,8 +127,10 @@ public final class LinkService implements AutoCloseable {
           }
           for (LinkConfig l : wanted.values()) {
             if (!runners.containsKey(l.name()) && !closed) {
-              LinkRunner r =
-                  new LinkRunner(l, bootstrapOf(config, l), sourceNodes(config, l), host);
+              RunningLink r =
+                  l.activeActive()
+                      ? new ActiveLinkRunner(l, bootstrapOf(config, l), host, this::routes)
+                      : new LinkRunner(l, bootstrapOf(config, l), sourceNodes(config, l), host);
               r.pause(image.pausedLinks().contains(l.name())); // paused by an operator before
               runners.put(l.name(), r);
               r.start();
@@ -151,7 +155,22 @@ public final class LinkService implements AutoCloseable {
 
   /** A partition's leadership changed on this node: the links reconcile at once. */
   public void leadershipChanged() {
-    runners.values().forEach(LinkRunner::poke);
+    runners.values().forEach(RunningLink::poke);
+  }
+
+  /**
+   * The routes of the active-active links this node knows: the config file's (all regions') and
+   * those created at run time into this region.
+   */
+  private Routes routes() {
+    MetadataImage image = host.image();
+    if (image != routesImage) {
+      List<LinkConfig> all = new ArrayList<>(config.links());
+      image.links().values().stream().filter(l -> !declaredInFile(l.name())).forEach(all::add);
+      routes = new Routes(all);
+      routesImage = image;
+    }
+    return routes;
   }
 
   /** The names of the links this node runs. */
@@ -235,7 +254,7 @@ public final class LinkService implements AutoCloseable {
 
   /** This node's status of a link, if it runs it. */
   public Optional<JsonObject> localStatus(String name) {
-    return Optional.ofNullable(runners.get(name)).map(LinkRunner::status);
+    return Optional.ofNullable(runners.get(name)).map(RunningLink::status);
   }
 
   /** This node's status of every link it runs. */
@@ -251,7 +270,7 @@ public final class LinkService implements AutoCloseable {
    * @return false when this node does not run the link
    */
   public boolean pause(String name, boolean pause) {
-    LinkRunner r = runners.get(name);
+    RunningLink r = runners.get(name);
     if (r == null) {
       return false;
     }
@@ -320,7 +339,7 @@ public final class LinkService implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    runners.values().forEach(LinkRunner::close);
+    runners.values().forEach(RunningLink::close);
     runners.clear();
   }
 }

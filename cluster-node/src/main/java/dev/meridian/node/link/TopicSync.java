@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * configs, adds the partitions the source added, and sets and removes followed configs as the
  * source changes them. A target topic of the same name that is not this link's mirror is left alone
  * (and reported).
+ *
+ * <p>For an active-active link the target topics are ordinary topics: a missing one is created
+ * (ordinary, with the source's partition count and followed configs) and grows with the source, but
+ * its configs are the target region's own after that — two regions that both follow each other
+ * would otherwise undo each other's changes. A mirror topic of the same name is a conflict.
  */
 final class TopicSync {
   private static final Logger LOG = LoggerFactory.getLogger(TopicSync.class);
@@ -59,23 +64,33 @@ final class TopicSync {
       if (target == null) {
         create.add(
             new ControllerRequest.NewTopic(
-                t.name(), t.partitions(), (short) -1, List.of(), wanted, link.name()));
+                t.name(),
+                t.partitions(),
+                (short) -1,
+                List.of(),
+                wanted,
+                link.activeActive() ? null : link.name()));
         continue;
       }
-      if (!link.name().equals(target.mirrorLink())) {
+      if (link.activeActive() ? target.isMirror() : !link.name().equals(target.mirrorLink())) {
         conflicting.add(t.name());
         if (reportedConflicts.add(t.name())) {
           LOG.warn(
-              "link {}: topic {} exists in region {} and is not a mirror of this link; it is not"
-                  + " mirrored",
+              "link {}: topic {} exists in region {} and is {}; it is not copied",
               link.name(),
               t.name(),
-              link.target());
+              link.target(),
+              link.activeActive()
+                  ? "a mirror topic of link " + target.mirrorLink()
+                  : "not a mirror of this link");
         }
         continue;
       }
       if (target.partitionCount() < t.partitions()) {
         grow.add(new ControllerRequest.NewPartitions(t.name(), t.partitions(), List.of()));
+      }
+      if (link.activeActive()) {
+        continue;
       }
       List<TopicConfigUpdate.Op> ops = new ArrayList<>();
       for (String key : link.followConfigs()) {
@@ -127,10 +142,10 @@ final class TopicSync {
       throws Exception {
     for (ItemResult r : f.get(30, TimeUnit.SECONDS)) {
       if (r.ok()) {
-        LOG.info("link {}: {} mirror topic {}: done", link.name(), what, r.name());
+        LOG.info("link {}: {} topic {}: done", link.name(), what, r.name());
       } else {
         LOG.warn(
-            "link {}: cannot {} mirror topic {}: {} {}",
+            "link {}: cannot {} topic {}: {} {}",
             link.name(),
             what,
             r.name(),

@@ -283,6 +283,26 @@ public final class Partition {
     return info;
   }
 
+  /**
+   * Appends as leader in {@code leaderEpoch} only (blocking), like {@link #appendAsLeader}: an
+   * active-active link's copier that started under an earlier leadership is fenced.
+   *
+   * @throws NotLeaderException when this replica is not the leader in {@code leaderEpoch}
+   */
+  public LogAppendInfo appendAsLeaderInEpoch(
+      ByteBuffer records, int leaderEpoch, long logAppendTimeMs) {
+    LogAppendInfo info;
+    synchronized (this) { // no leadership change between the check and the append
+      checkLeader(leaderEpoch);
+      info = log.appendAsLeader(records, leaderEpoch, logAppendTimeMs);
+    }
+    if (info.status() == LogAppendInfo.Status.APPENDED) {
+      maybeAdvanceHighWatermark();
+      wake();
+    }
+    return info;
+  }
+
   /** The link that writes this partition of a mirror topic, or {@code null}. */
   public String mirrorLink() {
     return mirrorLink;

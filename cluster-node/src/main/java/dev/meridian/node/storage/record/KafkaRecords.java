@@ -4,6 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.function.LongPredicate;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.ControlRecordType;
@@ -184,6 +187,51 @@ public final class KafkaRecords {
       simple[i] = new SimpleRecord(timestamp, records.get(i).key(), records.get(i).value());
     }
     return MemoryRecords.withRecords(Compression.NONE, simple).buffer();
+  }
+
+  /** A record to copy: timestamp, key, value and headers as they are to be written. */
+  public record CopiedRecord(long timestamp, byte[] key, byte[] value, Header[] headers) {}
+
+  /** Receives the offset and headers of each record. */
+  @FunctionalInterface
+  public interface HeaderVisitor {
+    void visit(long offset, Headers headers);
+  }
+
+  /**
+   * One LZ4-compressed v2 batch (no producer id, create time) of {@code records}, ready for {@code
+   * appendAsLeader}: how an active-active link writes what it copied.
+   */
+  public static ByteBuffer lz4Batch(List<CopiedRecord> records) {
+    SimpleRecord[] simple = new SimpleRecord[records.size()];
+    for (int i = 0; i < simple.length; i++) {
+      CopiedRecord r = records.get(i);
+      simple[i] = new SimpleRecord(r.timestamp(), r.key(), r.value(), r.headers());
+    }
+    return MemoryRecords.withRecords(Compression.lz4().build(), simple).buffer();
+  }
+
+  /**
+   * Visits the offset and headers of every data record of the batches in offset order (control
+   * batches are skipped).
+   *
+   * @return the offset after the last batch, or -1 when there is none
+   */
+  public static long forEachRecordHeaders(ByteBuffer batches, HeaderVisitor visitor) {
+    long next = -1;
+    for (MutableRecordBatch batch : MemoryRecords.readableRecords(batches.duplicate()).batches()) {
+      next = batch.lastOffset() + 1;
+      if (batch.isControlBatch()) {
+        continue;
+      }
+      try (CloseableIterator<Record> it = batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+        while (it.hasNext()) {
+          Record r = it.next();
+          visitor.visit(r.offset(), new RecordHeaders(r.headers()));
+        }
+      }
+    }
+    return next;
   }
 
   /**

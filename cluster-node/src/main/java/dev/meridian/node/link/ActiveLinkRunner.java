@@ -1,0 +1,326 @@
+package dev.meridian.node.link;
+
+import dev.meridian.config.LinkConfig;
+import dev.meridian.node.metadata.MetadataImage;
+import dev.meridian.node.metadata.PartitionState;
+import dev.meridian.node.metadata.TopicImage;
+import dev.meridian.node.replication.Partition;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One active-active link as it runs on one node of its target region: the node copies into the
+ * partitions it leads of the selected topics ({@link ActiveCopier}, each copy fenced by the leader
+ * epoch it started in), partition i of the source into partition i of the target; the region's
+ * controller node creates the topics the source has and the target lacks ({@link TopicSync}). One
+ * thread of its own refreshes the source's topics (every {@link LinkRunner#REFRESH_MS}, through a
+ * circuit breaker) and reconciles what this node copies (every 200 ms, and at once on a leadership
+ * change).
+ */
+final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
+  private static final Logger LOG = LoggerFactory.getLogger(ActiveLinkRunner.class);
+  private static final long TICK_MS = 200;
+
+  private final LinkConfig config;
+  private final String sourceBootstrap;
+  private final LinkHost host;
+  private final Supplier<Routes> routes;
+  private final CircuitBreaker breaker;
+  private final RateLimiter rateLimiter;
+  private final ScheduledExecutorService thread;
+  private final TopicSync topicSync;
+  private final ActiveCopier copier;
+  private SourceCluster source;
+  private volatile SourceCluster.Snapshot snapshot = new SourceCluster.Snapshot(Map.of(), Map.of());
+  private volatile boolean paused;
+  private volatile String lastError;
+  private volatile long lastSourceContactMs;
+  private final long createdMs = System.currentTimeMillis();
+  private long lastRefreshMs;
+  private volatile boolean refreshSoon = true;
+  private boolean syncedAsController;
+
+  /**
+   * @param routes the routes of every active-active link this node knows (asked on each copy, so
+   *     links created at run time count)
+   */
+  ActiveLinkRunner(
+      LinkConfig config, String sourceBootstrap, LinkHost host, Supplier<Routes> routes) {
+    this.config = config;
+    this.sourceBootstrap = sourceBootstrap;
+    this.host = host;
+    this.routes = routes;
+    this.breaker = LinkGuards.breaker(config.name());
+    this.rateLimiter = LinkGuards.rateLimiter(config.name(), config.rateLimitBytesPerSecond());
+    this.topicSync = new TopicSync(config, host);
+    this.copier =
+        new ActiveCopier(this, sourceBootstrap, config.source().properties(), host.nodeId());
+    this.thread =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "meridian-link-" + config.name());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public LinkConfig config() {
+    return config;
+  }
+
+  @Override
+  public void start() {
+    copier.start();
+    thread.scheduleWithFixedDelay(this::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void poke() {
+    thread.execute(this::reconcileQuietly);
+  }
+
+  @Override
+  public void pause(boolean pause) {
+    if (paused != pause) {
+      paused = pause;
+      LOG.info("link {}: {}", config.name(), pause ? "paused" : "resumed");
+      refreshSoon = !pause;
+    }
+  }
+
+  private void tick() {
+    long now = System.currentTimeMillis();
+    try {
+      boolean firstAsController = host.isController() && !syncedAsController;
+      if (!paused
+          && (refreshSoon || firstAsController || now - lastRefreshMs >= LinkRunner.REFRESH_MS)) {
+        refreshSoon = false;
+        lastRefreshMs = now;
+        refresh();
+      }
+    } catch (Exception e) {
+      lastError = e.toString();
+      LOG.debug("link {}: {}", config.name(), e.toString());
+    }
+    reconcileQuietly();
+  }
+
+  private void refresh() throws Exception {
+    if (!breaker.tryAcquirePermission()) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    try {
+      if (source == null) {
+        source = new SourceCluster(config.name(), sourceBootstrap, config.source().properties());
+      }
+      SourceCluster.Snapshot s = source.describe(config.topics());
+      snapshot = s;
+      lastSourceContactMs = System.currentTimeMillis();
+      syncedAsController = host.isController();
+      if (syncedAsController) {
+        topicSync.sync(s, source.configs(s.topics().keySet(), config.followConfigs()));
+      }
+      breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      lastError = null;
+    } catch (Exception e) {
+      breaker.onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, e);
+      throw e;
+    }
+  }
+
+  private void reconcileQuietly() {
+    try {
+      reconcile();
+    } catch (RuntimeException e) {
+      LOG.warn("link {}: reconciling failed", config.name(), e);
+    }
+  }
+
+  /**
+   * Copies exactly the partitions this node leads of the ordinary topics the source also has; a
+   * copy that holds the same replica in the same epoch goes on, any other starts afresh.
+   */
+  private void reconcile() {
+    MetadataImage image = host.image();
+    Map<String, SourceCluster.Topic> sourceTopics = snapshot.topics();
+    Map<TopicPartition, ActiveCopier.Copy> current = copier.copies();
+    Map<TopicPartition, ActiveCopier.Copy> wanted = new HashMap<>();
+    for (SourceCluster.Topic st : sourceTopics.values()) {
+      TopicImage t = image.topic(st.name()).orElse(null);
+      if (t == null || t.isMirror()) {
+        continue;
+      }
+      for (int i = 0; i < Math.min(t.partitionCount(), st.partitions()); i++) {
+        PartitionState state = t.partitions().get(i);
+        if (state.leader() != host.nodeId()) {
+          continue;
+        }
+        Partition p = host.partition(t.name(), i).orElse(null);
+        if (p == null || !p.isLeader() || p.leaderEpoch() != state.leaderEpoch()) {
+          continue;
+        }
+        TopicPartition tp = new TopicPartition(t.name(), i);
+        ActiveCopier.Copy copy = current.get(tp);
+        if (copy == null
+            || copy.target != p
+            || copy.leaderEpoch != state.leaderEpoch()
+            || "FENCED".equals(copy.state)) {
+          copy = new ActiveCopier.Copy(p, state.leaderEpoch());
+        }
+        wanted.put(tp, copy);
+      }
+    }
+    if (!wanted.equals(current)) {
+      copier.want(wanted);
+    }
+  }
+
+  // ---- ActiveCopier.Context --------------------------------------------------------------------
+
+  @Override
+  public String linkName() {
+    return config.name();
+  }
+
+  @Override
+  public String sourceRegion() {
+    return config.source().region();
+  }
+
+  @Override
+  public String targetRegion() {
+    return config.target();
+  }
+
+  @Override
+  public Routes routes() {
+    return routes.get();
+  }
+
+  @Override
+  public boolean paused() {
+    return paused;
+  }
+
+  @Override
+  public boolean startsAtLatest() {
+    return config.startsAtLatest();
+  }
+
+  @Override
+  public Optional<RateLimiter> rateLimiter() {
+    return Optional.ofNullable(rateLimiter);
+  }
+
+  @Override
+  public void fenced(ActiveCopier.Copy copy) {
+    poke();
+  }
+
+  // ---- status ----------------------------------------------------------------------------------
+
+  private LinkRunner.State state() {
+    if (paused) {
+      return LinkRunner.State.PAUSED;
+    }
+    long since = lastSourceContactMs > 0 ? lastSourceContactMs : createdMs;
+    if (breaker.getState() == CircuitBreaker.State.OPEN || lastError != null) {
+      return System.currentTimeMillis() - since >= LinkRunner.FAILED_AFTER_MS
+          ? LinkRunner.State.FAILED
+          : LinkRunner.State.DEGRADED;
+    }
+    return LinkRunner.State.RUNNING;
+  }
+
+  @Override
+  public JsonObject status() {
+    long now = System.currentTimeMillis();
+    JsonArray parts = new JsonArray();
+    long records = 0;
+    long bytes = 0;
+    java.util.List<ActiveCopier.Copy> copies = new ArrayList<>(copier.copies().values());
+    copies.sort((a, b) -> a.key().compareTo(b.key()));
+    for (ActiveCopier.Copy c : copies) {
+      records += c.records;
+      bytes += c.bytes;
+      parts.add(partitionStatus(c, now));
+    }
+    LinkRunner.State state = state();
+    return new JsonObject()
+        .put("name", config.name())
+        .put("mode", config.mode())
+        .put("source", config.source().describe())
+        .put("target", config.target())
+        .put("reverseOf", config.reverseOf())
+        .put("state", state.name())
+        .put(
+            "reason",
+            switch (state) {
+              case PAUSED -> "paused by an operator";
+              case DEGRADED, FAILED ->
+                  lastError != null ? lastError : "circuit breaker " + breaker.getState();
+              default -> null;
+            })
+        .put("circuitBreaker", breaker.getState().name())
+        .put("lastError", lastError)
+        .put("sourceTopics", new JsonArray(new ArrayList<>(snapshot.topics().keySet())))
+        .put("conflictingTopics", new JsonArray(topicSync.conflicts()))
+        .put("recordsCopied", records)
+        .put("bytesCopied", bytes)
+        .put("wireBytes", copier.sourceBytes())
+        .put("recordBytes", bytes)
+        .put("compression", "lz4")
+        .put("rateLimitBytesPerSecond", config.rateLimitBytesPerSecond())
+        .put("partitions", parts);
+  }
+
+  private JsonObject partitionStatus(ActiveCopier.Copy c, long now) {
+    long lag = c.lagRecords();
+    return new JsonObject()
+        .put("topic", c.source.topic())
+        .put("partition", c.source.partition())
+        .put("node", host.nodeId())
+        .put("leaderEpoch", c.leaderEpoch)
+        .put("state", c.state)
+        .put("logEndOffset", c.target.logEndOffset())
+        .put("highWatermark", c.target.highWatermark())
+        .put("sourcePosition", c.next)
+        .put("sourceHighWatermark", c.sourceEnd)
+        .put("lagRecords", lag)
+        .put("lagMs", lag == 0 ? 0 : c.lastTimestamp < 0 ? -1 : Math.max(0, now - c.lastTimestamp))
+        .put("records", c.records)
+        .put("bytes", c.bytes)
+        .put("skipped", c.skipped)
+        .put("lastAppendMs", c.lastAppendMs > 0 ? c.lastAppendMs : null)
+        .put("lastError", c.lastError);
+  }
+
+  @Override
+  public void close() {
+    thread.shutdownNow();
+    try {
+      thread.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    copier.close();
+    if (source != null) {
+      source.close();
+    }
+  }
+}
