@@ -61,6 +61,19 @@ class ActiveActiveIT {
    * and every link {@code "source>target"}, all active-active.
    */
   private void start(List<String> names, List<String> links) {
+    prepare(names, links).values().forEach(this::launch);
+  }
+
+  private void launch(RegionYaml y) {
+    running.put(y.region(), TestRegion.ofProcesses(y, tmp.resolve(y.region())).start());
+  }
+
+  /**
+   * The files of one-node regions {@code names} (ids 1, 101, 201, ...), each holding every region
+   * and every link {@code "source>target"} (optionally {@code "|more: settings"}), all
+   * active-active.
+   */
+  private Map<String, RegionYaml> prepare(List<String> names, List<String> links) {
     List<RegionYaml> yamls = new ArrayList<>();
     for (int i = 0; i < names.size(); i++) {
       yamls.add(
@@ -71,13 +84,17 @@ class ActiveActiveIT {
     for (RegionYaml y : yamls) {
       yamls.stream().filter(o -> o != y).forEach(y::alongside);
       for (String l : links) {
-        String[] st = l.split(">");
-        y.link(st[0] + "-to-" + st[1], st[0], st[1], "mode: active-active");
+        String[] more = l.split("\\|");
+        String[] st = more[0].split(">");
+        List<String> settings =
+            new ArrayList<>(List.of("mode: active-active", "offsetSyncIntervalMs: 500"));
+        settings.addAll(List.of(more).subList(1, more.length));
+        y.link(st[0] + "-to-" + st[1], st[0], st[1], settings.toArray(String[]::new));
       }
     }
-    for (RegionYaml y : yamls) {
-      running.put(y.region(), TestRegion.ofProcesses(y, tmp.resolve(y.region())).start());
-    }
+    Map<String, RegionYaml> out = new LinkedHashMap<>();
+    yamls.forEach(y -> out.put(y.region(), y));
+    return out;
   }
 
   private TestRegion region(String name) {
@@ -336,5 +353,119 @@ class ActiveActiveIT {
               region("east").child(1).start();
             }));
     assertUnionOnceEach(Map.of("east", 20_000, "west", 3_000), links);
+  }
+
+  /**
+   * Reads in {@code region} as member of {@code group} until {@code done}; commits what it read.
+   */
+  private List<String> readAsGroup(
+      String name, String group, java.util.function.Predicate<List<String>> done) throws Exception {
+    List<String> read = new ArrayList<>();
+    try (KafkaConsumer<String, String> c =
+        new KafkaConsumer<>(
+            Clients.consumer(
+                region(name).bootstrap(),
+                "earliest",
+                ConsumerConfig.GROUP_ID_CONFIG,
+                group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                100))) {
+      c.subscribe(List.of(TOPIC));
+      long deadline = System.nanoTime() + TIMEOUT.toNanos();
+      while (!done.test(read)) {
+        assertTrue(System.nanoTime() < deadline, name + ": " + group + " read " + read.size());
+        for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(200))) {
+          read.add(r.value());
+        }
+        c.commitSync();
+      }
+    }
+    return read;
+  }
+
+  /** Whether a group has read the topic in {@code region} to its end (committed = log end). */
+  private boolean committedAtEnd(String name, String group) throws Exception {
+    try (Admin a = Admin.create(Clients.admin(region(name).bootstrap()))) {
+      Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed =
+          a.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      Map<TopicPartition, Long> ends =
+          Clients.latestOffsets(a, Clients.partitions(TOPIC, PARTITIONS));
+      return ends.entrySet().stream()
+          .allMatch(
+              e ->
+                  committed.get(e.getKey()) != null
+                      && committed.get(e.getKey()).offset() == e.getValue());
+    }
+  }
+
+  /**
+   * East holds 600 records west never got (the link into west starts at east's latest offsets), so
+   * the same records sit at other offsets in the two regions.
+   */
+  @Test
+  void aGroupThatMovesFromEastToWestReadsEveryRecordItHadNotReadAndNoneTwice() throws Exception {
+    Map<String, RegionYaml> files =
+        prepare(List.of("east", "west"), List.of("east>west|startPosition: latest", "west>east"));
+    launch(files.get("east"));
+    Clients.createTopic(region("east").bootstrap(), TOPIC, PARTITIONS, Map.of());
+    produce("east", 10_000, 600, Map.of());
+    launch(files.get("west"));
+    Wait.until(
+        "the link created " + TOPIC + " in west",
+        TIMEOUT,
+        () -> {
+          try (Admin a = Admin.create(Clients.admin(region("west").bootstrap()))) {
+            return a.listTopics().names().get().contains(TOPIC);
+          }
+        });
+    Wait.until("east-to-west copies", TIMEOUT, () -> drained("west", "east-to-west"));
+    produce("west", 0, 1_000, Map.of());
+    awaitRecords("east", 1_600);
+    produce("east", 0, 1_000, Map.of());
+    awaitRecords("west", 2_000);
+    Wait.until("west-to-east read to the end", TIMEOUT, () -> drained("east", "west-to-east"));
+    assertEquals(2_600, records("east"));
+    assertEquals(2_000, records("west"));
+
+    List<String> inEast = readAsGroup("east", "billing", r -> r.size() >= 2_000);
+    // the target restarts: its offset maps are read back from the map topic
+    assertEquals(137, region("west").child(101).kill9());
+    region("west").child(101).start();
+
+    int port = region("west").nodes().values().iterator().next().httpPort();
+    Wait.until(
+        "billing's offsets translated into west",
+        TIMEOUT,
+        () -> {
+          HttpResponse<String> r = Http.get(port, "/v1/links/east-to-west/offsets?group=billing");
+          if (r.statusCode() != 200) {
+            return false;
+          }
+          JsonNode parts = new ObjectMapper().readTree(r.body()).get("partitions");
+          int synced = 0;
+          for (JsonNode p : parts) {
+            if (!p.get("translatedOffset").isNull()
+                && p.get("translatedOffset").asLong() == p.path("targetOffset").asLong(-1)) {
+              synced++;
+            }
+          }
+          return synced == PARTITIONS;
+        });
+    assertEquals(
+        400, Http.get(port, "/v1/links/east-to-west/offsets").statusCode(), "group is required");
+    assertEquals(404, Http.get(port, "/v1/links/nowhere/offsets?group=billing").statusCode());
+
+    int left = 2_600 - inEast.size();
+    List<String> inWest = readAsGroup("west", "billing", r -> r.size() >= left);
+    assertTrue(committedAtEnd("west", "billing"), "what billing read in west ends the topic");
+    List<String> all = new ArrayList<>(inEast);
+    all.addAll(inWest);
+    assertEquals(2_600, new java.util.HashSet<>(all).size(), "every record read");
+    assertEquals(
+        2_600,
+        all.size(),
+        "none twice: " + inEast.size() + " read in east, " + inWest.size() + " in west");
   }
 }

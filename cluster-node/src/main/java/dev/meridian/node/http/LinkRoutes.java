@@ -28,7 +28,9 @@ import java.util.concurrent.CompletableFuture;
  * lag, throughput, last error; gathered from every live node of the region, each of which copies
  * the partitions it leads), {@code POST /v1/links/{name}/pause} and {@code /resume} (kept in the
  * region's metadata, so a paused link stays paused across restarts, and applied at once on every
- * live node of the region). {@code docs/rest-api.md} describes the bodies.
+ * live node of the region), {@code GET /v1/links/{name}/offsets?group=G} (a consumer group's
+ * committed offsets in the source, translated for the target, and in the target). {@code
+ * docs/rest-api.md} describes the bodies.
  */
 final class LinkRoutes {
 
@@ -49,6 +51,7 @@ final class LinkRoutes {
   static void install(Router router, LinkService links, MetadataService metadata) {
     router.get("/v1/links").handler(ctx -> list(ctx, links, metadata));
     router.get("/v1/links/:name").handler(ctx -> detail(ctx, links, metadata));
+    router.get("/v1/links/:name/offsets").handler(ctx -> offsets(ctx, links));
     router.post("/v1/links").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
     router.post("/v1/links").handler(ctx -> create(ctx, links, metadata, null));
     router.put("/v1/links/:name").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT));
@@ -135,6 +138,30 @@ final class LinkRoutes {
               }
             })
         .onFailure(ctx::fail);
+  }
+
+  /** {@code GET /v1/links/{name}/offsets?group=G}: the group's source and translated positions. */
+  private static void offsets(RoutingContext ctx, LinkService links) {
+    String name = ctx.pathParam("name");
+    String group = ctx.queryParams().get("group");
+    if (group == null || group.isBlank()) {
+      Problems.send(ctx, 400, "query parameter 'group' is required");
+      return;
+    }
+    CompletableFuture<JsonObject> answer = links.offsets(name, group).orElse(null);
+    if (answer == null) {
+      notFound(ctx, name);
+      return;
+    }
+    Future.fromCompletionStage(answer)
+        .onSuccess(o -> GroupRoutes.json(ctx, 200, o.encode()))
+        .onFailure(
+            e ->
+                Problems.send(
+                    ctx,
+                    503,
+                    "the link's source did not answer: "
+                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())));
   }
 
   private static void pause(

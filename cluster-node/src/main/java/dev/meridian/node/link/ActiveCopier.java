@@ -3,6 +3,7 @@ package dev.meridian.node.link;
 import dev.meridian.node.replication.Partition;
 import dev.meridian.node.replication.Partition.NotLeaderException;
 import dev.meridian.node.storage.FetchIsolation;
+import dev.meridian.node.storage.LogAppendInfo;
 import dev.meridian.node.storage.LogReadResult;
 import dev.meridian.node.storage.record.KafkaRecords;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -45,8 +46,15 @@ final class ActiveCopier implements AutoCloseable {
 
   private static final int BATCH_RECORDS = 4_000;
 
-  /** How many offsets of the target's tail the first resume scan reads (then 4x more each time). */
-  private static final long RESUME_WINDOW = 4_096;
+  /**
+   * How many offsets of the target's tail the first resume scan reads (then 4x more each time); the
+   * map entries of the copies found there are written again (those of the last batches may have
+   * been lost with the process).
+   */
+  private static final long RESUME_WINDOW = 3 * BATCH_RECORDS;
+
+  /** How often a copy's progress (how far it read, skipped records included) is written. */
+  private static final long PROGRESS_MS = 1_000;
 
   /** One target partition this node copies into, fenced by the leader epoch it started in. */
   static final class Copy {
@@ -62,6 +70,8 @@ final class ActiveCopier implements AutoCloseable {
     volatile long lastAppendMs;
     volatile long lastTimestamp = -1;
     volatile String lastError;
+    long progressWritten = -1;
+    long progressAtMs;
 
     Copy(Partition target, int leaderEpoch) {
       this.target = target;
@@ -96,6 +106,9 @@ final class ActiveCopier implements AutoCloseable {
 
     /** A copy lost its leadership (or could not start): the link reconciles. */
     void fenced(Copy copy);
+
+    /** Where the link's offset map entries go. */
+    OffsetMapTopic.Writer mapWriter();
   }
 
   private final Context context;
@@ -150,6 +163,9 @@ final class ActiveCopier implements AutoCloseable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
     p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+    // a WAN round trip per fetch: ask for as much as the mirror fetcher does (8 MB a partition)
+    p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
+    p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
     p.putIfAbsent(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
     return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
@@ -203,6 +219,12 @@ final class ActiveCopier implements AutoCloseable {
         }
       }
       consumer.currentLag(c.source).ifPresent(lag -> c.sourceEnd = c.next + lag);
+      long now = System.currentTimeMillis();
+      if (c.next > c.progressWritten && now - c.progressAtMs >= PROGRESS_MS) {
+        context.mapWriter().progress(c.source, c.next);
+        c.progressWritten = c.next;
+        c.progressAtMs = now;
+      }
     }
   }
 
@@ -259,11 +281,20 @@ final class ActiveCopier implements AutoCloseable {
     long start = target.logStartOffset();
     long hi = target.logEndOffset();
     long window = RESUME_WINDOW;
+    TopicPartition tp = new TopicPartition(target.topic(), target.index());
     while (hi > start) {
       long lo = Math.max(start, hi - window);
-      long found = newestCopied(target, lo, hi);
-      if (found >= 0) {
-        return found + 1;
+      Copies found = copiedIn(target, lo, hi);
+      if (found.count > 0) {
+        long next = found.sources[found.count - 1] + 1;
+        context
+            .mapWriter()
+            .batch(
+                tp,
+                found.targets[0],
+                OffsetMap.runsOf(found.sources, found.targets, found.count),
+                next);
+        return next;
       }
       hi = lo;
       window *= 4;
@@ -271,8 +302,24 @@ final class ActiveCopier implements AutoCloseable {
     return -1;
   }
 
-  private long newestCopied(Partition target, long from, long to) {
-    long[] newest = {-1};
+  /** The records of a target's offset range that this link copied: target and source offsets. */
+  private static final class Copies {
+    long[] targets = new long[256];
+    long[] sources = new long[256];
+    int count;
+
+    void add(long target, long source) {
+      if (count == targets.length) {
+        targets = java.util.Arrays.copyOf(targets, count * 2);
+        sources = java.util.Arrays.copyOf(sources, count * 2);
+      }
+      targets[count] = target;
+      sources[count++] = source;
+    }
+  }
+
+  private Copies copiedIn(Partition target, long from, long to) {
+    Copies found = new Copies();
     long offset = from;
     String source = context.sourceRegion();
     String region = context.targetRegion();
@@ -285,8 +332,10 @@ final class ActiveCopier implements AutoCloseable {
           KafkaRecords.forEachRecordHeaders(
               r.records(),
               (o, headers) -> {
-                if (o >= from && o < to) {
-                  newest[0] = Math.max(newest[0], Provenance.copiedOffset(headers, source, region));
+                long copied =
+                    o >= from && o < to ? Provenance.copiedOffset(headers, source, region) : -1;
+                if (copied >= 0) {
+                  found.add(o, copied);
                 }
               });
       if (next <= offset) {
@@ -294,7 +343,7 @@ final class ActiveCopier implements AutoCloseable {
       }
       offset = next;
     }
-    return newest[0];
+    return found;
   }
 
   private void copy(Copy c, List<ConsumerRecord<byte[], byte[]>> records) {
@@ -302,6 +351,7 @@ final class ActiveCopier implements AutoCloseable {
     String target = context.targetRegion();
     Routes routes = context.routes();
     List<KafkaRecords.CopiedRecord> out = new ArrayList<>();
+    long[] sources = new long[Math.min(records.size(), BATCH_RECORDS)];
     long size = 0;
     long firstPending = -1;
     for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -313,6 +363,7 @@ final class ActiveCopier implements AutoCloseable {
         if (firstPending < 0) {
           firstPending = r.offset();
         }
+        sources[out.size()] = r.offset();
         out.add(
             new KafkaRecords.CopiedRecord(
                 r.timestamp(),
@@ -324,7 +375,7 @@ final class ActiveCopier implements AutoCloseable {
         c.skipped++;
       }
       if (out.size() >= BATCH_RECORDS || size >= BATCH_BYTES) {
-        if (!append(c, out, size, firstPending)) {
+        if (!append(c, out, sources, size, firstPending)) {
           return;
         }
         out.clear();
@@ -334,16 +385,35 @@ final class ActiveCopier implements AutoCloseable {
       c.next = r.offset() + 1;
     }
     if (!out.isEmpty()) {
-      append(c, out, size, firstPending);
+      append(c, out, sources, size, firstPending);
     }
   }
 
-  /** Appends one batch; false (and the consumer set back) when it failed. */
+  /**
+   * Appends one batch and writes its map entry; false (and the consumer set back) when it failed.
+   */
   private boolean append(
-      Copy c, List<KafkaRecords.CopiedRecord> records, long size, long firstSource) {
+      Copy c,
+      List<KafkaRecords.CopiedRecord> records,
+      long[] sources,
+      long size,
+      long firstSource) {
     context.rateLimiter().ifPresent(l -> l.acquirePermission((int) Math.min(size, 1 << 30)));
     try {
-      c.target.appendAsLeaderInEpoch(KafkaRecords.lz4Batch(records), c.leaderEpoch, -1);
+      LogAppendInfo info =
+          c.target.appendAsLeaderInEpoch(KafkaRecords.lz4Batch(records), c.leaderEpoch, -1);
+      int n = records.size();
+      long[] targets = new long[n];
+      for (int i = 0; i < n; i++) {
+        targets[i] = info.firstOffset() + i;
+      }
+      context
+          .mapWriter()
+          .batch(
+              c.source,
+              info.firstOffset(),
+              OffsetMap.runsOf(sources, targets, n),
+              sources[n - 1] + 1);
       c.records += records.size();
       c.bytes += size;
       c.lastAppendMs = System.currentTimeMillis();

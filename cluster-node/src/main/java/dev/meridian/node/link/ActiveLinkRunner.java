@@ -1,6 +1,8 @@
 package dev.meridian.node.link;
 
 import dev.meridian.config.LinkConfig;
+import dev.meridian.node.controller.ControllerRequest;
+import dev.meridian.node.controller.ItemResult;
 import dev.meridian.node.metadata.MetadataImage;
 import dev.meridian.node.metadata.PartitionState;
 import dev.meridian.node.metadata.TopicImage;
@@ -11,13 +13,16 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +43,11 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
   private final String sourceBootstrap;
   private final LinkHost host;
   private final Supplier<Routes> routes;
+  private final Supplier<LinkConfig> reverse;
+  private final GroupOffsetSync groupSync;
+  private OffsetTranslator translator;
+  private OffsetMapTopic.Writer mapWriter;
+  private long lastGroupSyncMs;
   private final CircuitBreaker breaker;
   private final RateLimiter rateLimiter;
   private final ScheduledExecutorService thread;
@@ -56,13 +66,39 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
   /**
    * @param routes the routes of every active-active link this node knows (asked on each copy, so
    *     links created at run time count)
+   * @param reverse the active-active link from the target back into the source, or null
    */
   ActiveLinkRunner(
-      LinkConfig config, String sourceBootstrap, LinkHost host, Supplier<Routes> routes) {
+      LinkConfig config,
+      String sourceBootstrap,
+      LinkHost host,
+      Supplier<Routes> routes,
+      Supplier<LinkConfig> reverse) {
     this.config = config;
     this.sourceBootstrap = sourceBootstrap;
     this.host = host;
     this.routes = routes;
+    this.reverse = reverse;
+    this.groupSync =
+        new GroupOffsetSync(
+            config,
+            host,
+            new GroupOffsetSync.Translation() {
+              @Override
+              public boolean covers(TopicImage t) {
+                return !t.isMirror()
+                    && !t.name().startsWith("_")
+                    && config.topics().matches(t.name());
+              }
+
+              @Override
+              public OffsetAndMetadata translate(TopicPartition tp, OffsetAndMetadata committed) {
+                long at = translator().translate(tp, committed.offset()).target();
+                return at < 0
+                    ? null
+                    : new OffsetAndMetadata(at, Optional.empty(), committed.metadata());
+              }
+            });
     this.breaker = LinkGuards.breaker(config.name());
     this.rateLimiter = LinkGuards.rateLimiter(config.name(), config.rateLimitBytesPerSecond());
     this.topicSync = new TopicSync(config, host);
@@ -112,6 +148,13 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
         lastRefreshMs = now;
         refresh();
       }
+      if (!paused
+          && host.isController()
+          && source != null
+          && now - lastGroupSyncMs >= config.offsetSyncIntervalMs()) {
+        lastGroupSyncMs = now;
+        groupSync.sync(source);
+      }
     } catch (Exception e) {
       lastError = e.toString();
       LOG.debug("link {}: {}", config.name(), e.toString());
@@ -133,6 +176,7 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
       lastSourceContactMs = System.currentTimeMillis();
       syncedAsController = host.isController();
       if (syncedAsController) {
+        ensureMapTopic();
         topicSync.sync(s, source.configs(s.topics().keySet(), config.followConfigs()));
       }
       breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
@@ -141,6 +185,53 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
       breaker.onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, e);
       throw e;
     }
+  }
+
+  /** Creates the region's offset map topic (compacted, one partition) when it has none. */
+  private void ensureMapTopic() throws Exception {
+    if (host.image().topic(OffsetMapTopic.NAME).isPresent()) {
+      return;
+    }
+    List<ItemResult> r =
+        host.submit(
+                new ControllerRequest.CreateTopics(
+                    List.of(
+                        new ControllerRequest.NewTopic(
+                            OffsetMapTopic.NAME,
+                            1,
+                            (short) -1,
+                            List.of(),
+                            OffsetMapTopic.CONFIGS,
+                            null)),
+                    false,
+                    false))
+            .get(30, TimeUnit.SECONDS);
+    if (!r.get(0).ok() && r.get(0).error() != Errors.TOPIC_ALREADY_EXISTS) {
+      throw new IllegalStateException(
+          "cannot create "
+              + OffsetMapTopic.NAME
+              + ": "
+              + r.get(0).error()
+              + " "
+              + r.get(0).message());
+    }
+  }
+
+  /** The translator of group offsets, made on first use (it reads the offset maps). */
+  synchronized OffsetTranslator translator() {
+    if (translator == null) {
+      translator =
+          new OffsetTranslator(config, host.localBootstrap(), sourceBootstrap, reverse.get());
+    }
+    return translator;
+  }
+
+  @Override
+  public synchronized OffsetMapTopic.Writer mapWriter() {
+    if (mapWriter == null) {
+      mapWriter = new OffsetMapTopic.Writer(config.name(), host.localBootstrap());
+    }
+    return mapWriter;
   }
 
   private void reconcileQuietly() {
@@ -157,6 +248,9 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
    */
   private void reconcile() {
     MetadataImage image = host.image();
+    if (image.topic(OffsetMapTopic.NAME).isEmpty()) {
+      return; // the controller creates it first: every copy writes its offset map there
+    }
     Map<String, SourceCluster.Topic> sourceTopics = snapshot.topics();
     Map<TopicPartition, ActiveCopier.Copy> current = copier.copies();
     Map<TopicPartition, ActiveCopier.Copy> wanted = new HashMap<>();
@@ -286,6 +380,12 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
         .put("recordBytes", bytes)
         .put("compression", "lz4")
         .put("rateLimitBytesPerSecond", config.rateLimitBytesPerSecond())
+        .put(
+            "groupSync",
+            new JsonObject()
+                .put("lastSyncMs", groupSync.lastSyncMs() < 0 ? null : groupSync.lastSyncMs())
+                .put("groupsWritten", groupSync.lastGroups())
+                .put("offsetsWritten", groupSync.offsetsWritten()))
         .put("partitions", parts);
   }
 
@@ -311,6 +411,25 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<JsonObject> offsets(String group) {
+    java.util.concurrent.CompletableFuture<JsonObject> out =
+        new java.util.concurrent.CompletableFuture<>();
+    thread.execute(
+        () -> {
+          try {
+            if (source == null) {
+              throw new IllegalStateException(
+                  "link " + config.name() + " has not reached its source yet");
+            }
+            out.complete(groupSync.positions(source, group));
+          } catch (Exception e) {
+            out.completeExceptionally(e);
+          }
+        });
+    return out;
+  }
+
+  @Override
   public void close() {
     thread.shutdownNow();
     try {
@@ -319,6 +438,15 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
       Thread.currentThread().interrupt();
     }
     copier.close();
+    groupSync.close();
+    synchronized (this) {
+      if (translator != null) {
+        translator.close();
+      }
+      if (mapWriter != null) {
+        mapWriter.close();
+      }
+    }
     if (source != null) {
       source.close();
     }

@@ -29,8 +29,20 @@ import org.slf4j.LoggerFactory;
  * epoch is dropped when clamped), and a group's target offset never moves backwards. Runs on the
  * target region's controller node through an Admin client of the local region, so that each group
  * is written through its coordinator.
+ *
+ * <p>An active-active link's target topics are ordinary topics at other offsets: there each offset
+ * is translated ({@link Translation}) before it is clamped.
  */
 final class GroupOffsetSync implements AutoCloseable {
+
+  /** Which target topics a link's group offsets go to, and at which offsets. */
+  interface Translation {
+    boolean covers(TopicImage topic);
+
+    /** The target offset for a committed source offset, or null when it cannot be told yet. */
+    OffsetAndMetadata translate(TopicPartition tp, OffsetAndMetadata committed);
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(GroupOffsetSync.class);
 
   private final LinkConfig link;
@@ -40,9 +52,30 @@ final class GroupOffsetSync implements AutoCloseable {
   private volatile int lastGroups;
   private volatile long offsetsWritten;
 
+  private final Translation translation;
+
+  /** The sync of a mirror link: its mirror topics, the same offsets. */
   GroupOffsetSync(LinkConfig link, LinkHost host) {
+    this(
+        link,
+        host,
+        new Translation() {
+          @Override
+          public boolean covers(TopicImage t) {
+            return link.name().equals(t.mirrorLink());
+          }
+
+          @Override
+          public OffsetAndMetadata translate(TopicPartition tp, OffsetAndMetadata committed) {
+            return committed;
+          }
+        });
+  }
+
+  GroupOffsetSync(LinkConfig link, LinkHost host, Translation translation) {
     this.link = link;
     this.host = host;
+    this.translation = translation;
   }
 
   long lastSyncMs() {
@@ -83,10 +116,11 @@ final class GroupOffsetSync implements AutoCloseable {
           .forEach(
               (tp, o) -> {
                 TopicImage t = image.topic(tp.topic()).orElse(null);
-                if (t != null
-                    && link.name().equals(t.mirrorLink())
-                    && tp.partition() < t.partitionCount()) {
-                  committed.put(tp, o);
+                if (t != null && translation.covers(t) && tp.partition() < t.partitionCount()) {
+                  OffsetAndMetadata translated = translation.translate(tp, o);
+                  if (translated != null) {
+                    committed.put(tp, translated);
+                  }
                 }
               });
       if (committed.isEmpty() || hasActiveMembers(group)) {
@@ -108,6 +142,46 @@ final class GroupOffsetSync implements AutoCloseable {
     }
     lastGroups = synced;
     lastSyncMs = System.currentTimeMillis();
+  }
+
+  /**
+   * A group's positions on the link's topics: per partition its committed offset in the source,
+   * that offset translated for the target (null when it cannot be told yet) and its committed
+   * offset in the target (null: none). Blocking.
+   */
+  io.vertx.core.json.JsonObject positions(SourceCluster source, String group) throws Exception {
+    MetadataImage image = host.image();
+    Map<TopicPartition, OffsetAndMetadata> target = targetOffsets(group);
+    io.vertx.core.json.JsonArray parts = new io.vertx.core.json.JsonArray();
+    source.committed(group).entrySet().stream()
+        .sorted(
+            (a, b) -> {
+              int c = a.getKey().topic().compareTo(b.getKey().topic());
+              return c != 0 ? c : Integer.compare(a.getKey().partition(), b.getKey().partition());
+            })
+        .forEach(
+            e -> {
+              TopicPartition tp = e.getKey();
+              TopicImage t = image.topic(tp.topic()).orElse(null);
+              if (t == null || !translation.covers(t)) {
+                return;
+              }
+              OffsetAndMetadata translated = translation.translate(tp, e.getValue());
+              OffsetAndMetadata have = target.get(tp);
+              parts.add(
+                  new io.vertx.core.json.JsonObject()
+                      .put("topic", tp.topic())
+                      .put("partition", tp.partition())
+                      .put("sourceOffset", e.getValue().offset())
+                      .put("translatedOffset", translated == null ? null : translated.offset())
+                      .put("targetOffset", have == null ? null : have.offset()));
+            });
+    return new io.vertx.core.json.JsonObject()
+        .put("link", link.name())
+        .put("mode", link.mode())
+        .put("group", group)
+        .put("activeInTarget", hasActiveMembers(group))
+        .put("partitions", parts);
   }
 
   /**

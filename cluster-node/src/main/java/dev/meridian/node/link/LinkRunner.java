@@ -473,6 +473,25 @@ final class LinkRunner implements FetcherContext, RunningLink {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<JsonObject> offsets(String group) {
+    java.util.concurrent.CompletableFuture<JsonObject> out =
+        new java.util.concurrent.CompletableFuture<>();
+    thread.execute(
+        () -> {
+          try {
+            if (source == null) {
+              throw new IllegalStateException(
+                  "link " + config.name() + " has not reached its source yet");
+            }
+            out.complete(groupSync.positions(source, group));
+          } catch (Exception e) {
+            out.completeExceptionally(e);
+          }
+        });
+    return out;
+  }
+
+  @Override
   public void close() {
     thread.shutdownNow();
     try {

@@ -129,7 +129,8 @@ public final class LinkService implements AutoCloseable {
             if (!runners.containsKey(l.name()) && !closed) {
               RunningLink r =
                   l.activeActive()
-                      ? new ActiveLinkRunner(l, bootstrapOf(config, l), host, this::routes)
+                      ? new ActiveLinkRunner(
+                          l, bootstrapOf(config, l), host, this::routes, () -> reverseOf(l))
                       : new LinkRunner(l, bootstrapOf(config, l), sourceNodes(config, l), host);
               r.pause(image.pausedLinks().contains(l.name())); // paused by an operator before
               runners.put(l.name(), r);
@@ -156,6 +157,21 @@ public final class LinkService implements AutoCloseable {
   /** A partition's leadership changed on this node: the links reconcile at once. */
   public void leadershipChanged() {
     runners.values().forEach(RunningLink::poke);
+  }
+
+  /** The active-active link from {@code link}'s target back into its source, or null. */
+  private LinkConfig reverseOf(LinkConfig link) {
+    List<LinkConfig> all = new ArrayList<>(config.links());
+    all.addAll(host.image().links().values());
+    return all.stream()
+        .filter(
+            l ->
+                l.activeActive()
+                    && l.source().isRegion()
+                    && l.source().region().equals(link.target())
+                    && l.target().equals(link.source().region()))
+        .findFirst()
+        .orElse(null);
   }
 
   /**
@@ -255,6 +271,12 @@ public final class LinkService implements AutoCloseable {
   /** This node's status of a link, if it runs it. */
   public Optional<JsonObject> localStatus(String name) {
     return Optional.ofNullable(runners.get(name)).map(RunningLink::status);
+  }
+
+  /** A group's positions on a link this node runs (source, translated, target), if it runs it. */
+  public Optional<java.util.concurrent.CompletableFuture<JsonObject>> offsets(
+      String name, String group) {
+    return Optional.ofNullable(runners.get(name)).map(r -> r.offsets(group));
   }
 
   /** This node's status of every link it runs. */

@@ -17,6 +17,12 @@ interface RunningLink extends AutoCloseable {
   /** The link as this node runs it: its state and the partitions it copies here. */
   JsonObject status();
 
+  /**
+   * A consumer group's positions in the source and, translated, in the target (see {@link
+   * GroupOffsetSync#positions}); fails when the source cannot be asked.
+   */
+  java.util.concurrent.CompletableFuture<JsonObject> offsets(String group);
+
   @Override
   void close();
 }
