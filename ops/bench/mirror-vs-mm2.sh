@@ -21,11 +21,17 @@
 # Usage: ops/bench/mirror-vs-mm2.sh [N=1000000] [SIZE=1000] [RATE=5000] [LAG_S=30] [RTT_MS=100]
 #   environment: MERIDIAN_NO_BUILD=1 (use the jars as they are); SYSTEMS="mm2 meridian" (which
 #   to run); NODE_JAVA_OPTS (the Meridian nodes' JVM flags, default the launcher's: ops/jvm.options); NMT=1 (the
-#   west node runs with native memory tracking and its summary goes to the log after catch-up)
+#   west node runs with native memory tracking and its summary goes to the log after catch-up);
+#   LINK_MODE=active-active (Meridian runs active-active links both ways, e2w and w2e, instead of
+#   one mirror link; MM2 keeps its default prefixed names either way); DELAYS="0 50" (the proxy
+#   delays each way to run, default 0 and RTT_MS/2). An active-active link reads its source with
+#   kafka-clients, which connects to the addresses the source advertises: it bypasses the proxy, so
+#   only DELAYS=0 compares like with like (and its wire bytes are not counted)
 # Needs ../shared/bench (fetches Kafka 4.3 on first use), bc, curl. Ports: Kafka a 19392 (WAN
 # listener 19492, controller 19592), b 19393 (controller 19593); Meridian east 29392/28380, west
 # 29492/28480; proxy 19692. Every cluster starts from empty data and is stopped by PID.
 set -euo pipefail
+LINK_MODE="${LINK_MODE:-mirror}"
 N="${1:-1000000}"; SIZE="${2:-1000}"; RATE="${3:-5000}"; LAG_S="${4:-30}"; RTT="${5:-100}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 ANCHORS="${ANCHORS:-$ROOT/../shared/bench}"
@@ -151,7 +157,12 @@ topicDefaults:
 broker:
   groupInitialRebalanceDelayMs: 0
 links:
-  - {name: e2w, source: {region: east}, target: west}
+$(if [[ "$LINK_MODE" == active-active ]]; then
+  echo "  - {name: e2w, source: {region: east}, target: west, mode: active-active}"
+  echo "  - {name: w2e, source: {region: west}, target: east, mode: active-active}"
+else
+  echo "  - {name: e2w, source: {region: east}, target: west}"
+fi)
 YAML
 }
 
@@ -227,7 +238,7 @@ run_mm2() {  # DELAY_MS
 }
 
 run_meridian() {  # DELAY_MS
-  say "== Meridian link, proxy delay $1 ms each way"
+  say "== Meridian link ($LINK_MODE), proxy delay $1 ms each way"
   rm -rf "$WORK/meridian"
   meridian_yaml "$WORK/east.yaml" "$ME"
   meridian_yaml "$WORK/west.yaml" "$PROXY"   # west reaches east through the proxy
@@ -245,10 +256,10 @@ run_meridian() {  # DELAY_MS
   cleanup
 }
 
-say "mirror-vs-mm2 N=$N size=$SIZE rate=$RATE lag_s=$LAG_S rtt_ms=$RTT $(date -Is) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+say "mirror-vs-mm2 link_mode=$LINK_MODE N=$N size=$SIZE rate=$RATE lag_s=$LAG_S rtt_ms=$RTT $(date -Is) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "system,delay_ms_each_way,first_record_s,first_record_after_ready_s,catch_up_MB_s,mirror_cpu_s,all_cpu_s,MB_s_per_core,MB_s_per_core_all,rss_MB,wire_per_record_byte,e2e_p50_ms,e2e_p99_ms" > "$CSV"
 SYSTEMS="${SYSTEMS:-mm2 meridian}"
-for delay in 0 $((RTT / 2)); do
+for delay in ${DELAYS:-0 $((RTT / 2))}; do
   for system in $SYSTEMS; do "run_$system" "$delay"; done
 done
 say "== results ($CSV)"

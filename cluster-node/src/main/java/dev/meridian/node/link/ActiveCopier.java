@@ -120,6 +120,8 @@ final class ActiveCopier implements AutoCloseable {
   private volatile Map<TopicPartition, Copy> wanted = Map.of();
   private final Map<TopicPartition, Copy> assigned = new HashMap<>();
   private volatile boolean closed;
+  private volatile long fetchedBytes;
+  private long fetchedAtMs;
   private volatile KafkaConsumer<byte[], byte[]> consumer;
 
   ActiveCopier(Context context, String bootstrap, Map<String, String> properties, int nodeId) {
@@ -153,6 +155,11 @@ final class ActiveCopier implements AutoCloseable {
     return sourceBytes.get();
   }
 
+  /** The batch bytes fetched from the source (the consumer's bytes-consumed-total). */
+  long fetchedBytes() {
+    return fetchedBytes;
+  }
+
   private KafkaConsumer<byte[], byte[]> newConsumer() {
     Properties p = new Properties();
     p.putAll(properties);
@@ -163,9 +170,10 @@ final class ActiveCopier implements AutoCloseable {
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10000");
     p.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-    // a WAN round trip per fetch: ask for as much as the mirror fetcher does (8 MB a partition)
-    p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
-    p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+    // a WAN round trip per fetch: more than the default 1 MB a partition, bounded in all (the
+    // fetched batches and their decoded records are what the copier's heap holds)
+    p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 << 20));
+    p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(16 << 20));
     p.putIfAbsent(ConsumerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "2000");
     return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
   }
@@ -204,6 +212,11 @@ final class ActiveCopier implements AutoCloseable {
       return;
     }
     ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(200));
+    long nowMs = System.currentTimeMillis();
+    if (nowMs - fetchedAtMs >= 1_000) {
+      fetchedAtMs = nowMs;
+      readFetchedBytes();
+    }
     for (TopicPartition tp : batch.partitions()) {
       Copy c = assigned.get(tp);
       if (c != null) {
@@ -226,6 +239,17 @@ final class ActiveCopier implements AutoCloseable {
         c.progressAtMs = now;
       }
     }
+  }
+
+  private void readFetchedBytes() {
+    consumer.metrics().entrySet().stream()
+        .filter(
+            e ->
+                e.getKey().name().equals("bytes-consumed-total")
+                    && e.getKey().group().equals("consumer-fetch-manager-metrics")
+                    && !e.getKey().tags().containsKey("topic"))
+        .findFirst()
+        .ifPresent(e -> fetchedBytes = (long) ((Number) e.getValue().metricValue()).doubleValue());
   }
 
   /**

@@ -376,8 +376,8 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
         .put("conflictingTopics", new JsonArray(topicSync.conflicts()))
         .put("recordsCopied", records)
         .put("bytesCopied", bytes)
-        .put("wireBytes", copier.sourceBytes())
-        .put("recordBytes", bytes)
+        .put("wireBytes", copier.fetchedBytes())
+        .put("recordBytes", copier.sourceBytes())
         .put("compression", "lz4")
         .put("rateLimitBytesPerSecond", config.rateLimitBytesPerSecond())
         .put(

@@ -111,6 +111,7 @@ final class OffsetMapTopic {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Thread thread;
     private volatile boolean closed;
+    private volatile boolean loaded;
     private volatile String lastError;
 
     Reader(String name, String bootstrap, Map<String, String> properties) {
@@ -120,6 +121,7 @@ final class OffsetMapTopic {
       p.put(ConsumerConfig.CLIENT_ID_CONFIG, name);
       p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
       p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+      p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false"); // the controller makes it
       this.consumer =
           new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       this.thread = new Thread(this::run, name);
@@ -137,8 +139,17 @@ final class OffsetMapTopic {
       return lastError;
     }
 
+    /**
+     * Whether the reader has read everything the topic held when it started (before that, a map may
+     * lack entries and a translation from it would be too early).
+     */
+    boolean loaded() {
+      return loaded;
+    }
+
     private void run() {
       List<TopicPartition> parts = new ArrayList<>();
+      Map<TopicPartition, Long> initialEnds = Map.of();
       while (!closed) {
         try {
           if (parts.isEmpty()) {
@@ -150,9 +161,17 @@ final class OffsetMapTopic {
             infos.forEach(i -> parts.add(new TopicPartition(NAME, i.partition())));
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
+            initialEnds = consumer.endOffsets(parts, Duration.ofSeconds(5));
           }
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
             apply(r.value());
+          }
+          if (!loaded) {
+            boolean all = true;
+            for (Map.Entry<TopicPartition, Long> e : initialEnds.entrySet()) {
+              all &= consumer.position(e.getKey(), Duration.ofSeconds(5)) >= e.getValue();
+            }
+            loaded = all;
           }
           lastError = null;
         } catch (WakeupException e) {

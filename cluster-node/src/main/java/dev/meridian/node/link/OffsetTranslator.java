@@ -53,8 +53,14 @@ final class OffsetTranslator implements AutoCloseable {
     return local.map(link.name(), tp);
   }
 
-  /** Where a group at source offset {@code offset} of {@code tp} goes on in the target. */
+  /**
+   * Where a group at source offset {@code offset} of {@code tp} goes on in the target; target -1
+   * until the maps have been read up to where they ended when this translator started.
+   */
   Translation translate(TopicPartition tp, long offset) {
+    if (!local.loaded() || (reverse != null && !reverse.loaded())) {
+      return new Translation(offset, -1, -1, -1);
+    }
     long viaLink = local.map(link.name(), tp).toTarget(offset);
     long viaReverse = -1;
     if (reverse != null) {
