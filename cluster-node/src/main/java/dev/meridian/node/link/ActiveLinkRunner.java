@@ -7,7 +7,6 @@ import dev.meridian.node.metadata.MetadataImage;
 import dev.meridian.node.metadata.PartitionState;
 import dev.meridian.node.metadata.TopicImage;
 import dev.meridian.node.replication.Partition;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,7 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -48,17 +47,12 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
   private OffsetTranslator translator;
   private OffsetMapTopic.Writer mapWriter;
   private long lastGroupSyncMs;
-  private final CircuitBreaker breaker;
+  private final SourceView view;
   private final RateLimiter rateLimiter;
   private final ScheduledExecutorService thread;
   private final TopicSync topicSync;
   private final ActiveCopier copier;
-  private SourceCluster source;
-  private volatile SourceCluster.Snapshot snapshot = new SourceCluster.Snapshot(Map.of(), Map.of());
   private volatile boolean paused;
-  private volatile String lastError;
-  private volatile long lastSourceContactMs;
-  private final long createdMs = System.currentTimeMillis();
   private long lastRefreshMs;
   private volatile boolean refreshSoon = true;
   private boolean syncedAsController;
@@ -99,18 +93,12 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
                     : new OffsetAndMetadata(at, Optional.empty(), committed.metadata());
               }
             });
-    this.breaker = LinkGuards.breaker(config.name());
+    this.view = new SourceView(config, sourceBootstrap);
     this.rateLimiter = LinkGuards.rateLimiter(config.name(), config.rateLimitBytesPerSecond());
     this.topicSync = new TopicSync(config, host);
     this.copier =
         new ActiveCopier(this, sourceBootstrap, config.source().properties(), host.nodeId());
-    this.thread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "meridian-link-" + config.name());
-              t.setDaemon(true);
-              return t;
-            });
+    this.thread = SourceView.thread(config);
   }
 
   @Override
@@ -150,41 +138,27 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
       }
       if (!paused
           && host.isController()
-          && source != null
+          && view.source() != null
           && now - lastGroupSyncMs >= config.offsetSyncIntervalMs()) {
         lastGroupSyncMs = now;
-        groupSync.sync(source);
+        groupSync.sync(view.source());
       }
     } catch (Exception e) {
-      lastError = e.toString();
+      view.error(e);
       LOG.debug("link {}: {}", config.name(), e.toString());
     }
     reconcileQuietly();
   }
 
   private void refresh() throws Exception {
-    if (!breaker.tryAcquirePermission()) {
-      return;
-    }
-    long t0 = System.nanoTime();
-    try {
-      if (source == null) {
-        source = new SourceCluster(config.name(), sourceBootstrap, config.source().properties());
-      }
-      SourceCluster.Snapshot s = source.describe(config.topics());
-      snapshot = s;
-      lastSourceContactMs = System.currentTimeMillis();
-      syncedAsController = host.isController();
-      if (syncedAsController) {
-        ensureMapTopic();
-        topicSync.sync(s, source.configs(s.topics().keySet(), config.followConfigs()));
-      }
-      breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-      lastError = null;
-    } catch (Exception e) {
-      breaker.onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, e);
-      throw e;
-    }
+    view.refresh(
+        (source, s) -> {
+          syncedAsController = host.isController();
+          if (syncedAsController) {
+            ensureMapTopic();
+            topicSync.sync(s, source.configs(s.topics().keySet(), config.followConfigs()));
+          }
+        });
   }
 
   /** Creates the region's offset map topic (compacted, one partition) when it has none. */
@@ -251,7 +225,7 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
     if (image.topic(OffsetMapTopic.NAME).isEmpty()) {
       return; // the controller creates it first: every copy writes its offset map there
     }
-    Map<String, SourceCluster.Topic> sourceTopics = snapshot.topics();
+    Map<String, SourceCluster.Topic> sourceTopics = view.snapshot().topics();
     Map<TopicPartition, ActiveCopier.Copy> current = copier.copies();
     Map<TopicPartition, ActiveCopier.Copy> wanted = new HashMap<>();
     for (SourceCluster.Topic st : sourceTopics.values()) {
@@ -328,64 +302,27 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
 
   // ---- status ----------------------------------------------------------------------------------
 
-  private LinkRunner.State state() {
-    if (paused) {
-      return LinkRunner.State.PAUSED;
-    }
-    long since = lastSourceContactMs > 0 ? lastSourceContactMs : createdMs;
-    if (breaker.getState() == CircuitBreaker.State.OPEN || lastError != null) {
-      return System.currentTimeMillis() - since >= LinkRunner.FAILED_AFTER_MS
-          ? LinkRunner.State.FAILED
-          : LinkRunner.State.DEGRADED;
-    }
-    return LinkRunner.State.RUNNING;
-  }
-
   @Override
   public JsonObject status() {
     long now = System.currentTimeMillis();
     JsonArray parts = new JsonArray();
     long records = 0;
     long bytes = 0;
-    java.util.List<ActiveCopier.Copy> copies = new ArrayList<>(copier.copies().values());
+    List<ActiveCopier.Copy> copies = new ArrayList<>(copier.copies().values());
     copies.sort((a, b) -> a.key().compareTo(b.key()));
     for (ActiveCopier.Copy c : copies) {
       records += c.records;
       bytes += c.bytes;
       parts.add(partitionStatus(c, now));
     }
-    LinkRunner.State state = state();
-    return new JsonObject()
-        .put("name", config.name())
-        .put("mode", config.mode())
-        .put("source", config.source().describe())
-        .put("target", config.target())
-        .put("reverseOf", config.reverseOf())
-        .put("state", state.name())
-        .put(
-            "reason",
-            switch (state) {
-              case PAUSED -> "paused by an operator";
-              case DEGRADED, FAILED ->
-                  lastError != null ? lastError : "circuit breaker " + breaker.getState();
-              default -> null;
-            })
-        .put("circuitBreaker", breaker.getState().name())
-        .put("lastError", lastError)
-        .put("sourceTopics", new JsonArray(new ArrayList<>(snapshot.topics().keySet())))
-        .put("conflictingTopics", new JsonArray(topicSync.conflicts()))
+    return view.status(paused, topicSync.conflicts())
         .put("recordsCopied", records)
         .put("bytesCopied", bytes)
         .put("wireBytes", copier.fetchedBytes())
         .put("recordBytes", copier.sourceBytes())
         .put("compression", "lz4")
         .put("rateLimitBytesPerSecond", config.rateLimitBytesPerSecond())
-        .put(
-            "groupSync",
-            new JsonObject()
-                .put("lastSyncMs", groupSync.lastSyncMs() < 0 ? null : groupSync.lastSyncMs())
-                .put("groupsWritten", groupSync.lastGroups())
-                .put("offsetsWritten", groupSync.offsetsWritten()))
+        .put("groupSync", SourceView.groupSyncStatus(groupSync))
         .put("partitions", parts);
   }
 
@@ -411,22 +348,8 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
   }
 
   @Override
-  public java.util.concurrent.CompletableFuture<JsonObject> offsets(String group) {
-    java.util.concurrent.CompletableFuture<JsonObject> out =
-        new java.util.concurrent.CompletableFuture<>();
-    thread.execute(
-        () -> {
-          try {
-            if (source == null) {
-              throw new IllegalStateException(
-                  "link " + config.name() + " has not reached its source yet");
-            }
-            out.complete(groupSync.positions(source, group));
-          } catch (Exception e) {
-            out.completeExceptionally(e);
-          }
-        });
-    return out;
+  public CompletableFuture<JsonObject> offsets(String group) {
+    return view.offsets(thread, groupSync, group);
   }
 
   @Override
@@ -447,8 +370,6 @@ final class ActiveLinkRunner implements RunningLink, ActiveCopier.Context {
         mapWriter.close();
       }
     }
-    if (source != null) {
-      source.close();
-    }
+    view.close();
   }
 }

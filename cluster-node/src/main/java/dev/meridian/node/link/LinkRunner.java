@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,19 +50,10 @@ final class LinkRunner implements FetcherContext, RunningLink {
   /** How often the link reconciles what it copies with the image (and checks its timers). */
   private static final long TICK_MS = 200;
 
-  /** Link states. */
-  enum State {
-    RUNNING,
-    PAUSED,
-    DEGRADED,
-    FAILED
-  }
-
   private final LinkConfig config;
-  private final String sourceBootstrap;
   private final Map<Integer, InetSocketAddress> configuredSourceNodes;
   private final LinkHost host;
-  private final CircuitBreaker breaker;
+  private final SourceView view;
   private final RateLimiter rateLimiter;
   private final ScheduledExecutorService thread;
   private final Map<String, MirrorFetcher> fetchers = new ConcurrentHashMap<>();
@@ -72,12 +63,7 @@ final class LinkRunner implements FetcherContext, RunningLink {
   private final TopicSync topicSync;
   private final GroupOffsetSync groupSync;
   private final Quarantine quarantine;
-  private SourceCluster source;
-  private volatile SourceCluster.Snapshot snapshot = new SourceCluster.Snapshot(Map.of(), Map.of());
   private volatile boolean paused;
-  private volatile String lastError;
-  private volatile long lastSourceContactMs;
-  private final long createdMs = System.currentTimeMillis();
   private long lastRefreshMs;
   private long lastGroupSyncMs;
   private volatile boolean refreshSoon = true;
@@ -98,21 +84,14 @@ final class LinkRunner implements FetcherContext, RunningLink {
       Map<Integer, InetSocketAddress> configuredSourceNodes,
       LinkHost host) {
     this.config = config;
-    this.sourceBootstrap = sourceBootstrap;
     this.configuredSourceNodes = Map.copyOf(configuredSourceNodes);
     this.host = host;
-    this.breaker = LinkGuards.breaker(config.name());
+    this.view = new SourceView(config, sourceBootstrap);
     this.rateLimiter = LinkGuards.rateLimiter(config.name(), config.rateLimitBytesPerSecond());
     this.topicSync = new TopicSync(config, host);
     this.groupSync = new GroupOffsetSync(config, host);
     this.quarantine = new Quarantine(config.name(), config.target(), host);
-    this.thread =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "meridian-link-" + config.name());
-              t.setDaemon(true);
-              return t;
-            });
+    this.thread = SourceView.thread(config);
   }
 
   @Override
@@ -164,12 +143,12 @@ final class LinkRunner implements FetcherContext, RunningLink {
       if (!paused
           && host.isController()
           && now - lastGroupSyncMs >= config.offsetSyncIntervalMs()
-          && source != null) {
+          && view.source() != null) {
         lastGroupSyncMs = now;
-        groupSync.sync(source);
+        groupSync.sync(view.source());
       }
     } catch (Exception e) {
-      lastError = e.toString();
+      view.error(e);
       LOG.debug("link {}: {}", config.name(), e.toString());
     }
     reconcileQuietly();
@@ -177,29 +156,13 @@ final class LinkRunner implements FetcherContext, RunningLink {
   }
 
   private void refresh() throws Exception {
-    if (!breaker.tryAcquirePermission()) {
-      return;
-    }
-    long t0 = System.nanoTime();
-    try {
-      if (source == null) {
-        source = new SourceCluster(config.name(), sourceBootstrap, config.source().properties());
-      }
-      SourceCluster.Snapshot s = source.describe(config.topics());
-      snapshot = s;
-      lastSourceContactMs = System.currentTimeMillis();
-      if (host.isController()) {
-        topicSync.sync(s, source.configs(s.topics().keySet(), config.followConfigs()));
-        syncedAsController = true;
-      } else {
-        syncedAsController = false;
-      }
-      breaker.onSuccess(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-      lastError = null;
-    } catch (Exception e) {
-      breaker.onError(System.nanoTime() - t0, TimeUnit.NANOSECONDS, e);
-      throw e;
-    }
+    view.refresh(
+        (source, s) -> {
+          syncedAsController = host.isController();
+          if (syncedAsController) {
+            topicSync.sync(s, source.configs(s.topics().keySet(), config.followConfigs()));
+          }
+        });
   }
 
   private void reconcileQuietly() {
@@ -242,7 +205,7 @@ final class LinkRunner implements FetcherContext, RunningLink {
     }
     copies.keySet().retainAll(wanted.keySet());
     copies.putAll(wanted);
-    Map<String, SourceCluster.Topic> topics = snapshot.topics();
+    Map<String, SourceCluster.Topic> topics = view.snapshot().topics();
     for (MirrorPartition copy : wanted.values()) {
       SourceCluster.Topic st = topics.get(copy.topic());
       int leader =
@@ -315,7 +278,8 @@ final class LinkRunner implements FetcherContext, RunningLink {
   @Override
   public Optional<InetSocketAddress> sourceAddress(int nodeId) {
     InetSocketAddress configured = configuredSourceNodes.get(nodeId);
-    return Optional.ofNullable(configured != null ? configured : snapshot.nodes().get(nodeId));
+    return Optional.ofNullable(
+        configured != null ? configured : view.snapshot().nodes().get(nodeId));
   }
 
   @Override
@@ -372,7 +336,7 @@ final class LinkRunner implements FetcherContext, RunningLink {
 
   @Override
   public CircuitBreaker breaker() {
-    return breaker;
+    return view.breaker();
   }
 
   @Override
@@ -390,23 +354,11 @@ final class LinkRunner implements FetcherContext, RunningLink {
     wireBytes.addAndGet(wire);
     recordBytes.addAndGet(records);
     if (wire > 0) {
-      lastSourceContactMs = System.currentTimeMillis();
+      view.contact();
     }
   }
 
   // ---- status ----------------------------------------------------------------------------------
-
-  State state() {
-    if (paused) {
-      return State.PAUSED;
-    }
-    long now = System.currentTimeMillis();
-    long since = lastSourceContactMs > 0 ? lastSourceContactMs : createdMs;
-    if (breaker.getState() == CircuitBreaker.State.OPEN || lastError != null) {
-      return now - since >= FAILED_AFTER_MS ? State.FAILED : State.DEGRADED;
-    }
-    return State.RUNNING;
-  }
 
   @Override
   public JsonObject status() {
@@ -415,38 +367,14 @@ final class LinkRunner implements FetcherContext, RunningLink {
     copies.values().stream()
         .sorted((a, b) -> a.key().compareTo(b.key()))
         .forEach(p -> parts.add(partitionStatus(p, now)));
-    State state = state();
-    return new JsonObject()
-        .put("name", config.name())
-        .put("mode", config.mode())
-        .put("source", config.source().describe())
-        .put("target", config.target())
-        .put("reverseOf", config.reverseOf())
-        .put("state", state.name())
-        .put(
-            "reason",
-            switch (state) {
-              case PAUSED -> "paused by an operator";
-              case DEGRADED, FAILED ->
-                  lastError != null ? lastError : "circuit breaker " + breaker.getState();
-              default -> null;
-            })
-        .put("circuitBreaker", breaker.getState().name())
-        .put("lastError", lastError)
-        .put("sourceTopics", new JsonArray(new ArrayList<>(snapshot.topics().keySet())))
-        .put("conflictingTopics", new JsonArray(topicSync.conflicts()))
+    return view.status(paused, topicSync.conflicts())
         .put("bytesPerSecond", Math.round(bytesPerSecond))
         .put("recordsPerSecond", Math.round(recordsPerSecond))
         .put("wireBytes", wireBytes.get())
         .put("recordBytes", recordBytes.get())
         .put("compression", config.compression())
         .put("rateLimitBytesPerSecond", config.rateLimitBytesPerSecond())
-        .put(
-            "groupSync",
-            new JsonObject()
-                .put("lastSyncMs", groupSync.lastSyncMs() < 0 ? null : groupSync.lastSyncMs())
-                .put("groupsWritten", groupSync.lastGroups())
-                .put("offsetsWritten", groupSync.offsetsWritten()))
+        .put("groupSync", SourceView.groupSyncStatus(groupSync))
         .put("partitions", parts);
   }
 
@@ -473,22 +401,8 @@ final class LinkRunner implements FetcherContext, RunningLink {
   }
 
   @Override
-  public java.util.concurrent.CompletableFuture<JsonObject> offsets(String group) {
-    java.util.concurrent.CompletableFuture<JsonObject> out =
-        new java.util.concurrent.CompletableFuture<>();
-    thread.execute(
-        () -> {
-          try {
-            if (source == null) {
-              throw new IllegalStateException(
-                  "link " + config.name() + " has not reached its source yet");
-            }
-            out.complete(groupSync.positions(source, group));
-          } catch (Exception e) {
-            out.completeExceptionally(e);
-          }
-        });
-    return out;
+  public CompletableFuture<JsonObject> offsets(String group) {
+    return view.offsets(thread, groupSync, group);
   }
 
   @Override
@@ -503,8 +417,6 @@ final class LinkRunner implements FetcherContext, RunningLink {
     fetchers.clear();
     groupSync.close();
     quarantine.close();
-    if (source != null) {
-      source.close();
-    }
+    view.close();
   }
 }
