@@ -20,6 +20,7 @@ import dev.meridian.node.controller.ItemResult;
 import dev.meridian.node.group.GroupConfig;
 import dev.meridian.node.group.GroupCoordinator;
 import dev.meridian.node.group.GroupQuery;
+import dev.meridian.node.group.GroupTopic;
 import dev.meridian.node.group.LogEndOffsets;
 import dev.meridian.node.group.OffsetsTopic;
 import dev.meridian.node.http.ClusterRoutes;
@@ -45,6 +46,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -200,9 +203,14 @@ final class KafkaBroker implements AutoCloseable {
               settings.controllerRequestTimeoutMs());
       OffsetsTopic offsets =
           new OffsetsTopic(replicas, service[0]::publishingImage, System::currentTimeMillis);
+      MetadataService metadata = service[0];
       coordinator[0] =
           new GroupCoordinator(
-              groupConfig(settings), offsets, groupWriter, System::currentTimeMillis);
+              groupConfig(settings),
+              offsets,
+              groupWriter,
+              System::currentTimeMillis,
+              () -> groupTopics(metadata.publishingImage()));
       replicas.addLeadershipListener(
           new ReplicaManager.LeadershipListener() {
             @Override
@@ -287,6 +295,15 @@ final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** The region's topics as consumer-protocol groups see them. */
+  private static Map<String, GroupTopic> groupTopics(MetadataImage image) {
+    Map<String, GroupTopic> out = new HashMap<>();
+    for (TopicImage t : image.topics().values()) {
+      out.put(t.name(), new GroupTopic(t.id(), t.partitionCount()));
+    }
+    return out;
+  }
+
   private static Thread groupLogThread(Runnable r) {
     Thread t = new Thread(r, "meridian-group-log");
     t.setDaemon(true);
@@ -299,7 +316,9 @@ final class KafkaBroker implements AutoCloseable {
         .withInitialRebalanceDelayMs(s.groupInitialRebalanceDelayMs())
         .withOffsetsRetention(
             TimeUnit.MINUTES.toMillis(s.offsetsRetentionMinutes()),
-            s.offsetsRetentionCheckIntervalMs());
+            s.offsetsRetentionCheckIntervalMs())
+        .withConsumerTimers(
+            s.groupConsumerSessionTimeoutMs(), s.groupConsumerHeartbeatIntervalMs());
   }
 
   /** Starts the Kafka listener on the node's host and Kafka port; completes with the port. */

@@ -83,6 +83,11 @@ class FeaturesIT {
       assertEquals(level, mv.get("FinalizedVersionLevel"), r.describe());
       String epoch = mv.get("Epoch");
       assertTrue(epoch.matches("\\d+"), "a known epoch: " + r.describe());
+      Map<String, String> gv = features.get("group.version");
+      assertEquals("0", gv.get("SupportedMinVersion"), r.describe());
+      assertEquals("1", gv.get("SupportedMaxVersion"), r.describe());
+      assertEquals("1", gv.get("FinalizedVersionLevel"), r.describe());
+      assertEquals(epoch, gv.get("Epoch"), r.describe());
       for (String feature : ApiVersionsHandler.NOT_IMPLEMENTED) {
         Map<String, String> f = features.get(feature);
         assertEquals("0", f.get("SupportedMinVersion"), feature + ": " + r.describe());
@@ -94,7 +99,8 @@ class FeaturesIT {
       // what a producer reads: no transaction.version, so no KIP-890 transactions
       try (Admin admin = Admin.create(Clients.admin(meridian.bootstrap()))) {
         FeatureMetadata fm = admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS);
-        assertEquals(List.of("metadata.version"), List.copyOf(fm.finalizedFeatures().keySet()));
+        assertEquals(
+            java.util.Set.of("metadata.version", "group.version"), fm.finalizedFeatures().keySet());
         assertFalse(fm.finalizedFeatures().containsKey("transaction.version"));
         assertTrue(fm.finalizedFeaturesEpoch().isPresent());
       }

@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 
@@ -35,6 +36,7 @@ final class GroupConsumer implements AutoCloseable {
   private final String name;
   private final Properties props;
   private final String topic;
+  private final SubscriptionPattern pattern;
   private final Sink sink;
   private final Thread thread;
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -48,7 +50,21 @@ final class GroupConsumer implements AutoCloseable {
    * @param props consumer properties with a group.id ({@link Clients#consumer} plus overrides)
    */
   GroupConsumer(String name, Properties props, String topic, Sink sink) {
+    this(name, props, topic, null, sink);
+  }
+
+  /**
+   * A consumer that subscribes with a regular expression the group coordinator evaluates (KIP-848,
+   * {@code group.protocol=consumer} only).
+   */
+  GroupConsumer(String name, Properties props, SubscriptionPattern pattern, Sink sink) {
+    this(name, props, null, pattern, sink);
+  }
+
+  private GroupConsumer(
+      String name, Properties props, String topic, SubscriptionPattern pattern, Sink sink) {
     this.name = name;
+    this.pattern = pattern;
     this.props = new Properties();
     this.props.putAll(props);
     this.props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -85,7 +101,11 @@ final class GroupConsumer implements AutoCloseable {
   private void run() {
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
       try {
-        consumer.subscribe(List.of(topic), listener(consumer));
+        if (pattern != null) {
+          consumer.subscribe(pattern, listener(consumer));
+        } else {
+          consumer.subscribe(List.of(topic), listener(consumer));
+        }
         while (!stop) {
           ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(100));
           for (ConsumerRecord<String, String> r : records) {

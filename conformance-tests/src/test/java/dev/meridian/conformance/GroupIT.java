@@ -9,7 +9,6 @@ import dev.meridian.node.group.GroupQuery;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,12 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.junit.jupiter.api.AfterEach;
@@ -38,105 +34,38 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GroupIT {
   private static final int PARTITIONS = 6;
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Duration WAIT = GroupRun.WAIT;
 
   @TempDir Path tmp;
   private MeridianUnderTest meridian;
-  private final List<GroupConsumer> consumers = new ArrayList<>();
-
-  /** Record value → how many times the group read it, and which consumer read it last. */
-  private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
-
-  private final Map<String, Set<TopicPartition>> partitionsRead = new ConcurrentHashMap<>();
+  private GroupRun run;
 
   @BeforeEach
   void start() throws Exception {
     meridian = new MeridianUnderTest(tmp).start();
+    run = new GroupRun(meridian::bootstrap);
   }
 
   @AfterEach
   void stop() throws Exception {
-    for (GroupConsumer c : consumers) {
-      c.close();
-    }
+    run.close();
     meridian.close();
   }
 
-  private void record(String consumer, ConsumerRecord<String, String> r) {
-    reads.computeIfAbsent(r.value(), v -> new AtomicInteger()).incrementAndGet();
-    partitionsRead
-        .computeIfAbsent(consumer, c -> ConcurrentHashMap.newKeySet())
-        .add(new TopicPartition(r.topic(), r.partition()));
-  }
-
   private GroupConsumer consumer(String name, String group, String topic, Object... overrides) {
-    List<Object> o = new ArrayList<>(List.of(ConsumerConfig.GROUP_ID_CONFIG, group));
-    o.addAll(List.of(overrides));
-    GroupConsumer c =
-        new GroupConsumer(
-            name,
-            Clients.consumer(meridian.bootstrap(), "earliest", o.toArray()),
-            topic,
-            this::record);
-    consumers.add(c);
-    return c.start();
+    return run.consumer(name, group, topic, overrides);
   }
 
   private void produce(String topic, String prefix, int count) throws Exception {
-    try (KafkaProducer<String, String> producer =
-        new KafkaProducer<>(Clients.producer(meridian.bootstrap()))) {
-      Clients.produceAll(
-          producer,
-          count,
-          n -> new ProducerRecord<>(topic, "k" + n, prefix + "-" + n),
-          (m, n) -> {},
-          WAIT);
-    }
+    run.produce(topic, prefix, count);
   }
 
-  /** Waits until every value {@code prefix-0 .. count-1} was read, then checks none twice. */
   private void awaitReadOnce(String prefix, int count) {
-    await("all " + count + " " + prefix + " records read")
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(100))
-        .until(() -> countRead(prefix) == count || failedConsumer() != null);
-    assertNull(failedConsumer(), () -> "a consumer failed: " + failedConsumer());
-    for (int i = 0; i < count; i++) {
-      assertEquals(1, reads.get(prefix + "-" + i).get(), prefix + "-" + i + " read once");
-    }
+    run.awaitReadOnce(prefix, count);
   }
 
-  private long countRead(String prefix) {
-    return reads.keySet().stream().filter(v -> v.startsWith(prefix + "-")).count();
-  }
-
-  private Throwable failedConsumer() {
-    return consumers.stream()
-        .map(GroupConsumer::failure)
-        .filter(f -> f != null)
-        .findFirst()
-        .orElse(null);
-  }
-
-  /** Waits until the consumers' assignments are disjoint, cover the topic and have these sizes. */
   private void awaitAssignment(List<GroupConsumer> group, String topic, List<Integer> sizes) {
-    await("assignment " + sizes)
-        .atMost(WAIT)
-        .pollInterval(Duration.ofMillis(100))
-        .until(
-            () -> {
-              Set<TopicPartition> all = new HashSet<>();
-              List<Integer> got = new ArrayList<>();
-              for (GroupConsumer c : group) {
-                all.addAll(c.assignment());
-                got.add(c.assignment().size());
-              }
-              got.sort(null);
-              List<Integer> want = new ArrayList<>(sizes);
-              want.sort(null);
-              return all.equals(Set.copyOf(Clients.partitions(topic, PARTITIONS)))
-                  && got.equals(want);
-            });
+    run.awaitAssignment(group, topic, PARTITIONS, sizes);
   }
 
   @Test
@@ -153,7 +82,7 @@ class GroupIT {
     produce(topic, "first", 3000);
     awaitReadOnce("first", 3000);
     for (GroupConsumer c : group) {
-      Set<TopicPartition> read = partitionsRead.getOrDefault(c.name(), Set.of());
+      Set<TopicPartition> read = run.partitionsRead(c.name());
       assertTrue(c.assignment().containsAll(read), c.name() + " read only its own partitions");
       assertEquals(2, read.size(), c.name() + " read its two partitions");
     }
@@ -163,7 +92,7 @@ class GroupIT {
     produce(topic, "second", 3000);
     awaitReadOnce("second", 3000);
     awaitReadOnce("first", 3000);
-    assertTrue(partitionsRead.containsKey("c4"), "the fourth consumer read its partitions");
+    assertTrue(!run.partitionsRead("c4").isEmpty(), "the fourth consumer read its partitions");
   }
 
   @Test
@@ -241,24 +170,20 @@ class GroupIT {
     Map<String, AtomicInteger> perGroup = new ConcurrentHashMap<>();
     for (String g : List.of("ga", "gb")) {
       for (int i = 1; i <= 2; i++) {
-        GroupConsumer c =
-            new GroupConsumer(
-                g + "-" + i,
-                Clients.consumer(
-                    meridian.bootstrap(), "earliest", ConsumerConfig.GROUP_ID_CONFIG, g),
-                topic,
-                (name, r) ->
-                    perGroup
-                        .computeIfAbsent(g + ":" + r.value(), v -> new AtomicInteger())
-                        .incrementAndGet());
-        consumers.add(c);
-        c.start();
+        run.consumer(
+            g + "-" + i,
+            g,
+            topic,
+            (name, r) ->
+                perGroup
+                    .computeIfAbsent(g + ":" + r.value(), v -> new AtomicInteger())
+                    .incrementAndGet());
       }
     }
     await("both groups read all")
         .atMost(WAIT)
-        .until(() -> perGroup.size() == 4000 || failedConsumer() != null);
-    assertNull(failedConsumer());
+        .until(() -> perGroup.size() == 4000 || run.failedConsumer() != null);
+    assertNull(run.failedConsumer());
     for (Map.Entry<String, AtomicInteger> e : perGroup.entrySet()) {
       assertEquals(1, e.getValue().get(), e.getKey() + " read once by its group");
     }
@@ -346,6 +271,6 @@ class GroupIT {
     consumer("subscriber", group, topic);
     produce(topic, "m2", 30);
     awaitReadOnce("m2", 30);
-    assertEquals(0, countRead("m1"), "nothing committed is read again");
+    assertEquals(0, run.countRead("m1"), "nothing committed is read again");
   }
 }

@@ -18,8 +18,30 @@ final class KafkaTools {
   static final String LOG_DIRS = "org.apache.kafka.tools.LogDirsCommand";
   static final String LEADER_ELECTION = "org.apache.kafka.tools.LeaderElectionCommand";
   static final String FEATURES = "org.apache.kafka.tools.FeatureCommand";
+  static final String CONSUMER_GROUPS =
+      "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
+
+  static final String CONSOLE_CONSUMER = "org.apache.kafka.tools.consumer.ConsoleConsumer";
 
   private KafkaTools() {}
+
+  /**
+   * Starts {@code mainClass} with {@code args} in {@code dir} and returns the running process (its
+   * output discarded, its errors in {@code dir/<class>.err}); the caller stops it by its PID.
+   */
+  static Process start(Path dir, String mainClass, String... args) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx256m");
+    command.add(mainClass);
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+    pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    pb.redirectError(
+        dir.resolve(mainClass.substring(mainClass.lastIndexOf('.') + 1) + ".err").toFile());
+    return pb.start();
+  }
 
   /** Runs {@code mainClass} with {@code args} in {@code dir}; at most one minute. */
   static ExternalProcess.Result run(Path dir, String mainClass, String... args) throws Exception {

@@ -43,13 +43,23 @@ final class MeridianUnderTest implements AutoCloseable {
   /**
    * A one-node region: node {@value #NODE_ID} of region {@code east} on 127.0.0.1, ephemeral ports,
    * data directory {@value #NODE_DIR}; retention checked every {@value #RETENTION_CHECK_MS} ms
-   * (RetentionIT) and groups formed at once instead of waiting 3 s for more members (GroupIT).
+   * (RetentionIT), groups formed at once instead of waiting 3 s for more members (GroupIT), and
+   * consumer-protocol members heartbeating every {@value #CONSUMER_HEARTBEAT_MS} ms with a session
+   * of {@value #CONSUMER_SESSION_MS} ms (ConsumerProtocolGroupIT).
    */
   static RegionYaml region() {
     return RegionYaml.of("east", 1)
         .broker("retentionCheckIntervalMs", RETENTION_CHECK_MS)
-        .broker("groupInitialRebalanceDelayMs", 0);
+        .broker("groupInitialRebalanceDelayMs", 0)
+        .broker("groupConsumerSessionTimeoutMs", CONSUMER_SESSION_MS)
+        .broker("groupConsumerHeartbeatIntervalMs", CONSUMER_HEARTBEAT_MS);
   }
+
+  /** The broker setting groupConsumerSessionTimeoutMs of the nodes this runs. */
+  static final int CONSUMER_SESSION_MS = 6000;
+
+  /** The broker setting groupConsumerHeartbeatIntervalMs of the nodes this runs. */
+  static final int CONSUMER_HEARTBEAT_MS = 500;
 
   /** Starts (or restarts, on the same data directory and Kafka port) the node. */
   MeridianUnderTest start() throws Exception {

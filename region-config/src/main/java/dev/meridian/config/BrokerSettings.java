@@ -46,6 +46,11 @@ package dev.meridian.config;
  *       <td>{@code >= 1}</td></tr>
  *   <tr><td>{@code failoverStateTimeoutMs}</td><td>-</td><td>30000</td>
  *       <td>{@code >= 1}</td></tr>
+ *   <tr><td>{@code groupConsumerSessionTimeoutMs}</td>
+ *       <td>{@code group.consumer.session.timeout.ms}</td><td>45000</td><td>{@code >= 1000}</td></tr>
+ *   <tr><td>{@code groupConsumerHeartbeatIntervalMs}</td>
+ *       <td>{@code group.consumer.heartbeat.interval.ms}</td><td>5000</td>
+ *       <td>{@code >= 100}, less than {@code groupConsumerSessionTimeoutMs}</td></tr>
  * </table>
  *
  * <p>Like the other records, this one does not validate on construction; see {@link
@@ -89,6 +94,11 @@ package dev.meridian.config;
  *     it rolls back, and a failback for its reverse link ({@code failoverDrainTimeoutMs})
  * @param failoverStateTimeoutMs how long a failover state retries a retriable failure before the
  *     operation rolls back or fails ({@code failoverStateTimeoutMs})
+ * @param groupConsumerSessionTimeoutMs how long a member of a consumer-protocol group (KIP-848,
+ *     {@code group.protocol=consumer}) may go without a heartbeat before it leaves the group
+ *     ({@code groupConsumerSessionTimeoutMs})
+ * @param groupConsumerHeartbeatIntervalMs how often such members are told to heartbeat ({@code
+ *     groupConsumerHeartbeatIntervalMs})
  */
 public record BrokerSettings(
     long retentionCheckIntervalMs,
@@ -107,7 +117,50 @@ public record BrokerSettings(
     int leaderImbalanceCheckIntervalSeconds,
     long reassignmentThrottleBytesPerSecond,
     long failoverDrainTimeoutMs,
-    long failoverStateTimeoutMs) {
+    long failoverStateTimeoutMs,
+    int groupConsumerSessionTimeoutMs,
+    int groupConsumerHeartbeatIntervalMs) {
+
+  /** The settings with the consumer-protocol group timers at their defaults. */
+  public BrokerSettings(
+      long retentionCheckIntervalMs,
+      int groupInitialRebalanceDelayMs,
+      long offsetsRetentionMinutes,
+      long offsetsRetentionCheckIntervalMs,
+      int offsetsTopicPartitions,
+      short offsetsTopicReplicationFactor,
+      int lagIntervals,
+      long lagSampleMs,
+      int memberHeartbeatSeconds,
+      int memberFailureSeconds,
+      int memberMergeDelaySeconds,
+      long controllerRequestTimeoutMs,
+      long replicaLagTimeMaxMs,
+      int leaderImbalanceCheckIntervalSeconds,
+      long reassignmentThrottleBytesPerSecond,
+      long failoverDrainTimeoutMs,
+      long failoverStateTimeoutMs) {
+    this(
+        retentionCheckIntervalMs,
+        groupInitialRebalanceDelayMs,
+        offsetsRetentionMinutes,
+        offsetsRetentionCheckIntervalMs,
+        offsetsTopicPartitions,
+        offsetsTopicReplicationFactor,
+        lagIntervals,
+        lagSampleMs,
+        memberHeartbeatSeconds,
+        memberFailureSeconds,
+        memberMergeDelaySeconds,
+        controllerRequestTimeoutMs,
+        replicaLagTimeMaxMs,
+        leaderImbalanceCheckIntervalSeconds,
+        reassignmentThrottleBytesPerSecond,
+        failoverDrainTimeoutMs,
+        failoverStateTimeoutMs,
+        45_000,
+        5_000);
+  }
 
   /** The settings with the replication and failover ones at their defaults. */
   public BrokerSettings(
@@ -174,7 +227,9 @@ public record BrokerSettings(
           300,
           0L,
           60_000L,
-          30_000L);
+          30_000L,
+          45_000,
+          5_000);
 
   /**
    * The replication factor of {@code __consumer_offsets} in a region: {@link

@@ -97,6 +97,8 @@ final class ConfigKeys {
   static final String REASSIGNMENT_THROTTLE_BYTES_PER_SECOND = "reassignmentThrottleBytesPerSecond";
   static final String FAILOVER_DRAIN_TIMEOUT_MS = "failoverDrainTimeoutMs";
   static final String FAILOVER_STATE_TIMEOUT_MS = "failoverStateTimeoutMs";
+  static final String GROUP_CONSUMER_SESSION_TIMEOUT_MS = "groupConsumerSessionTimeoutMs";
+  static final String GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS = "groupConsumerHeartbeatIntervalMs";
 
   /** The broker keys, in schema order. */
   private static final List<String> BROKER_ORDER =
@@ -117,7 +119,9 @@ final class ConfigKeys {
           LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS,
           REASSIGNMENT_THROTTLE_BYTES_PER_SECOND,
           FAILOVER_DRAIN_TIMEOUT_MS,
-          FAILOVER_STATE_TIMEOUT_MS);
+          FAILOVER_STATE_TIMEOUT_MS,
+          GROUP_CONSUMER_SESSION_TIMEOUT_MS,
+          GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS);
 
   static final Set<String> BROKER_KEYS = Set.copyOf(BROKER_ORDER);
 

@@ -260,7 +260,9 @@ public final class ConfigLoader {
             ConfigKeys.REASSIGNMENT_THROTTLE_BYTES_PER_SECOND,
             b.reassignmentThrottleBytesPerSecond())
         .put(ConfigKeys.FAILOVER_DRAIN_TIMEOUT_MS, b.failoverDrainTimeoutMs())
-        .put(ConfigKeys.FAILOVER_STATE_TIMEOUT_MS, b.failoverStateTimeoutMs());
+        .put(ConfigKeys.FAILOVER_STATE_TIMEOUT_MS, b.failoverStateTimeoutMs())
+        .put(ConfigKeys.GROUP_CONSUMER_SESSION_TIMEOUT_MS, b.groupConsumerSessionTimeoutMs())
+        .put(ConfigKeys.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS, b.groupConsumerHeartbeatIntervalMs());
     if (!config.links().isEmpty()) {
       ArrayNode links = root.putArray(ConfigKeys.LINKS);
       config.links().forEach(l -> writeLink(links.addObject(), l));

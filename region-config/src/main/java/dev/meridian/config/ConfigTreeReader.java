@@ -314,7 +314,17 @@ final class ConfigTreeReader {
             ConfigKeys.REASSIGNMENT_THROTTLE_BYTES_PER_SECOND,
             d.reassignmentThrottleBytesPerSecond()),
         readLong(node, path, ConfigKeys.FAILOVER_DRAIN_TIMEOUT_MS, d.failoverDrainTimeoutMs()),
-        readLong(node, path, ConfigKeys.FAILOVER_STATE_TIMEOUT_MS, d.failoverStateTimeoutMs()));
+        readLong(node, path, ConfigKeys.FAILOVER_STATE_TIMEOUT_MS, d.failoverStateTimeoutMs()),
+        readInt(
+            node,
+            path,
+            ConfigKeys.GROUP_CONSUMER_SESSION_TIMEOUT_MS,
+            d.groupConsumerSessionTimeoutMs()),
+        readInt(
+            node,
+            path,
+            ConfigKeys.GROUP_CONSUMER_HEARTBEAT_INTERVAL_MS,
+            d.groupConsumerHeartbeatIntervalMs()));
   }
 
   // ---- generic helpers -------------------------------------------------------------------

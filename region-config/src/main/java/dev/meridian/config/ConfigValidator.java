@@ -331,6 +331,16 @@ final class ConfigValidator {
         " (0 for no limit)");
     atLeast(path, "failoverDrainTimeoutMs", broker.failoverDrainTimeoutMs(), 1, "");
     atLeast(path, "failoverStateTimeoutMs", broker.failoverStateTimeoutMs(), 1, "");
+    int session = broker.groupConsumerSessionTimeoutMs();
+    boolean sessionValid = atLeast(path, "groupConsumerSessionTimeoutMs", session, 1000, "");
+    int interval = broker.groupConsumerHeartbeatIntervalMs();
+    if (atLeast(path, "groupConsumerHeartbeatIntervalMs", interval, 100, "")
+        && sessionValid
+        && interval >= session) {
+      problem(
+          ConfigPath.key(path, "groupConsumerHeartbeatIntervalMs"),
+          interval + " must be less than groupConsumerSessionTimeoutMs (" + session + ")");
+    }
   }
 
   /** The region with the fewest nodes, ignoring empty ones; {@code null} if there is none. */

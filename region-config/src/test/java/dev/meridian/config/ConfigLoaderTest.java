@@ -290,7 +290,7 @@ class ConfigLoaderTest {
     assertTrue(yaml.contains("\nbroker:\n  retentionCheckIntervalMs: 300000\n"), yaml);
     assertTrue(yaml.contains("  controllerRequestTimeoutMs: 30000\n"), yaml);
     assertTrue(yaml.contains("  reassignmentThrottleBytesPerSecond: 0\n"), yaml);
-    assertTrue(yaml.endsWith("  failoverStateTimeoutMs: 30000\n"), yaml);
+    assertTrue(yaml.endsWith("  groupConsumerHeartbeatIntervalMs: 5000\n"), yaml);
   }
 
   @Test

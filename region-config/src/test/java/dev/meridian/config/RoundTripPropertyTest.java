@@ -278,7 +278,11 @@ class RoundTripPropertyTest {
                                     throttle,
                                     // derived, within the allowed range: the combinator's arity
                                     1 + controllerTimeout % 600_000,
-                                    1 + replicaLag % 600_000)));
+                                    1 + replicaLag % 600_000,
+                                    1000 + (int) (replicaLag % 600_000),
+                                    100
+                                        + (int)
+                                            (controllerTimeout % (900 + replicaLag % 600_000)))));
     return Arbitraries.frequencyOf(
         Tuple.of(1, Arbitraries.just(BrokerSettings.DEFAULTS)), Tuple.of(4, generated));
   }

@@ -17,15 +17,16 @@ import org.apache.kafka.common.protocol.Errors;
  *
  * <p>Only what is implemented is finalized. {@code metadata.version} is supported and finalized at
  * exactly {@link #METADATA_VERSION_LEVEL}, the level of the Kafka release whose clients Meridian is
- * verified against (there is no other level to move to: UpdateFeatures is not served). The feature
+ * verified against (there is no other level to move to: UpdateFeatures is not served). {@code
+ * group.version} is supported from 0 to 1 and finalized at 1: the KIP-848 consumer group protocol
+ * (ConsumerGroupHeartbeat, ConsumerGroupDescribe) is served, as by a Kafka 4.x broker. The feature
  * flags of client protocols Meridian does not implement are supported only at level 0 and not
  * finalized (Kafka leaves a level-0 feature out of the finalized set too): {@code
  * transaction.version} (a producer uses KIP-890 transactions when it is finalized at 2 or more;
- * Meridian refuses transactions), {@code group.version} (the KIP-848 consumer protocol), {@code
- * share.version} (KIP-932 share groups) and {@code streams.version} (the KIP-1071 streams
- * protocol). The finalized-features epoch is the metadata image's version, as a KRaft broker uses
- * its metadata offset. Before v4 a supported feature whose minimum is 0 is left out, as Kafka does
- * (KAFKA-17011: older clients reject a minimum of 0).
+ * Meridian refuses transactions), {@code share.version} (KIP-932 share groups) and {@code
+ * streams.version} (the KIP-1071 streams protocol). The finalized-features epoch is the metadata
+ * image's version, as a KRaft broker uses its metadata offset. Before v4 a supported feature whose
+ * minimum is 0 is left out, as Kafka does (KAFKA-17011: older clients reject a minimum of 0).
  */
 public final class ApiVersionsHandler implements ApiHandler {
   /** {@code MetadataVersion.FEATURE_NAME}. */
@@ -39,9 +40,15 @@ public final class ApiVersionsHandler implements ApiHandler {
    */
   public static final short METADATA_VERSION_LEVEL = 33;
 
+  /** {@code GroupVersion.FEATURE_NAME}. */
+  public static final String GROUP_VERSION = "group.version";
+
+  /** The finalized {@code group.version}: 1, the KIP-848 consumer group protocol. */
+  public static final short GROUP_VERSION_LEVEL = 1;
+
   /** The client-protocol features Meridian does not implement: supported at level 0 only. */
   public static final List<String> NOT_IMPLEMENTED =
-      List.of("group.version", "share.version", "streams.version", "transaction.version");
+      List.of("share.version", "streams.version", "transaction.version");
 
   private final ApiRegistry registry;
   private final BrokerContext broker;
@@ -79,6 +86,12 @@ public final class ApiVersionsHandler implements ApiHandler {
                   .setMinVersion(METADATA_VERSION_LEVEL)
                   .setMaxVersion(METADATA_VERSION_LEVEL));
       if (request.version() >= 4) {
+        resp.supportedFeatures()
+            .add(
+                new ApiVersionsResponseData.SupportedFeatureKey()
+                    .setName(GROUP_VERSION)
+                    .setMinVersion((short) 0)
+                    .setMaxVersion(GROUP_VERSION_LEVEL));
         for (String feature : NOT_IMPLEMENTED) {
           resp.supportedFeatures()
               .add(
@@ -94,6 +107,12 @@ public final class ApiVersionsHandler implements ApiHandler {
                   .setName(METADATA_VERSION)
                   .setMinVersionLevel(METADATA_VERSION_LEVEL)
                   .setMaxVersionLevel(METADATA_VERSION_LEVEL));
+      resp.finalizedFeatures()
+          .add(
+              new ApiVersionsResponseData.FinalizedFeatureKey()
+                  .setName(GROUP_VERSION)
+                  .setMinVersionLevel(GROUP_VERSION_LEVEL)
+                  .setMaxVersionLevel(GROUP_VERSION_LEVEL));
       resp.setFinalizedFeaturesEpoch(broker == null ? 0 : broker.image().version());
     }
     return Future.succeededFuture(resp);

@@ -37,6 +37,8 @@ public final class BrokerApis {
         .register(new OffsetFetchHandler(broker))
         .register(new ListGroupsHandler(broker))
         .register(new DescribeGroupsHandler(broker))
+        .register(new ConsumerGroupHeartbeatHandler(broker))
+        .register(new ConsumerGroupDescribeHandler(broker))
         .register(new DeleteGroupsHandler(broker))
         .register(new OffsetDeleteHandler(broker))
         .register(new OffsetForLeaderEpochHandler(broker))

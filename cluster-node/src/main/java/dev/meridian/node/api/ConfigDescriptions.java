@@ -63,6 +63,18 @@ final class ConfigDescriptions {
             "Replicas of a new topic's partitions (topicDefaults.replicationFactor)."));
     out.add(
         new BrokerSetting(
+            "group.consumer.heartbeat.interval.ms",
+            Integer.toString(b.groupConsumerHeartbeatIntervalMs()),
+            ConfigType.INT,
+            "How often members of consumer-protocol (KIP-848) groups heartbeat."));
+    out.add(
+        new BrokerSetting(
+            "group.consumer.session.timeout.ms",
+            Integer.toString(b.groupConsumerSessionTimeoutMs()),
+            ConfigType.INT,
+            "How long a consumer-protocol member may go without a heartbeat before it leaves."));
+    out.add(
+        new BrokerSetting(
             "group.initial.rebalance.delay.ms",
             Integer.toString(b.groupInitialRebalanceDelayMs()),
             ConfigType.INT,

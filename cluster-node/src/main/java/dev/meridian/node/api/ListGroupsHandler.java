@@ -14,14 +14,11 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * ListGroups 0–5: the groups this node coordinates with their protocol type, state (v4+, which can
- * filter by state, case-insensitively) and type (v5+, always "classic"; a types filter without
- * "classic" matches nothing).
+ * ListGroups 0–5: the groups this node coordinates, of both protocols, with their protocol type,
+ * state (v4+, which can filter by state, case-insensitively) and type (v5+: "classic", or
+ * "consumer" for KIP-848 groups; it can filter by type, case-insensitively).
  */
 public final class ListGroupsHandler implements ApiHandler {
-  /** The only group type Meridian has: the classic protocol (KIP-848 groups are "consumer"). */
-  static final String CLASSIC = "classic";
-
   private final BrokerContext broker;
 
   public ListGroupsHandler(BrokerContext broker) {
@@ -45,12 +42,11 @@ public final class ListGroupsHandler implements ApiHandler {
     Set<String> states = lower(version >= 4 ? req.statesFilter() : null);
     Set<String> types = lower(version >= 5 ? req.typesFilter() : null);
     ListGroupsResponseData resp = new ListGroupsResponseData().setErrorCode(Errors.NONE.code());
-    if (!types.isEmpty() && !types.contains(CLASSIC)) {
-      return Future.succeededFuture(resp);
-    }
     for (GroupCoordinator.ListedGroup g : broker.groups().listGroups()) {
-      String state = g.state().kafkaName();
-      if (!states.isEmpty() && !states.contains(state.toLowerCase(Locale.ROOT))) {
+      if (!states.isEmpty() && !states.contains(g.state().toLowerCase(Locale.ROOT))) {
+        continue;
+      }
+      if (!types.isEmpty() && !types.contains(g.type())) {
         continue;
       }
       ListGroupsResponseData.ListedGroup lg =
@@ -58,10 +54,10 @@ public final class ListGroupsHandler implements ApiHandler {
               .setGroupId(g.groupId())
               .setProtocolType(g.protocolType());
       if (version >= 4) {
-        lg.setGroupState(state);
+        lg.setGroupState(g.state());
       }
       if (version >= 5) {
-        lg.setGroupType(CLASSIC);
+        lg.setGroupType(g.type());
       }
       resp.groups().add(lg);
     }

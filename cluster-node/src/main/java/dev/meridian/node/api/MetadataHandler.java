@@ -79,7 +79,8 @@ public final class MetadataHandler implements ApiHandler {
     List<ControllerRequest.NewTopic> toCreate = new ArrayList<>();
     for (MetadataRequestData.MetadataRequestTopic rt : req.topics()) {
       String name = rt.name();
-      if (name == null) {
+      // by id: a null name (v10+), or the empty default a client leaves beside a topic id
+      if (name == null || (name.isEmpty() && !Uuid.ZERO_UUID.equals(rt.topicId()))) {
         Uuid id = rt.topicId();
         TopicImage byId = image.topic(id).orElse(null);
         resp.topics()

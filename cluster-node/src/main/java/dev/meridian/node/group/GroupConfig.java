@@ -17,6 +17,10 @@ package dev.meridian.node.group;
  * @param offsetsRetentionCheckMs offsets.retention.check.interval.ms (600000): how often expired
  *     offsets are looked for
  * @param maxMetadataBytes offset.metadata.max.bytes (4096): longest commit metadata string
+ * @param consumerSessionTimeoutMs group.consumer.session.timeout.ms (45000): how long a member of a
+ *     consumer-protocol group (KIP-848) may go without a heartbeat before it is removed
+ * @param consumerHeartbeatIntervalMs group.consumer.heartbeat.interval.ms (5000): how often such
+ *     members heartbeat
  */
 public record GroupConfig(
     int initialRebalanceDelayMs,
@@ -25,11 +29,14 @@ public record GroupConfig(
     int newMemberJoinTimeoutMs,
     long offsetsRetentionMs,
     long offsetsRetentionCheckMs,
-    int maxMetadataBytes) {
+    int maxMetadataBytes,
+    int consumerSessionTimeoutMs,
+    int consumerHeartbeatIntervalMs) {
 
   /** Kafka's defaults. */
   public static final GroupConfig DEFAULTS =
-      new GroupConfig(3000, 6000, 1_800_000, 300_000, 7L * 24 * 60 * 60 * 1000, 600_000, 4096);
+      new GroupConfig(
+          3000, 6000, 1_800_000, 300_000, 7L * 24 * 60 * 60 * 1000, 600_000, 4096, 45_000, 5_000);
 
   public GroupConfig {
     if (initialRebalanceDelayMs < 0) {
@@ -46,6 +53,14 @@ public record GroupConfig(
     if (offsetsRetentionMs <= 0 || offsetsRetentionCheckMs <= 0) {
       throw new IllegalArgumentException("offsets retention and its check interval must be > 0");
     }
+    if (consumerHeartbeatIntervalMs <= 0
+        || consumerSessionTimeoutMs <= consumerHeartbeatIntervalMs) {
+      throw new IllegalArgumentException(
+          "consumer group timers must satisfy 0 < heartbeat interval < session timeout, were "
+              + consumerHeartbeatIntervalMs
+              + " and "
+              + consumerSessionTimeoutMs);
+    }
   }
 
   public GroupConfig withInitialRebalanceDelayMs(int ms) {
@@ -56,7 +71,9 @@ public record GroupConfig(
         newMemberJoinTimeoutMs,
         offsetsRetentionMs,
         offsetsRetentionCheckMs,
-        maxMetadataBytes);
+        maxMetadataBytes,
+        consumerSessionTimeoutMs,
+        consumerHeartbeatIntervalMs);
   }
 
   public GroupConfig withOffsetsRetention(long retentionMs, long checkMs) {
@@ -67,6 +84,22 @@ public record GroupConfig(
         newMemberJoinTimeoutMs,
         retentionMs,
         checkMs,
-        maxMetadataBytes);
+        maxMetadataBytes,
+        consumerSessionTimeoutMs,
+        consumerHeartbeatIntervalMs);
+  }
+
+  /** With the consumer-protocol group timers (KIP-848) set. */
+  public GroupConfig withConsumerTimers(int sessionTimeoutMs, int heartbeatIntervalMs) {
+    return new GroupConfig(
+        initialRebalanceDelayMs,
+        minSessionTimeoutMs,
+        maxSessionTimeoutMs,
+        newMemberJoinTimeoutMs,
+        offsetsRetentionMs,
+        offsetsRetentionCheckMs,
+        maxMetadataBytes,
+        sessionTimeoutMs,
+        heartbeatIntervalMs);
   }
 }

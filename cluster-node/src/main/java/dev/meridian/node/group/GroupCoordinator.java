@@ -13,6 +13,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
@@ -48,12 +51,21 @@ import org.slf4j.LoggerFactory;
 public final class GroupCoordinator implements GroupQuery, GroupStore {
   private static final Logger LOG = LoggerFactory.getLogger(GroupCoordinator.class);
 
+  /** The server-side assignors a consumer-protocol member may name, the first the default. */
+  public static final List<String> ASSIGNORS = ConsumerAssignors.NAMES;
+
   private final GroupConfig config;
   private final GroupLog log;
   private final Executor writer;
   private final LongSupplier clock;
   private final ReentrantLock lock = new ReentrantLock();
   private final Map<String, ClassicGroup> groups = new HashMap<>();
+
+  /**
+   * The consumer-protocol groups (KIP-848). Each also has an entry without members in {@link
+   * #groups}, which keeps its committed offsets, so offsets work the same for both protocols.
+   */
+  private final ConsumerGroups consumers;
 
   /** The offsets partitions this node coordinates: loading, or loaded (true). */
   private final Map<Integer, Boolean> shards = new HashMap<>();
@@ -69,6 +81,19 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
    * @param clock broker time, ms
    */
   public GroupCoordinator(GroupConfig config, GroupLog log, Executor writer, LongSupplier clock) {
+    this(config, log, writer, clock, Map::of);
+  }
+
+  /**
+   * @param topics the region's topics, for the assignments of consumer-protocol groups
+   */
+  public GroupCoordinator(
+      GroupConfig config,
+      GroupLog log,
+      Executor writer,
+      LongSupplier clock,
+      Supplier<Map<String, GroupTopic>> topics) {
+    this.consumers = new ConsumerGroups(config, topics);
     this.config = config;
     this.log = log;
     this.writer = writer;
@@ -234,6 +259,7 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
             if (log.partitionFor(g.groupId()) == partition) {
               g.unload(now);
               groups.remove(g.groupId());
+              consumers.remove(g.groupId());
               count++;
             }
           }
@@ -255,7 +281,12 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
 
   private void apply(GroupRecord record, long now) {
     String id = record.groupId();
-    if (record instanceof GroupRecord.OffsetCommit o) {
+    if (record instanceof GroupRecord.ConsumerGroupState c) {
+      consumers.apply(c, now);
+      if (!c.isTombstone()) {
+        groups.computeIfAbsent(id, this::newGroup);
+      }
+    } else if (record instanceof GroupRecord.OffsetCommit o) {
       if (o.isTombstone()) {
         ClassicGroup g = groups.get(id);
         if (g != null) {
@@ -331,6 +362,18 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
             future.complete(
                 ClassicGroup.joinError(req.memberId(), coordinatorErrorLocked(groupId)));
             return;
+          }
+          ConsumerGroup modern = consumers.get(groupId);
+          if (modern != null && !modern.isEmpty()) {
+            future.complete(
+                ClassicGroup.joinError(req.memberId(), Errors.INCONSISTENT_GROUP_PROTOCOL));
+            return;
+          }
+          if (modern != null) {
+            // an empty consumer-protocol group becomes a classic one (its offsets stay)
+            consumers.remove(groupId);
+            GroupRecord tombstone = new GroupRecord.ConsumerGroupState(groupId, null);
+            writer.execute(() -> append(log.partitionFor(groupId), List.of(tombstone)));
           }
           ClassicGroup group = groups.get(groupId);
           if (group == null) {
@@ -443,6 +486,10 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
               if (!owns(groupId)) {
                 return coordinatorErrorLocked(groupId);
               }
+              ConsumerGroup modern = consumers.get(groupId);
+              if (modern != null) {
+                return modern.validateOffsetCommit(memberId, generation);
+              }
               ClassicGroup group = groups.get(groupId);
               if (group == null) {
                 if (generation >= 0) {
@@ -545,7 +592,10 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
                 return Errors.GROUP_ID_NOT_FOUND;
               }
               Set<String> subscribed = Set.of();
-              if (!group.is(GroupState.EMPTY)) {
+              ConsumerGroup modern = consumers.get(groupId);
+              if (modern != null) {
+                subscribed = consumers.subscribedTopics(modern);
+              } else if (!group.is(GroupState.EMPTY)) {
                 subscribed = subscribedTopics(group);
                 if (subscribed == null) {
                   return Errors.NON_EMPTY_GROUP;
@@ -660,14 +710,19 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
               result.put(id, coordinatorErrorLocked(id));
             } else if (group == null || group.is(GroupState.DEAD)) {
               result.put(id, Errors.GROUP_ID_NOT_FOUND);
-            } else if (!group.is(GroupState.EMPTY)) {
+            } else if (!group.is(GroupState.EMPTY)
+                || (consumers.get(id) != null && !consumers.get(id).isEmpty())) {
               result.put(id, Errors.NON_EMPTY_GROUP);
             } else {
               group.markDead(now);
               dying.put(id, group);
-              tombstones
-                  .computeIfAbsent(log.partitionFor(id), p -> new ArrayList<>())
-                  .addAll(tombstonesOf(group));
+              List<GroupRecord> out =
+                  tombstones.computeIfAbsent(log.partitionFor(id), p -> new ArrayList<>());
+              out.addAll(tombstonesOf(group));
+              if (consumers.get(id) != null) {
+                consumers.remove(id);
+                out.add(new GroupRecord.ConsumerGroupState(id, null));
+              }
               result.put(id, Errors.NONE);
             }
           }
@@ -703,56 +758,44 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
     return out;
   }
 
-  /** A group as ListGroups reports it. */
-  public record ListedGroup(String groupId, String protocolType, GroupState state) {}
+  /**
+   * A group as ListGroups reports it.
+   *
+   * @param state Kafka's name of its state ("Stable", "Empty", ...)
+   * @param type "classic" or "consumer" (KIP-848)
+   */
+  public record ListedGroup(String groupId, String protocolType, String state, String type) {}
 
-  /** Every live group, sorted by id. */
+  /** Every live group of both protocols, sorted by id. */
   public List<ListedGroup> listGroups() {
     return locked(
-        () ->
-            groups.values().stream()
-                .filter(g -> !g.is(GroupState.DEAD))
-                .map(
-                    g ->
-                        new ListedGroup(
-                            g.groupId(),
-                            g.protocolType() == null ? "" : g.protocolType(),
-                            g.state()))
-                .sorted(java.util.Comparator.comparing(ListedGroup::groupId))
-                .toList());
+        () -> {
+          List<ListedGroup> out = new ArrayList<>();
+          for (ClassicGroup g : groups.values()) {
+            ConsumerGroup modern = consumers.get(g.groupId());
+            if (modern != null) {
+              out.add(
+                  new ListedGroup(
+                      g.groupId(), ConsumerGroups.PROTOCOL_TYPE, modern.state(), "consumer"));
+            } else if (!g.is(GroupState.DEAD)) {
+              out.add(
+                  new ListedGroup(
+                      g.groupId(),
+                      g.protocolType() == null ? "" : g.protocolType(),
+                      g.state().kafkaName(),
+                      "classic"));
+            }
+          }
+          out.sort(java.util.Comparator.comparing(ListedGroup::groupId));
+          return out;
+        });
   }
 
   /** A group as DescribeGroups reports it; an unknown group is "Dead" without members. */
   public DescribeGroupsResponseData.DescribedGroup describe(String groupId) {
     return locked(
         () -> {
-          DescribeGroupsResponseData.DescribedGroup d =
-              new DescribeGroupsResponseData.DescribedGroup()
-                  .setGroupId(groupId)
-                  .setErrorCode(Errors.NONE.code());
-          ClassicGroup group = groups.get(groupId);
-          if (group == null) {
-            return d.setGroupState(GroupState.DEAD.kafkaName())
-                .setProtocolType("")
-                .setProtocolData("");
-          }
-          d.setGroupState(group.state().kafkaName())
-              .setProtocolType(group.protocolType() == null ? "" : group.protocolType());
-          // the protocol and assignments are only meaningful once the group is stable
-          boolean stable = group.is(GroupState.STABLE);
-          d.setProtocolData(stable && group.protocolName() != null ? group.protocolName() : "");
-          for (MemberMetadata m : group.members()) {
-            d.members()
-                .add(
-                    new DescribeGroupsResponseData.DescribedGroupMember()
-                        .setMemberId(m.memberId())
-                        .setGroupInstanceId(m.groupInstanceId())
-                        .setClientId(m.clientId())
-                        .setClientHost(m.clientHost())
-                        .setMemberMetadata(stable ? m.metadata(group.protocolName()) : new byte[0])
-                        .setMemberAssignment(stable ? m.assignment() : new byte[0]));
-          }
-          return d;
+          return GroupViews.describe(groupId, groups.get(groupId), consumers.get(groupId) != null);
         });
   }
 
@@ -761,18 +804,23 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
   /** Fires due group deadlines and, every offsets.retention.check.interval.ms, expires offsets. */
   public void tick() {
     long now = clock.getAsLong();
+    List<GroupRecord> changed = new ArrayList<>();
     boolean expire =
         locked(
             () -> {
               for (ClassicGroup g : List.copyOf(groups.values())) {
                 g.tick(now);
               }
+              changed.addAll(consumers.tick(now));
               if (now >= nextExpiryCheckMs) {
                 nextExpiryCheckMs = now + config.offsetsRetentionCheckMs();
                 return true;
               }
               return false;
             });
+    for (GroupRecord r : changed) {
+      writer.execute(() -> append(log.partitionFor(r.groupId()), List.of(r)));
+    }
     if (expire) {
       writer.execute(this::expireOffsets);
     }
@@ -786,6 +834,10 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
         () -> {
           long now = clock.getAsLong();
           for (ClassicGroup g : List.copyOf(groups.values())) {
+            ConsumerGroup modern = consumers.get(g.groupId());
+            if (modern != null && !modern.isEmpty()) {
+              continue; // a consumer-protocol group with members keeps its offsets
+            }
             List<TopicPartitionRef> expired = g.expiredOffsets(now, config.offsetsRetentionMs());
             List<GroupRecord> out =
                 tombstones.computeIfAbsent(log.partitionFor(g.groupId()), p -> new ArrayList<>());
@@ -798,6 +850,10 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
               g.markDead(now);
               groups.remove(g.groupId());
               out.add(new GroupRecord.GroupMetadata(g.groupId(), null));
+              if (modern != null) {
+                consumers.remove(g.groupId());
+                out.add(new GroupRecord.ConsumerGroupState(g.groupId(), null));
+              }
               counts[1]++;
             }
           }
@@ -808,6 +864,92 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
     }
   }
 
+  // ---- consumer-protocol groups (KIP-848) ------------------------------------------------------
+
+  /**
+   * ConsumerGroupHeartbeat (already validated as a request): joins, heartbeats, leaves. The answer
+   * comes once the group's new state is in the log. A non-empty classic group of the same id is
+   * GROUP_ID_NOT_FOUND; an empty one becomes a consumer-protocol group (its offsets stay).
+   */
+  public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerHeartbeat(
+      ConsumerGroupHeartbeatRequestData req, String clientId, String clientHost) {
+    CompletableFuture<ConsumerGroupHeartbeatResponseData> future = new CompletableFuture<>();
+    String groupId = req.groupId();
+    GroupRecord[] store = new GroupRecord[1];
+    ConsumerGroupHeartbeatResponseData answer =
+        locked(
+            () -> {
+              if (!owns(groupId)) {
+                return consumerError(coordinatorErrorLocked(groupId), null);
+              }
+              ConsumerGroup group = consumers.get(groupId);
+              if (group == null) {
+                ClassicGroup classic = groups.get(groupId);
+                if (classic != null && !classic.is(GroupState.EMPTY)) {
+                  return consumerError(
+                      Errors.GROUP_ID_NOT_FOUND, "Group " + groupId + " is not a consumer group.");
+                }
+                if (req.memberEpoch() != 0) {
+                  return consumerError(
+                      Errors.UNKNOWN_MEMBER_ID,
+                      "Member " + req.memberId() + " is not a member of group " + groupId + ".");
+                }
+                group = consumers.create(groupId);
+                groups.computeIfAbsent(groupId, this::newGroup);
+              }
+              ConsumerGroup.Result r =
+                  group.heartbeat(
+                      consumers.heartbeat(req, clientId, clientHost),
+                      clock.getAsLong(),
+                      consumers.partitionCounts());
+              if (group.takeDirty()) {
+                store[0] = ConsumerGroups.record(group);
+              }
+              return consumers.response(r);
+            });
+    if (store[0] == null) {
+      return CompletableFuture.completedFuture(answer);
+    }
+    writer.execute(
+        () -> {
+          Errors e = append(log.partitionFor(groupId), List.of(store[0]));
+          future.complete(
+              e == Errors.NONE ? answer : consumerError(ClassicGroup.storeError(e), null));
+        });
+    return future;
+  }
+
+  private static ConsumerGroupHeartbeatResponseData consumerError(Errors error, String message) {
+    return new ConsumerGroupHeartbeatResponseData()
+        .setErrorCode(error.code())
+        .setErrorMessage(message != null ? message : error.message());
+  }
+
+  /**
+   * A group as ConsumerGroupDescribe reports it; a classic or unknown one is GROUP_ID_NOT_FOUND.
+   */
+  public ConsumerGroupDescribeResponseData.DescribedGroup consumerDescribe(String groupId) {
+    return locked(
+        () -> {
+          ConsumerGroupDescribeResponseData.DescribedGroup d =
+              new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId);
+          Errors error = coordinatorErrorLocked(groupId);
+          if (error != Errors.NONE) {
+            return d.setErrorCode(error.code()).setErrorMessage(error.message());
+          }
+          ConsumerGroup group = consumers.get(groupId);
+          if (group != null) {
+            return consumers.describe(group);
+          }
+          ClassicGroup classic = groups.get(groupId);
+          return d.setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
+              .setErrorMessage(
+                  classic != null && !classic.is(GroupState.DEAD)
+                      ? "Group " + groupId + " is not a consumer group."
+                      : "Group " + groupId + " not found.");
+        });
+  }
+
   // ---- GroupQuery ------------------------------------------------------------------------------
 
   @Override
@@ -816,13 +958,7 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
         () ->
             groups.values().stream()
                 .filter(g -> !g.is(GroupState.DEAD))
-                .map(
-                    g ->
-                        new GroupSummary(
-                            g.groupId(),
-                            g.state().kafkaName(),
-                            g.protocolType() == null ? "" : g.protocolType(),
-                            g.size()))
+                .map(g -> GroupViews.summary(g, consumers.get(g.groupId())))
                 .sorted(java.util.Comparator.comparing(GroupSummary::groupId))
                 .toList());
   }
@@ -835,41 +971,7 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
           if (g == null || g.is(GroupState.DEAD)) {
             return Optional.<GroupDetail>empty();
           }
-          boolean consumer = ConsumerProtocolView.PROTOCOL_TYPE.equals(g.protocolType());
-          List<Member> members = new ArrayList<>();
-          for (MemberMetadata m : g.members()) {
-            members.add(
-                new Member(
-                    m.memberId(),
-                    m.groupInstanceId(),
-                    m.clientId(),
-                    m.clientHost(),
-                    consumer ? ConsumerProtocolView.assignment(m.assignment()) : List.of()));
-          }
-          Map<TopicPartitionRef, Committed> offsets = new LinkedHashMap<>();
-          g.offsets().entrySet().stream()
-              .sorted(
-                  java.util.Comparator.comparing(
-                          (Map.Entry<TopicPartitionRef, CommittedOffset> e) -> e.getKey().topic())
-                      .thenComparingInt(e -> e.getKey().partition()))
-              .forEach(
-                  e ->
-                      offsets.put(
-                          e.getKey(),
-                          new Committed(
-                              e.getValue().offset(),
-                              e.getValue().commitTimestampMs(),
-                              e.getValue().metadata())));
-          return Optional.of(
-              new GroupDetail(
-                  g.groupId(),
-                  g.state().kafkaName(),
-                  g.protocolType() == null ? "" : g.protocolType(),
-                  g.protocolName() == null ? "" : g.protocolName(),
-                  g.generationId(),
-                  g.leaderId(),
-                  List.copyOf(members),
-                  java.util.Collections.unmodifiableMap(offsets)));
+          return Optional.of(GroupViews.detail(g, consumers.get(groupId)));
         });
   }
 }

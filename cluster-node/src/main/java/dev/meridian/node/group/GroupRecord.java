@@ -2,11 +2,12 @@ package dev.meridian.node.group;
 
 import dev.meridian.node.group.GroupQuery.TopicPartitionRef;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A record of the internal offsets topic: a committed offset or a group's metadata, keyed so that
- * compaction keeps the newest of each. A null value is a tombstone. Encoded by {@link
- * GroupRecordCodec}.
+ * A record of the internal offsets topic: a committed offset, a classic group's metadata or a
+ * consumer-protocol group's state, keyed so that compaction keeps the newest of each. A null value
+ * is a tombstone. Encoded by {@link GroupRecordCodec}.
  */
 public sealed interface GroupRecord {
   String groupId();
@@ -65,4 +66,49 @@ public sealed interface GroupRecord {
       int sessionTimeoutMs,
       byte[] subscription,
       byte[] assignment) {}
+
+  /** A consumer-protocol group (KIP-848) as a whole; a null {@code value} deletes it. */
+  record ConsumerGroupState(String groupId, ConsumerGroupValue value) implements GroupRecord {
+    @Override
+    public boolean isTombstone() {
+      return value == null;
+    }
+  }
+
+  /**
+   * A consumer-protocol group's state.
+   *
+   * @param groupEpoch the group epoch
+   * @param assignmentEpoch the epoch of the target assignment
+   * @param subscribedPartitions the subscribed topics' partition counts the target was computed on
+   * @param members the members with their reconciliation state and target partitions
+   */
+  record ConsumerGroupValue(
+      int groupEpoch,
+      int assignmentEpoch,
+      Map<String, Integer> subscribedPartitions,
+      List<ConsumerMemberValue> members) {
+    public ConsumerGroupValue {
+      subscribedPartitions = Map.copyOf(subscribedPartitions);
+      members = List.copyOf(members);
+    }
+  }
+
+  /** A consumer-protocol member as stored with its group ({@code state}: a member state name). */
+  record ConsumerMemberValue(
+      String memberId,
+      String instanceId,
+      String rackId,
+      String clientId,
+      String clientHost,
+      List<String> topicNames,
+      String topicRegex,
+      String assignor,
+      int rebalanceTimeoutMs,
+      int memberEpoch,
+      int previousMemberEpoch,
+      String state,
+      List<TopicPartitionRef> assigned,
+      List<TopicPartitionRef> pendingRevocation,
+      List<TopicPartitionRef> target) {}
 }

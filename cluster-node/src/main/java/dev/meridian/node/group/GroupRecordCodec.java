@@ -25,6 +25,19 @@ import java.util.List;
  *                         | string clientHost | int32 rebalanceTimeoutMs | int32 sessionTimeoutMs
  *                         | bytes subscription | bytes assignment )
  *
+ * consumer-protocol group (KIP-848; one per group, the whole group)
+ *   key   int16 type = 3 | string group
+ *   value int16 version = 0 | int32 groupEpoch | int32 assignmentEpoch
+ *         | int32 topicCount × ( string topic | int32 partitions )
+ *         | int32 memberCount
+ *         | memberCount × ( string memberId | string instanceId | string rackId | string clientId
+ *                         | string clientHost | int32 n × string topic | string regex
+ *                         | string assignor | int32 rebalanceTimeoutMs | int32 memberEpoch
+ *                         | int32 previousMemberEpoch | string state
+ *                         | partitions assigned | partitions pendingRevocation
+ *                         | partitions target )
+ *   partitions = int32 n × ( string topic | int32 partition )
+ *
  * a null value (tombstone) deletes the key: an offset, or a whole group
  * </pre>
  *
@@ -34,6 +47,7 @@ import java.util.List;
 public final class GroupRecordCodec {
   static final short OFFSET_KEY = 1;
   static final short GROUP_KEY = 2;
+  static final short CONSUMER_GROUP_KEY = 3;
   static final short VALUE_VERSION = 0;
 
   private GroupRecordCodec() {}
@@ -52,6 +66,8 @@ public final class GroupRecordCodec {
     if (record instanceof GroupRecord.OffsetCommit o) {
       w.int16(OFFSET_KEY).string(o.groupId()).string(o.partition().topic());
       w.int32(o.partition().partition());
+    } else if (record instanceof GroupRecord.ConsumerGroupState) {
+      w.int16(CONSUMER_GROUP_KEY).string(record.groupId());
     } else {
       w.int16(GROUP_KEY).string(record.groupId());
     }
@@ -67,6 +83,8 @@ public final class GroupRecordCodec {
     if (record instanceof GroupRecord.OffsetCommit o) {
       CommittedOffset c = o.value();
       w.int64(c.offset()).int32(c.leaderEpoch()).string(c.metadata()).int64(c.commitTimestampMs());
+    } else if (record instanceof GroupRecord.ConsumerGroupState cg) {
+      writeConsumerGroup(w, cg.value());
     } else {
       GroupRecord.GroupMetadataValue g = ((GroupRecord.GroupMetadata) record).value();
       w.string(g.protocolType()).int32(g.generation()).string(g.protocol()).string(g.leader());
@@ -134,10 +152,100 @@ public final class GroupRecordCodec {
             new GroupRecord.GroupMetadataValue(
                 protocolType, generation, protocol, leader, stateTimestamp, members));
       }
+      if (type == CONSUMER_GROUP_KEY) {
+        String group = string(k);
+        if (value == null) {
+          return new GroupRecord.ConsumerGroupState(group, null);
+        }
+        ByteBuffer v = value.duplicate();
+        checkVersion(v);
+        return new GroupRecord.ConsumerGroupState(group, readConsumerGroup(v));
+      }
       return null;
     } catch (RuntimeException e) {
       throw new CorruptGroupRecordException("undecodable group record: " + e, e);
     }
+  }
+
+  private static void writeConsumerGroup(Writer w, GroupRecord.ConsumerGroupValue g) {
+    w.int32(g.groupEpoch()).int32(g.assignmentEpoch()).int32(g.subscribedPartitions().size());
+    new java.util.TreeMap<>(g.subscribedPartitions()).forEach((t, n) -> w.string(t).int32(n));
+    w.int32(g.members().size());
+    for (GroupRecord.ConsumerMemberValue m : g.members()) {
+      w.string(m.memberId()).string(m.instanceId()).string(m.rackId()).string(m.clientId());
+      w.string(m.clientHost()).int32(m.topicNames().size());
+      m.topicNames().forEach(w::string);
+      w.string(m.topicRegex()).string(m.assignor()).int32(m.rebalanceTimeoutMs());
+      w.int32(m.memberEpoch()).int32(m.previousMemberEpoch()).string(m.state());
+      partitions(w, m.assigned());
+      partitions(w, m.pendingRevocation());
+      partitions(w, m.target());
+    }
+  }
+
+  private static void partitions(Writer w, List<TopicPartitionRef> partitions) {
+    w.int32(partitions.size());
+    partitions.forEach(tp -> w.string(tp.topic()).int32(tp.partition()));
+  }
+
+  private static GroupRecord.ConsumerGroupValue readConsumerGroup(ByteBuffer v) {
+    int groupEpoch = v.getInt();
+    int assignmentEpoch = v.getInt();
+    int topics = count(v);
+    java.util.Map<String, Integer> subscribed = new java.util.TreeMap<>();
+    for (int i = 0; i < topics; i++) {
+      subscribed.put(string(v), v.getInt());
+    }
+    int count = count(v);
+    List<GroupRecord.ConsumerMemberValue> members = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      String memberId = string(v);
+      String instanceId = string(v);
+      String rackId = string(v);
+      String clientId = string(v);
+      String clientHost = string(v);
+      int n = count(v);
+      List<String> names = new ArrayList<>(n);
+      for (int j = 0; j < n; j++) {
+        names.add(string(v));
+      }
+      members.add(
+          new GroupRecord.ConsumerMemberValue(
+              memberId,
+              instanceId,
+              rackId,
+              clientId,
+              clientHost,
+              names,
+              string(v),
+              string(v),
+              v.getInt(),
+              v.getInt(),
+              v.getInt(),
+              string(v),
+              partitions(v),
+              partitions(v),
+              partitions(v)));
+    }
+    return new GroupRecord.ConsumerGroupValue(groupEpoch, assignmentEpoch, subscribed, members);
+  }
+
+  private static List<TopicPartitionRef> partitions(ByteBuffer v) {
+    int n = count(v);
+    List<TopicPartitionRef> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(new TopicPartitionRef(string(v), v.getInt()));
+    }
+    return out;
+  }
+
+  /** A count that cannot exceed the bytes left (each element takes at least one). */
+  private static int count(ByteBuffer v) {
+    int n = v.getInt();
+    if (n < 0 || n > v.remaining()) {
+      throw new IllegalArgumentException("count " + n);
+    }
+    return n;
   }
 
   private static void checkVersion(ByteBuffer v) {

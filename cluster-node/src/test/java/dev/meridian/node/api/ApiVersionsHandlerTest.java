@@ -62,7 +62,8 @@ class ApiVersionsHandlerTest {
   }
 
   @Test
-  void featuresFromV3OnlyWhatIsImplementedIsFinalized() throws Exception {
+  void featuresFromV3OnlyWhatIsImplementedIsFinalizedWithTheConsumerGroupProtocol()
+      throws Exception {
     ApiHandler h = BrokerApis.registry(broker).handler(ApiKeys.API_VERSIONS);
     node.createTopic("bump", 1, Map.of()); // the image has moved past its first versions
     for (short v = 0; v <= h.maxVersion(); v++) {
@@ -91,9 +92,17 @@ class ApiVersionsHandlerTest {
         }
         assertNull(resp.finalizedFeatures().find(feature), feature + " is not finalized");
       }
+      ApiVersionsResponseData.SupportedFeatureKey gv =
+          resp.supportedFeatures().find(ApiVersionsHandler.GROUP_VERSION);
+      if (v == 3) {
+        assertNull(gv, "group.version's minimum of 0 is left out at v3 (KAFKA-17011)");
+      } else {
+        assertEquals(0, gv.minVersion());
+        assertEquals(1, gv.maxVersion());
+      }
       assertEquals(v == 3 ? 1 : 5, resp.supportedFeatures().size());
       assertEquals(
-          List.of(ApiVersionsHandler.METADATA_VERSION),
+          List.of(ApiVersionsHandler.METADATA_VERSION, ApiVersionsHandler.GROUP_VERSION),
           resp.finalizedFeatures().stream()
               .map(ApiVersionsResponseData.FinalizedFeatureKey::name)
               .toList());

@@ -538,8 +538,8 @@ class GroupCoordinatorTest {
     List<GroupCoordinator.ListedGroup> listed = coordinator.listGroups();
     assertEquals(
         List.of(
-            new GroupCoordinator.ListedGroup("g", "consumer", GroupState.STABLE),
-            new GroupCoordinator.ListedGroup("solo", "", GroupState.EMPTY)),
+            new GroupCoordinator.ListedGroup("g", "consumer", "Stable", "classic"),
+            new GroupCoordinator.ListedGroup("solo", "", "Empty", "classic")),
         listed);
     var d = coordinator.describe("g");
     assertEquals("Stable", d.groupState());
