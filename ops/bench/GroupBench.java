@@ -54,7 +54,20 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 public class GroupBench {
   static final int CONSUMERS = 3;
-  static final long HEARTBEAT_INTERVAL_MS = 3000; // the client's default heartbeat.interval.ms
+  /**
+   * The group protocol, from the environment variable GROUP_PROTOCOL: "classic" (the default) or
+   * "consumer" (KIP-848: the coordinator assigns, members reconcile incrementally).
+   */
+  static final String PROTOCOL =
+      System.getenv().getOrDefault("GROUP_PROTOCOL", "classic").toLowerCase(Locale.ROOT);
+
+  static final boolean INCREMENTAL = PROTOCOL.equals("consumer");
+
+  /**
+   * How often the old members heartbeat: the client's default heartbeat.interval.ms (classic),
+   * the broker's default group.consumer.heartbeat.interval.ms (consumer, Kafka and Meridian).
+   */
+  static final long HEARTBEAT_INTERVAL_MS = INCREMENTAL ? 5000 : 3000;
 
   public static void main(String[] args) throws Exception {
     Locale.setDefault(Locale.ROOT);
@@ -77,7 +90,7 @@ public class GroupBench {
     p.put("bootstrap.servers", bootstrap);
     p.put("group.id", group);
     p.put("client.id", clientId);
-    p.put("group.protocol", "classic");
+    p.put("group.protocol", PROTOCOL);
     p.put("auto.offset.reset", reset);
     p.put("key.deserializer", ByteArrayDeserializer.class.getName());
     p.put("value.deserializer", ByteArrayDeserializer.class.getName());
@@ -209,6 +222,7 @@ public class GroupBench {
     long assignedAtNs;
     long watchFromNs; // set just before the 4th member subscribes
     long revokedAtNs; // first revocation since watchFromNs
+    final long[] partAssignedAt; // per partition: when this member was last given it (incremental)
     int generation = -1;
     volatile boolean stop;
     Thread thread;
@@ -218,6 +232,7 @@ public class GroupBench {
       this.lock = lock;
       this.consumer = consumer;
       this.firstAfterAssign = new long[parts];
+      this.partAssignedAt = new long[parts];
     }
 
     @Override
@@ -226,6 +241,11 @@ public class GroupBench {
       synchronized (lock) {
         if (watchFromNs != 0 && revokedAtNs < watchFromNs) {
           revokedAtNs = now;
+        }
+        if (INCREMENTAL) {
+          Set<Integer> left = new HashSet<>(assignment);
+          partitions.forEach(tp -> left.remove(tp.partition()));
+          assignment = left;
         }
       }
     }
@@ -244,10 +264,24 @@ public class GroupBench {
         gen = -1;
       }
       synchronized (lock) {
-        assignment = set;
+        if (INCREMENTAL) {
+          // the callback names only the partitions added; the rest stay, and keep flowing
+          if (set.isEmpty()) {
+            return;
+          }
+          Set<Integer> all = new HashSet<>(assignment);
+          all.addAll(set);
+          assignment = all;
+          for (int p : set) {
+            partAssignedAt[p] = now;
+            firstAfterAssign[p] = 0;
+          }
+        } else {
+          assignment = set;
+          Arrays.fill(firstAfterAssign, 0);
+        }
         assignedAtNs = now;
         generation = gen;
-        Arrays.fill(firstAfterAssign, 0);
       }
     }
 
@@ -310,6 +344,40 @@ public class GroupBench {
         return 0;
       }
       latest = Math.max(latest, owner[p].firstAfterAssign[p]);
+    }
+    return latest;
+  }
+
+  /**
+   * Incremental protocols: when every partition is owned by exactly one member, the 4th member
+   * has partitions, and every partition given to a member since {@code sinceNs} has delivered to
+   * it since: the latest of those first deliveries; otherwise 0 (partitions that did not move
+   * never stopped flowing). Call with the lock held.
+   */
+  static long movedFlowingSince(List<Member> members, Member fourth, int parts, long sinceNs) {
+    if (fourth.assignment.isEmpty()) {
+      return 0;
+    }
+    Member[] owner = new Member[parts];
+    for (Member m : members) {
+      for (int p : m.assignment) {
+        if (owner[p] != null) {
+          return 0;
+        }
+        owner[p] = m;
+      }
+    }
+    long latest = 0;
+    for (int p = 0; p < parts; p++) {
+      if (owner[p] == null) {
+        return 0;
+      }
+      if (owner[p].partAssignedAt[p] > sinceNs) {
+        if (owner[p].firstAfterAssign[p] == 0) {
+          return 0;
+        }
+        latest = Math.max(latest, owner[p].firstAfterAssign[p]);
+      }
     }
     return latest;
   }
@@ -436,7 +504,10 @@ public class GroupBench {
           continue;
         }
         synchronized (lock) {
-          long done = allFlowingSince(members, parts, join);
+          long done =
+              INCREMENTAL
+                  ? movedFlowingSince(members, fourth, parts, join)
+                  : allFlowingSince(members, parts, join);
           if (done != 0) {
             long revokedAt = 0;
             for (Member m : first) {
