@@ -19,7 +19,9 @@ import org.apache.kafka.common.protocol.Errors;
  * OffsetFetch 1–9 (by topic name): the committed offsets of the requested partitions (-1 and empty
  * metadata where there is none), or of every partition the group committed (topics null, v2+). v8+
  * batches several groups. {@code requireStable} (v7+) never has to wait: without transactions no
- * commit is pending once it is answered.
+ * commit is pending once it is answered. v9 names the member of a consumer-protocol group and its
+ * epoch: an unknown member is UNKNOWN_MEMBER_ID, an old epoch STALE_MEMBER_EPOCH (the client
+ * fetches again after its next heartbeat).
  */
 public final class OffsetFetchHandler implements ApiHandler {
   private static final long NO_OFFSET = -1;
@@ -62,6 +64,10 @@ public final class OffsetFetchHandler implements ApiHandler {
         OffsetFetchResponseData.OffsetFetchResponseGroup rg =
             new OffsetFetchResponseData.OffsetFetchResponseGroup().setGroupId(g.groupId());
         Errors groupError = broker.groups().coordinatorError(g.groupId());
+        if (groupError == Errors.NONE && request.version() >= 9) {
+          groupError =
+              broker.groups().validateOffsetFetch(g.groupId(), g.memberId(), g.memberEpoch());
+        }
         if (groupError != Errors.NONE) {
           resp.groups().add(rg.setErrorCode(groupError.code()));
           continue;

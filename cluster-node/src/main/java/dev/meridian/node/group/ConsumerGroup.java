@@ -406,6 +406,7 @@ final class ConsumerGroup {
           return; // still revoking
         }
         m.pendingRevocation = new HashSet<>();
+        m.heldSince.keySet().retainAll(m.assigned);
         m.revocationDeadlineMs = Long.MAX_VALUE;
       }
       case UNRELEASED_PARTITIONS -> {
@@ -445,6 +446,7 @@ final class ConsumerGroup {
           waiting = true;
         } else {
           m.assigned.add(tp);
+          m.heldSince.put(tp, m.memberEpoch);
         }
       }
     }
@@ -505,11 +507,13 @@ final class ConsumerGroup {
   }
 
   /**
-   * Whether an OffsetCommit from {@code memberId} at {@code memberEpoch} may commit: a commit
-   * without member (epoch -1) only while the group has no members; a member's only at its current
-   * epoch (STALE_MEMBER_EPOCH otherwise, after which the client commits again once it heartbeated).
+   * Whether an OffsetCommit from {@code memberId} at {@code memberEpoch} may commit {@code
+   * partitions}: a commit without member (epoch -1) only while the group has no members; a member's
+   * at its current epoch, or at an older one for partitions it has held since that epoch (KIP-1251:
+   * a commit sent just before the member learned of its new epoch is still its own);
+   * STALE_MEMBER_EPOCH otherwise.
    */
-  Errors validateOffsetCommit(String memberId, int memberEpoch) {
+  Errors validateOffsetCommit(String memberId, int memberEpoch, Set<TopicPartitionRef> partitions) {
     if (memberEpoch < 0 && (memberId == null || memberId.isEmpty()) && members.isEmpty()) {
       return Errors.NONE;
     }
@@ -517,7 +521,31 @@ final class ConsumerGroup {
     if (m == null) {
       return Errors.UNKNOWN_MEMBER_ID;
     }
-    return memberEpoch == m.memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+    if (memberEpoch == m.memberEpoch) {
+      return Errors.NONE;
+    }
+    if (memberEpoch > m.memberEpoch || memberEpoch < 0) {
+      return Errors.STALE_MEMBER_EPOCH;
+    }
+    for (TopicPartitionRef tp : partitions) {
+      Integer since = m.heldSince.get(tp);
+      if (since == null || since > memberEpoch) {
+        return Errors.STALE_MEMBER_EPOCH;
+      }
+    }
+    return Errors.NONE;
+  }
+
+  /**
+   * Whether member {@code memberId} at {@code memberEpoch} may fetch the group's offsets: at its
+   * epoch or an older one (reading changes nothing); a newer one is STALE_MEMBER_EPOCH.
+   */
+  Errors validateOffsetFetch(String memberId, int memberEpoch) {
+    ConsumerMember m = members.get(memberId);
+    if (m == null) {
+      return Errors.UNKNOWN_MEMBER_ID;
+    }
+    return memberEpoch <= m.memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
   }
 
   // ---- storing ---------------------------------------------------------------------------------
@@ -570,6 +598,9 @@ final class ConsumerGroup {
       m.state = State.valueOf(mv.state());
       m.assigned = new HashSet<>(mv.assigned());
       m.pendingRevocation = new HashSet<>(mv.pendingRevocation());
+      // when it got each partition is not stored: from now on only the loaded epoch counts
+      m.assigned.forEach(tp -> m.heldSince.put(tp, mv.memberEpoch()));
+      m.pendingRevocation.forEach(tp -> m.heldSince.put(tp, mv.memberEpoch()));
       m.sessionDeadlineMs = nowMs + config.consumerSessionTimeoutMs();
       if (m.state == State.UNREVOKED_PARTITIONS) {
         m.revocationDeadlineMs = nowMs + Math.max(1, m.rebalanceTimeoutMs);

@@ -1,8 +1,10 @@
 package dev.meridian.node.group;
 
 import dev.meridian.node.group.GroupQuery.TopicPartitionRef;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -45,6 +47,12 @@ final class ConsumerMember {
   Set<TopicPartitionRef> assigned = new HashSet<>();
   Set<TopicPartitionRef> pendingRevocation = new HashSet<>();
 
+  /**
+   * The member epoch at which it got each partition it holds (KIP-1251's assignment epochs): a
+   * commit from an older member epoch is still good for a partition it has held since then.
+   */
+  Map<TopicPartitionRef, Integer> heldSince = new HashMap<>();
+
   long sessionDeadlineMs;
   long revocationDeadlineMs = Long.MAX_VALUE;
 
@@ -65,6 +73,8 @@ final class ConsumerMember {
     m.rebalanceTimeoutMs = rebalanceTimeoutMs;
     // it reconciles from epoch 0 but keeps what the old process held: nobody else got it meanwhile
     m.assigned = new HashSet<>(assigned);
+    m.heldSince = new HashMap<>();
+    assigned.forEach(tp -> m.heldSince.put(tp, 0));
     return m;
   }
 

@@ -488,7 +488,7 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
               }
               ConsumerGroup modern = consumers.get(groupId);
               if (modern != null) {
-                return modern.validateOffsetCommit(memberId, generation);
+                return modern.validateOffsetCommit(memberId, generation, offsets.keySet());
               }
               ClassicGroup group = groups.get(groupId);
               if (group == null) {
@@ -923,6 +923,21 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
     return new ConsumerGroupHeartbeatResponseData()
         .setErrorCode(error.code())
         .setErrorMessage(message != null ? message : error.message());
+  }
+
+  /**
+   * Whether a consumer-protocol member may fetch offsets (OffsetFetch v9+ names the member and its
+   * epoch): UNKNOWN_MEMBER_ID or STALE_MEMBER_EPOCH as in Kafka; NONE for classic groups and for
+   * fetches without a member.
+   */
+  public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
+    return locked(
+        () -> {
+          ConsumerGroup group = consumers.get(groupId);
+          return group == null || memberId == null || memberEpoch < 0
+              ? Errors.NONE
+              : group.validateOffsetFetch(memberId, memberEpoch);
+        });
   }
 
   /**

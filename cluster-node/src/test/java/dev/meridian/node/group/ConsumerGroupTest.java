@@ -103,13 +103,34 @@ class ConsumerGroupTest {
   }
 
   @Test
-  void offsetCommitsNeedTheMembersCurrentEpoch() {
-    assertEquals(Errors.NONE, group.validateOffsetCommit("", -1), "an empty group: anyone");
-    join("a", null, List.of("t"));
-    assertEquals(Errors.NONE, group.validateOffsetCommit("a", 1));
-    assertEquals(Errors.STALE_MEMBER_EPOCH, group.validateOffsetCommit("a", 0));
-    assertEquals(Errors.UNKNOWN_MEMBER_ID, group.validateOffsetCommit("x", 1));
-    assertEquals(Errors.UNKNOWN_MEMBER_ID, group.validateOffsetCommit("", -1), "not any more");
+  void offsetCommitsNeedAnEpochAtWhichTheMemberHeldThePartitions() {
+    Set<TopicPartitionRef> t0 = parts("t", 0);
+    assertEquals(Errors.NONE, group.validateOffsetCommit("", -1, t0), "an empty group: anyone");
+    ConsumerGroup.Result a = join("a", null, List.of("t"));
+    assertEquals(Errors.NONE, group.validateOffsetCommit("a", 1, t0));
+    assertEquals(Errors.STALE_MEMBER_EPOCH, group.validateOffsetCommit("a", 0, t0));
+    assertEquals(Errors.STALE_MEMBER_EPOCH, group.validateOffsetCommit("a", 2, t0), "future");
+    assertEquals(Errors.UNKNOWN_MEMBER_ID, group.validateOffsetCommit("x", 1, t0));
+    assertEquals(Errors.UNKNOWN_MEMBER_ID, group.validateOffsetCommit("", -1, t0), "not any more");
+
+    // b joins; a revokes half and moves to epoch 2 keeping the other half
+    join("b", null, List.of("t"));
+    ConsumerGroup.Result kept = beat("a", 1, a.assignment());
+    beat("a", 1, kept.assignment());
+    assertEquals(2, group.members().get(0).memberEpoch);
+    assertEquals(
+        Errors.NONE,
+        group.validateOffsetCommit("a", 1, kept.assignment()),
+        "a commit a sent at epoch 1, for partitions it still holds, is still good");
+    Set<TopicPartitionRef> gone = parts("t", 0, 1, 2, 3, 4, 5);
+    gone.removeAll(kept.assignment());
+    assertEquals(
+        Errors.STALE_MEMBER_EPOCH,
+        group.validateOffsetCommit("a", 1, gone),
+        "not for partitions it gave up");
+    assertEquals(Errors.NONE, group.validateOffsetFetch("a", 1), "reading with an old epoch");
+    assertEquals(Errors.STALE_MEMBER_EPOCH, group.validateOffsetFetch("a", 3));
+    assertEquals(Errors.UNKNOWN_MEMBER_ID, group.validateOffsetFetch("x", 1));
   }
 
   @Test
