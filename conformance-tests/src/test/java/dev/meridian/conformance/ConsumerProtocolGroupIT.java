@@ -309,6 +309,25 @@ class ConsumerProtocolGroupIT {
       assertEquals(GroupType.CLASSIC, c.type());
       assertEquals(6, c.members().iterator().next().assignment().topicPartitions().size());
     }
+    // the REST view of the node: members, assignments and lag of both groups
+    for (String id : List.of("g-modern", "g-classic")) {
+      run.produce(topic, id, 60);
+      await(id + " has no lag on any partition")
+          .atMost(GroupRun.WAIT)
+          .until(
+              () -> {
+                com.fasterxml.jackson.databind.JsonNode g =
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(Http.get(meridian.httpPort(), "/v1/groups/" + id).body());
+                int caughtUp = 0;
+                for (com.fasterxml.jackson.databind.JsonNode p : g.path("partitions")) {
+                  caughtUp += p.path("lag").asLong(-1) == 0 ? 1 : 0;
+                }
+                return caughtUp == PARTITIONS
+                    && g.path("protocolType").asText().equals("consumer")
+                    && g.path("members").size() == 1;
+              });
+    }
     ExternalProcess.Result r =
         KafkaTools.run(
             tmp,

@@ -116,8 +116,21 @@ final class ConsumerGroups {
         clientHost);
   }
 
-  /** The response to a heartbeat. */
-  ConsumerGroupHeartbeatResponseData response(ConsumerGroup.Result r) {
+  /**
+   * The heartbeat interval a member is told: {@code groupConsumerHeartbeatIntervalMs} while the
+   * group is stable, a tenth of it (at least 100 ms) while it reconciles, so that a member waiting
+   * for partitions another one is releasing, or one that has to revoke, hears of it within a
+   * fraction of a second instead of at its next regular heartbeat.
+   */
+  int heartbeatIntervalMs(ConsumerGroup group) {
+    int interval = config.consumerHeartbeatIntervalMs();
+    return group.state().equals("Stable") || group.isEmpty()
+        ? interval
+        : Math.min(interval, Math.max(100, interval / 10));
+  }
+
+  /** The response to a heartbeat of a member of {@code group}. */
+  ConsumerGroupHeartbeatResponseData response(ConsumerGroup group, ConsumerGroup.Result r) {
     ConsumerGroupHeartbeatResponseData resp =
         new ConsumerGroupHeartbeatResponseData()
             .setErrorCode(r.error().code())
@@ -127,7 +140,7 @@ final class ConsumerGroups {
     }
     resp.setMemberId(r.memberId())
         .setMemberEpoch(r.memberEpoch())
-        .setHeartbeatIntervalMs(config.consumerHeartbeatIntervalMs());
+        .setHeartbeatIntervalMs(heartbeatIntervalMs(group));
     if (r.assignment() != null) {
       ConsumerGroupHeartbeatResponseData.Assignment a =
           new ConsumerGroupHeartbeatResponseData.Assignment();

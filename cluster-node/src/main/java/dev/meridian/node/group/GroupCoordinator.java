@@ -905,7 +905,7 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
               if (group.takeDirty()) {
                 store[0] = ConsumerGroups.record(group);
               }
-              return consumers.response(r);
+              return consumers.response(group, r);
             });
     if (store[0] == null) {
       return CompletableFuture.completedFuture(answer);

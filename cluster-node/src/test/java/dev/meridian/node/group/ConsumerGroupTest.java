@@ -87,6 +87,21 @@ class ConsumerGroupTest {
   }
 
   @Test
+  void membersHeartbeatFasterWhileTheGroupReconciles() {
+    ConsumerGroups groups = new ConsumerGroups(GroupConfig.DEFAULTS, Map::of);
+    ConsumerGroup.Result a = join("a", null, List.of("t"));
+    assertEquals(5000, groups.heartbeatIntervalMs(group), "stable: the configured interval");
+    join("b", null, List.of("t"));
+    assertEquals("Reconciling", group.state());
+    assertEquals(500, groups.heartbeatIntervalMs(group), "a tenth while partitions move");
+    ConsumerGroup.Result kept = beat("a", a.memberEpoch(), a.assignment());
+    beat("a", a.memberEpoch(), kept.assignment());
+    beat("b", group.groupEpoch(), Set.of());
+    assertEquals("Stable", group.state());
+    assertEquals(5000, groups.heartbeatIntervalMs(group));
+  }
+
+  @Test
   void aStaleOrFutureEpochIsFencedButAMissedAnswerIsForgiven() {
     ConsumerGroup.Result a = join("a", null, List.of("t"));
     join("b", null, List.of("t"));
