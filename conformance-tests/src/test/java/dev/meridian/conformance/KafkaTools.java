@@ -25,22 +25,35 @@ final class KafkaTools {
 
   private KafkaTools() {}
 
+  static final String MIRROR_MAKER = "org.apache.kafka.connect.mirror.MirrorMaker";
+
   /**
-   * Starts {@code mainClass} with {@code args} in {@code dir} and returns the running process (its
-   * output discarded, its errors in {@code dir/<class>.err}); the caller stops it by its PID.
+   * Starts {@code mainClass} with {@code args} in {@code dir} and returns the running process, its
+   * output and errors in {@link #logFile} (with no log4j2 configuration a Kafka tool prints only
+   * its ERROR lines there); the caller stops it by its PID.
    */
   static Process start(Path dir, String mainClass, String... args) throws Exception {
+    return startWithClassPath(dir, System.getProperty("java.class.path"), mainClass, args);
+  }
+
+  /** {@link #start} with its own class path. */
+  static Process startWithClassPath(Path dir, String classPath, String mainClass, String... args)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     command.add(mainClass);
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-    pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    pb.redirectError(
-        dir.resolve(mainClass.substring(mainClass.lastIndexOf('.') + 1) + ".err").toFile());
+    pb.environment().put("CLASSPATH", classPath);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(dir.resolve(logFile(mainClass)).toFile());
     return pb.start();
+  }
+
+  /** The file in its directory that {@link #start} writes a tool's output to. */
+  static String logFile(String mainClass) {
+    return mainClass.substring(mainClass.lastIndexOf('.') + 1) + ".log";
   }
 
   /** Runs {@code mainClass} with {@code args} in {@code dir}; at most one minute. */
