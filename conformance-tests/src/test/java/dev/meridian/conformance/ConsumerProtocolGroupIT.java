@@ -2,7 +2,6 @@ package dev.meridian.conformance;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.node.group.GroupQuery;
@@ -11,9 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
@@ -71,36 +68,13 @@ class ConsumerProtocolGroupIT {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void threeMembersShareSixPartitionsAndAFourthJoinsWithoutLossOrRepeats() throws Exception {
-    String topic = "shared";
-    Clients.createTopic(meridian.bootstrap(), topic, PARTITIONS, Map.of());
-    List<GroupConsumer> group = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      group.add(run.consumer("c" + i, "g-shared", topic));
-    }
-    awaitAssignment(group, topic, List.of(2, 2, 2));
+    Clients.createTopic(meridian.bootstrap(), "shared", PARTITIONS, Map.of());
+    run.threeShareAndAFourthJoins("g-shared", "shared", PARTITIONS);
     assertEquals("consumer", group("g-shared").protocolType());
     assertEquals("uniform", group("g-shared").protocol());
-
-    run.produce(topic, "first", 3000);
-    run.awaitReadOnce("first", 3000);
-    for (GroupConsumer c : group) {
-      Set<TopicPartition> read = run.partitionsRead(c.name());
-      assertTrue(c.assignment().containsAll(read), c.name() + " read only its own partitions");
-    }
-
-    int assignmentsOfFirst = group.get(0).assignmentCount();
-    group.add(run.consumer("c4", "g-shared", topic));
-    awaitAssignment(group, topic, List.of(2, 2, 1, 1));
-    run.produce(topic, "second", 3000);
-    run.awaitReadOnce("second", 3000);
-    run.awaitReadOnce("first", 3000);
-    assertFalse(run.partitionsRead("c4").isEmpty(), "the fourth member read its partitions");
     await("the group settles")
         .atMost(GroupRun.WAIT)
         .until(() -> group("g-shared").state().equals("Stable"));
-    assertTrue(
-        group.get(0).assignmentCount() <= assignmentsOfFirst + 1,
-        "incremental: the first member was only told about its new partitions, if any");
   }
 
   @Test
@@ -180,29 +154,8 @@ class ConsumerProtocolGroupIT {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void twoGroupsEachReadEverything() throws Exception {
-    String topic = "fanout";
-    Clients.createTopic(meridian.bootstrap(), topic, PARTITIONS, Map.of());
-    run.produce(topic, "x", 2000);
-    Map<String, AtomicInteger> perGroup = new ConcurrentHashMap<>();
-    for (String g : List.of("ga", "gb")) {
-      for (int i = 1; i <= 2; i++) {
-        run.consumer(
-            g + "-" + i,
-            g,
-            topic,
-            (name, r) ->
-                perGroup
-                    .computeIfAbsent(g + ":" + r.value(), v -> new AtomicInteger())
-                    .incrementAndGet());
-      }
-    }
-    await("both groups read all")
-        .atMost(GroupRun.WAIT)
-        .until(() -> perGroup.size() == 4000 || run.failedConsumer() != null);
-    assertEquals(null, run.failedConsumer());
-    for (Map.Entry<String, AtomicInteger> e : perGroup.entrySet()) {
-      assertEquals(1, e.getValue().get(), e.getKey() + " read once by its group");
-    }
+    Clients.createTopic(meridian.bootstrap(), "fanout", PARTITIONS, Map.of());
+    run.twoGroupsEachReadEverything("fanout");
   }
 
   @Test

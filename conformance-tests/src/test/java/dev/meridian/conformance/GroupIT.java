@@ -2,7 +2,6 @@ package dev.meridian.conformance;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meridian.node.group.GroupQuery;
@@ -12,9 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -71,28 +68,8 @@ class GroupIT {
   @Test
   @Timeout(value = 180, unit = TimeUnit.SECONDS)
   void threeConsumersShareSixPartitionsAndAFourthJoinsWithoutLossOrRepeats() throws Exception {
-    String topic = "shared";
-    Clients.createTopic(meridian.bootstrap(), topic, PARTITIONS, Map.of());
-    List<GroupConsumer> group = new ArrayList<>();
-    for (int i = 1; i <= 3; i++) {
-      group.add(consumer("c" + i, "g-shared", topic));
-    }
-    awaitAssignment(group, topic, List.of(2, 2, 2));
-
-    produce(topic, "first", 3000);
-    awaitReadOnce("first", 3000);
-    for (GroupConsumer c : group) {
-      Set<TopicPartition> read = run.partitionsRead(c.name());
-      assertTrue(c.assignment().containsAll(read), c.name() + " read only its own partitions");
-      assertEquals(2, read.size(), c.name() + " read its two partitions");
-    }
-
-    group.add(consumer("c4", "g-shared", topic));
-    awaitAssignment(group, topic, List.of(2, 2, 1, 1));
-    produce(topic, "second", 3000);
-    awaitReadOnce("second", 3000);
-    awaitReadOnce("first", 3000);
-    assertTrue(!run.partitionsRead("c4").isEmpty(), "the fourth consumer read its partitions");
+    Clients.createTopic(meridian.bootstrap(), "shared", PARTITIONS, Map.of());
+    run.threeShareAndAFourthJoins("g-shared", "shared", PARTITIONS);
   }
 
   @Test
@@ -164,29 +141,8 @@ class GroupIT {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void twoGroupsEachReadEverything() throws Exception {
-    String topic = "fanout";
-    Clients.createTopic(meridian.bootstrap(), topic, PARTITIONS, Map.of());
-    produce(topic, "x", 2000);
-    Map<String, AtomicInteger> perGroup = new ConcurrentHashMap<>();
-    for (String g : List.of("ga", "gb")) {
-      for (int i = 1; i <= 2; i++) {
-        run.consumer(
-            g + "-" + i,
-            g,
-            topic,
-            (name, r) ->
-                perGroup
-                    .computeIfAbsent(g + ":" + r.value(), v -> new AtomicInteger())
-                    .incrementAndGet());
-      }
-    }
-    await("both groups read all")
-        .atMost(WAIT)
-        .until(() -> perGroup.size() == 4000 || run.failedConsumer() != null);
-    assertNull(run.failedConsumer());
-    for (Map.Entry<String, AtomicInteger> e : perGroup.entrySet()) {
-      assertEquals(1, e.getValue().get(), e.getKey() + " read once by its group");
-    }
+    Clients.createTopic(meridian.bootstrap(), "fanout", PARTITIONS, Map.of());
+    run.twoGroupsEachReadEverything("fanout");
   }
 
   @Test

@@ -2,7 +2,9 @@ package dev.meridian.conformance;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -148,6 +150,63 @@ final class GroupRun implements AutoCloseable {
                   && all.equals(Set.copyOf(Clients.partitions(topic, partitions)))
                   && got.equals(want);
             });
+  }
+
+  // ---- scenarios both group protocols pass ---------------------------------------------------
+
+  /**
+   * Three consumers of {@code group} share the topic's {@code partitions} (6) two each, read 3000
+   * records once, each only from its own partitions; a fourth joins ({@code 2, 2, 1, 1}) and 3000
+   * more are read once, the fourth reading its share.
+   *
+   * @return the four consumers
+   */
+  List<GroupConsumer> threeShareAndAFourthJoins(String group, String topic, int partitions)
+      throws Exception {
+    List<GroupConsumer> members = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      members.add(consumer(group + "-c" + i, group, topic));
+    }
+    awaitAssignment(members, topic, partitions, List.of(2, 2, 2));
+    produce(topic, "first", 3000);
+    awaitReadOnce("first", 3000);
+    for (GroupConsumer c : members) {
+      Set<TopicPartition> read = partitionsRead(c.name());
+      assertTrue(c.assignment().containsAll(read), c.name() + " read only its own partitions");
+      assertEquals(2, read.size(), c.name() + " read its two partitions");
+    }
+    members.add(consumer(group + "-c4", group, topic));
+    awaitAssignment(members, topic, partitions, List.of(2, 2, 1, 1));
+    produce(topic, "second", 3000);
+    awaitReadOnce("second", 3000);
+    awaitReadOnce("first", 3000);
+    assertFalse(partitionsRead(group + "-c4").isEmpty(), "the fourth consumer read its share");
+    return members;
+  }
+
+  /** Two groups of two consumers each read all 2000 records of {@code topic}, each once. */
+  void twoGroupsEachReadEverything(String topic) throws Exception {
+    produce(topic, "x", 2000);
+    Map<String, AtomicInteger> perGroup = new ConcurrentHashMap<>();
+    for (String g : List.of("ga", "gb")) {
+      for (int i = 1; i <= 2; i++) {
+        consumer(
+            g + "-" + i,
+            g,
+            topic,
+            (name, r) ->
+                perGroup
+                    .computeIfAbsent(g + ":" + r.value(), v -> new AtomicInteger())
+                    .incrementAndGet());
+      }
+    }
+    await("both groups read all")
+        .atMost(WAIT)
+        .until(() -> perGroup.size() == 4000 || failedConsumer() != null);
+    assertNull(failedConsumer());
+    for (Map.Entry<String, AtomicInteger> e : perGroup.entrySet()) {
+      assertEquals(1, e.getValue().get(), e.getKey() + " read once by its group");
+    }
   }
 
   @Override
