@@ -56,6 +56,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
@@ -210,7 +211,7 @@ final class KafkaBroker implements AutoCloseable {
               offsets,
               groupWriter,
               System::currentTimeMillis,
-              () -> groupTopics(metadata.publishingImage()));
+              new GroupTopics(metadata::publishingImage));
       replicas.addLeadershipListener(
           new ReplicaManager.LeadershipListener() {
             @Override
@@ -295,13 +296,32 @@ final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  /** The region's topics as consumer-protocol groups see them. */
-  private static Map<String, GroupTopic> groupTopics(MetadataImage image) {
-    Map<String, GroupTopic> out = new HashMap<>();
-    for (TopicImage t : image.topics().values()) {
-      out.put(t.name(), new GroupTopic(t.id(), t.partitionCount()));
+  /**
+   * The region's topics as consumer-protocol groups see them, made once per metadata image (every
+   * heartbeat asks; the image changes far less often).
+   */
+  private static final class GroupTopics implements Supplier<Map<String, GroupTopic>> {
+    private final Supplier<MetadataImage> images;
+    private MetadataImage image;
+    private Map<String, GroupTopic> topics = Map.of();
+
+    GroupTopics(Supplier<MetadataImage> images) {
+      this.images = images;
     }
-    return out;
+
+    @Override
+    public synchronized Map<String, GroupTopic> get() {
+      MetadataImage now = images.get();
+      if (now != image) {
+        Map<String, GroupTopic> out = new HashMap<>();
+        for (TopicImage t : now.topics().values()) {
+          out.put(t.name(), new GroupTopic(t.id(), t.partitionCount()));
+        }
+        topics = Map.copyOf(out);
+        image = now;
+      }
+      return topics;
+    }
   }
 
   private static Thread groupLogThread(Runnable r) {

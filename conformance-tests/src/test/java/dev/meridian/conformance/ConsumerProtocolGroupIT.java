@@ -207,14 +207,22 @@ class ConsumerProtocolGroupIT {
     GroupConsumer r2 = run.consumer("r2", "g-regex", orders, range);
     await("range: 2 + 1 of orders-eu")
         .atMost(GroupRun.WAIT)
-        .until(() -> r1.assignment().size() + r2.assignment().size() == 3);
+        .until(
+            () ->
+                r1.assignment().size() + r2.assignment().size() == 3
+                    && !r1.assignment().isEmpty()
+                    && !r2.assignment().isEmpty());
     assertEquals("range", group("g-regex").protocol());
     // a topic created later that matches is assigned too; one that does not match is not
     Clients.createTopic(meridian.bootstrap(), "orders-us", 3, Map.of());
     Clients.createTopic(meridian.bootstrap(), "payments", 3, Map.of());
     await("orders-us joins the subscription")
         .atMost(GroupRun.WAIT)
-        .until(() -> r1.assignment().size() + r2.assignment().size() == 6);
+        .until(
+            () ->
+                r1.assignment().size() + r2.assignment().size() == 6
+                    && !r1.assignment().isEmpty()
+                    && !r2.assignment().isEmpty());
     List<Integer> sizes = new ArrayList<>(List.of(r1.assignment().size(), r2.assignment().size()));
     sizes.sort(null);
     assertEquals(List.of(2, 4), sizes, "range gives the first member 2 of each 3-partition topic");

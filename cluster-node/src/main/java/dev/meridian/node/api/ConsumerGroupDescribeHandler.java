@@ -3,13 +3,10 @@ package dev.meridian.node.api;
 import dev.meridian.node.protocol.ApiHandler;
 import dev.meridian.node.protocol.KafkaRequest;
 import io.vertx.core.Future;
-import java.util.Set;
-import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * ConsumerGroupDescribe 0–1 (KIP-848): each consumer-protocol group's state, epochs, assignor and
@@ -19,11 +16,6 @@ import org.apache.kafka.common.utils.Utils;
  * Without authorization, authorized operations (when asked) are every group operation.
  */
 public final class ConsumerGroupDescribeHandler implements ApiHandler {
-  private static final int ALL_GROUP_OPERATIONS =
-      Utils.to32BitField(
-          Set.of(
-              AclOperation.READ.code(), AclOperation.DESCRIBE.code(), AclOperation.DELETE.code()));
-
   private final BrokerContext broker;
 
   public ConsumerGroupDescribeHandler(BrokerContext broker) {
@@ -47,7 +39,7 @@ public final class ConsumerGroupDescribeHandler implements ApiHandler {
     for (String id : req.groupIds()) {
       ConsumerGroupDescribeResponseData.DescribedGroup g = broker.groups().consumerDescribe(id);
       if (req.includeAuthorizedOperations()) {
-        g.setAuthorizedOperations(ALL_GROUP_OPERATIONS);
+        g.setAuthorizedOperations(DescribeGroupsHandler.ALL_GROUP_OPERATIONS);
       }
       resp.groups().add(g);
     }

@@ -19,7 +19,8 @@ import org.apache.kafka.common.utils.Utils;
  * every group operation: READ, DESCRIBE, DELETE.
  */
 public final class DescribeGroupsHandler implements ApiHandler {
-  private static final int ALL_GROUP_OPERATIONS =
+  /** Every group operation, what authorized operations are without authorization. */
+  static final int ALL_GROUP_OPERATIONS =
       Utils.to32BitField(
           Set.of(
               AclOperation.READ.code(), AclOperation.DESCRIBE.code(), AclOperation.DELETE.code()));

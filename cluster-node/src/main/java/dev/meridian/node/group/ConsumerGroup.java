@@ -379,8 +379,12 @@ final class ConsumerGroup {
   private void computeTarget(Map<String, Integer> topics) {
     Map<String, Set<String>> subscriptions = new TreeMap<>();
     Map<String, Integer> subscribed = new TreeMap<>();
+    // members mostly share a subscription: match each distinct one against the topics once
+    Map<List<String>, Set<String>> matched = new HashMap<>();
     for (ConsumerMember m : members.values()) {
-      Set<String> s = subscribedTopics(m, topics);
+      List<String> key = new ArrayList<>(m.subscribedTopicNames);
+      key.add(m.subscribedTopicRegex == null ? "" : "regex:" + m.subscribedTopicRegex);
+      Set<String> s = matched.computeIfAbsent(key, k -> subscribedTopics(m, topics));
       subscriptions.put(m.memberId, s);
       s.forEach(t -> subscribed.put(t, topics.get(t)));
     }

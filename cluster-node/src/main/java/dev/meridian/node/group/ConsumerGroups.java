@@ -53,10 +53,6 @@ final class ConsumerGroups {
     groups.remove(groupId);
   }
 
-  List<ConsumerGroup> all() {
-    return List.copyOf(groups.values());
-  }
-
   /** The record that stores {@code group} as it is now. */
   static GroupRecord record(ConsumerGroup group) {
     return new GroupRecord.ConsumerGroupState(group.groupId(), group.value());
@@ -73,9 +69,30 @@ final class ConsumerGroups {
 
   /** Every topic's partition count. */
   Map<String, Integer> partitionCounts() {
+    return partitionCounts(topics.get());
+  }
+
+  private static Map<String, Integer> partitionCounts(Map<String, GroupTopic> known) {
     Map<String, Integer> out = new HashMap<>();
-    topics.get().forEach((name, t) -> out.put(name, t.partitions()));
+    known.forEach((name, t) -> out.put(name, t.partitions()));
     return out;
+  }
+
+  /**
+   * A ConsumerGroupHeartbeat of a member of {@code group}: the request translated from topic ids,
+   * handled by the group, and its answer with topic ids again — all from one look at the region's
+   * topics.
+   */
+  ConsumerGroupHeartbeatResponseData heartbeat(
+      ConsumerGroup group,
+      ConsumerGroupHeartbeatRequestData req,
+      String clientId,
+      String clientHost,
+      long nowMs) {
+    Map<String, GroupTopic> known = topics.get();
+    ConsumerGroup.Result r =
+        group.heartbeat(heartbeat(req, clientId, clientHost, known), nowMs, partitionCounts(known));
+    return response(group, r, known);
   }
 
   /** The topics the members of {@code group} subscribe to (for OffsetDelete). */
@@ -86,12 +103,15 @@ final class ConsumerGroups {
   // ---- the wire --------------------------------------------------------------------------------
 
   /** The heartbeat of {@code req} with topics by name (owned partitions of unknown ids dropped). */
-  ConsumerGroup.Heartbeat heartbeat(
-      ConsumerGroupHeartbeatRequestData req, String clientId, String clientHost) {
+  private static ConsumerGroup.Heartbeat heartbeat(
+      ConsumerGroupHeartbeatRequestData req,
+      String clientId,
+      String clientHost,
+      Map<String, GroupTopic> known) {
     Set<TopicPartitionRef> owned = null;
     if (req.topicPartitions() != null) {
       Map<Uuid, String> names = new HashMap<>();
-      topics.get().forEach((name, t) -> names.put(t.id(), name));
+      known.forEach((name, t) -> names.put(t.id(), name));
       owned = new HashSet<>();
       for (ConsumerGroupHeartbeatRequestData.TopicPartitions tp : req.topicPartitions()) {
         String name = names.get(tp.topicId());
@@ -130,7 +150,8 @@ final class ConsumerGroups {
   }
 
   /** The response to a heartbeat of a member of {@code group}. */
-  ConsumerGroupHeartbeatResponseData response(ConsumerGroup group, ConsumerGroup.Result r) {
+  private ConsumerGroupHeartbeatResponseData response(
+      ConsumerGroup group, ConsumerGroup.Result r, Map<String, GroupTopic> known) {
     ConsumerGroupHeartbeatResponseData resp =
         new ConsumerGroupHeartbeatResponseData()
             .setErrorCode(r.error().code())
@@ -144,7 +165,6 @@ final class ConsumerGroups {
     if (r.assignment() != null) {
       ConsumerGroupHeartbeatResponseData.Assignment a =
           new ConsumerGroupHeartbeatResponseData.Assignment();
-      Map<String, GroupTopic> known = topics.get();
       byTopic(r.assignment())
           .forEach(
               (topic, partitions) -> {

@@ -710,8 +710,7 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
               result.put(id, coordinatorErrorLocked(id));
             } else if (group == null || group.is(GroupState.DEAD)) {
               result.put(id, Errors.GROUP_ID_NOT_FOUND);
-            } else if (!group.is(GroupState.EMPTY)
-                || (consumers.get(id) != null && !consumers.get(id).isEmpty())) {
+            } else if (!group.is(GroupState.EMPTY) || !consumerGroupEmpty(id)) {
               result.put(id, Errors.NON_EMPTY_GROUP);
             } else {
               group.markDead(now);
@@ -747,6 +746,12 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
                   }
                 }));
     return result;
+  }
+
+  /** Whether {@code groupId} has no consumer-protocol members (or is no such group). */
+  private boolean consumerGroupEmpty(String groupId) {
+    ConsumerGroup modern = consumers.get(groupId);
+    return modern == null || modern.isEmpty();
   }
 
   private static List<GroupRecord> tombstonesOf(ClassicGroup group) {
@@ -897,15 +902,12 @@ public final class GroupCoordinator implements GroupQuery, GroupStore {
                 group = consumers.create(groupId);
                 groups.computeIfAbsent(groupId, this::newGroup);
               }
-              ConsumerGroup.Result r =
-                  group.heartbeat(
-                      consumers.heartbeat(req, clientId, clientHost),
-                      clock.getAsLong(),
-                      consumers.partitionCounts());
+              ConsumerGroupHeartbeatResponseData resp =
+                  consumers.heartbeat(group, req, clientId, clientHost, clock.getAsLong());
               if (group.takeDirty()) {
                 store[0] = ConsumerGroups.record(group);
               }
-              return consumers.response(group, r);
+              return resp;
             });
     if (store[0] == null) {
       return CompletableFuture.completedFuture(answer);
